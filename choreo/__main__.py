@@ -1,0 +1,3 @@
+from choreo.cli import main
+
+main()

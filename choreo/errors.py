@@ -1,0 +1,59 @@
+"""One family of errors a user can act on; the CLI turns each into one line and exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ChoreoError(Exception):
+    """Bad input or an action that cannot complete, said in the user's terms.
+
+    `where` is the file, `line`/`col` are 1-based when known, `hint` says what to do.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | Path | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = str(where) if where is not None else None
+        self.line = line
+        self.col = col
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        parts = [self.where or ""]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.where else self.message
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+
+class SceneError(ChoreoError):
+    """A scene file that cannot be read or does not follow the format."""
+
+
+class ScoreError(ChoreoError):
+    """A score file that cannot be read as music, or is refused as unsafe."""
+
+
+class SaveError(ChoreoError):
+    """A save that could not complete; the file on disk is unchanged."""
+
+
+class ConflictError(SaveError):
+    """The file changed on disk since it was loaded; saving would overwrite that change."""

@@ -1,0 +1,28 @@
+"""The scene file format as pydantic models; imports neither Textual nor music21."""
+
+from choreo.model.position import Position, format_beat
+from choreo.model.scene import (
+    PALETTE_COLOURS,
+    BalletMove,
+    Beat,
+    CastMember,
+    CombatMove,
+    Scene,
+    ScoreRef,
+    SyncRecord,
+    next_beat_id,
+)
+
+__all__ = [
+    "PALETTE_COLOURS",
+    "BalletMove",
+    "Beat",
+    "CastMember",
+    "CombatMove",
+    "Position",
+    "Scene",
+    "ScoreRef",
+    "SyncRecord",
+    "format_beat",
+    "next_beat_id",
+]

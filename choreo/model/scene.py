@@ -1,0 +1,217 @@
+"""The scene file format: a scene, its score settings, its cast and its beats."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from choreo.model.position import Position, PositionField
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+ShortText = Annotated[str, Field(max_length=2000)]
+
+Palette = Literal["grief", "rage", "doubt", "memory", "dread", "hope"]
+# The film's colours: cold blue grief, deep red rage, faded grey doubt; candle amber for
+# memory (flashbacks), sickly green dread, dawn gold hope.
+PALETTE_COLOURS: dict[str, str] = {
+    "grief": "#4a78b5",
+    "rage": "#b3202a",
+    "doubt": "#8c8c8c",
+    "memory": "#d9a441",
+    "dread": "#5f7a3a",
+    "hope": "#e8c766",
+}
+
+RehearsalStatus = Literal["idea", "blocked", "marking", "half-speed", "full-speed", "camera-ready"]
+Distance = Literal["out", "in", "close"]
+FPS = Literal[23.976, 24, 25, 29.97, 30]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class SyncRecord(StrictModel):
+    """What the scene was last synced against, so a changed score is noticed."""
+
+    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{16,64}$")]
+    measures: Annotated[int, Field(ge=0)]
+    duration_seconds: Annotated[float, Field(ge=0)]
+    tempos: Annotated[str, Field(max_length=500, description="tempo map summary")] = ""
+    beat_seconds: dict[str, float] = Field(
+        default_factory=dict, description="each beat's start in seconds at the last sync"
+    )
+
+
+class ScoreRef(StrictModel):
+    """Which score the beats follow and how its time is told."""
+
+    file: ShortText | None = Field(
+        default=None,
+        description="score file relative to the scene file, or corpus:PATH for music21's corpus",
+    )
+    part: Annotated[int, Field(ge=0)] | ShortText = Field(
+        default=0, description="whose measures to follow: part index or part name"
+    )
+    tempo: Annotated[float, Field(gt=0, le=1000)] = Field(
+        default=120, description="quarter notes per minute, used only where the score has none"
+    )
+    fps: FPS = Field(default=24, description="frame rate for SMPTE timecode")
+    start: Annotated[str, Field(pattern=r"^\d\d:\d\d:\d\d[:;]\d\d$")] = Field(
+        default="01:00:00:00", description="SMPTE timecode of the score's first beat"
+    )
+    order: Literal["written", "performed"] = Field(
+        default="written", description="follow measures as written, or as performed (repeats)"
+    )
+    phrase: Annotated[int, Field(ge=2, le=32)] = Field(
+        default=8, description="counts in a dancer's phrase"
+    )
+    synced: SyncRecord | None = None
+
+
+class CastMember(StrictModel):
+    id: Identifier
+    name: ShortText
+    double: ShortText | None = Field(default=None, description="stunt double")
+    role: ShortText | None = None
+    props: list[ShortText] = Field(default_factory=list, description="weapons and props carried")
+
+
+class BalletMove(StrictModel):
+    """A ballet move a scene adds to the vocabulary."""
+
+    kind: Literal["ballet"]
+    name: ShortText
+    aliases: list[ShortText] = Field(default_factory=list)
+    family: Literal["turn", "jump", "step", "pose", "linking"] = "step"
+    counts: Annotated[float, Field(gt=0, le=64)] = 1
+
+
+class CombatMove(StrictModel):
+    """A combat action a scene adds to the vocabulary."""
+
+    kind: Literal["combat"]
+    name: ShortText
+    aliases: list[ShortText] = Field(default_factory=list)
+    category: Literal[
+        "strike", "kick", "block", "parry", "grab", "throw", "fall", "blade", "firearm",
+        "evade", "choke", "lift",
+    ] = "strike"
+    risk: Annotated[int, Field(ge=1, le=5)] = 2
+    prop: ShortText | None = None
+
+
+CustomMove = Annotated[BalletMove | CombatMove, Field(discriminator="kind")]
+
+
+class Beat(StrictModel):
+    """One beat of the fight: a ballet move and a combat action on a measure and beat."""
+
+    id: Identifier
+    at: PositionField
+    pass_number: Annotated[int, Field(ge=1, le=99)] | None = Field(
+        default=None, alias="pass", description="which time through, in performed order"
+    )
+    length: Annotated[float, Field(gt=0, le=1024)] | None = Field(
+        default=None, description="beats; default: up to the next beat (the last: to the barline)"
+    )
+    ballet: ShortText | None = None
+    combat: ShortText | None = None
+    performers: list[Identifier] = Field(default_factory=list)
+    attacker: Identifier | None = Field(default=None, description="who delivers the action")
+    partner: Identifier | None = Field(default=None, description="who receives or reacts")
+    target: ShortText | None = Field(default=None, description="body target, e.g. ribs")
+    line: ShortText | None = Field(default=None, description="line of attack, e.g. high inside")
+    weapon: ShortText | None = Field(default=None, description="prop used, from the cast's props")
+    distance: Distance | None = Field(
+        default=None, description="out of distance, in distance, or close (grappling)"
+    )
+    contact: bool = Field(default=False, description="true when the action makes contact")
+    intensity: int = Field(default=3, description="1..5")
+    hit: bool = Field(default=False, description="the impact should land on a strong beat")
+    cue: ShortText | None = Field(default=None, description="what starts the beat")
+    status: RehearsalStatus = Field(default="idea", description="rehearsal status")
+    camera: ShortText | None = None
+    safety: ShortText | None = None
+    notes: ShortText | None = None
+
+    @field_validator("performers")
+    @classmethod
+    def _no_repeated_performers(cls, performers: list[str]) -> list[str]:
+        if len(set(performers)) != len(performers):
+            raise ValueError("a performer is listed twice")
+        return performers
+
+    @property
+    def position(self) -> Position:
+        return self.at
+
+    def everyone(self) -> list[str]:
+        """Performers, attacker and partner, each once, in that order."""
+        names = list(self.performers)
+        for extra in (self.attacker, self.partner):
+            if extra and extra not in names:
+                names.append(extra)
+        return names
+
+
+class Scene(StrictModel):
+    """One fight: its facts, its score, its cast and its beats in order."""
+
+    schema_version: Literal[1] = Field(default=1, alias="schema")
+    id: Identifier
+    title: ShortText
+    location: ShortText | None = None
+    palette: Palette | None = Field(default=None, description="the scene's colour")
+    score: ScoreRef = Field(default_factory=ScoreRef)
+    cast: list[CastMember] = Field(default_factory=list)
+    moves: list[CustomMove] = Field(
+        default_factory=list, description="moves this scene adds to the vocabulary"
+    )
+    beats: list[Beat] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _generate_missing_ids(cls, data: object) -> object:
+        """Beats without an id get the next free ``bNN`` so every beat is addressable."""
+        if not isinstance(data, dict) or not isinstance(data.get("beats"), list):
+            return data
+        beats = data["beats"]
+        taken = {b.get("id") for b in beats if isinstance(b, dict)}
+        if all(isinstance(b, dict) and "id" in b for b in beats):
+            return data
+        data = dict(data)
+        data["beats"] = [
+            dict(b, id=next_beat_id(taken, reserve=True)) if isinstance(b, dict) and "id" not in b
+            else b
+            for b in beats
+        ]
+        return data
+
+    def cast_ids(self) -> set[str]:
+        return {member.id for member in self.cast}
+
+    def member(self, performer: str) -> CastMember | None:
+        return next((m for m in self.cast if m.id == performer), None)
+
+    def beat(self, beat_id: str) -> Beat | None:
+        return next((b for b in self.beats if b.id == beat_id), None)
+
+
+_BEAT_ID = re.compile(r"^b(\d+)$")
+
+
+def next_beat_id(taken: set[object], *, reserve: bool = False) -> str:
+    """The next ``bNN`` after the highest one taken (two digits at least)."""
+    highest = 0
+    for beat_id in taken:
+        match = _BEAT_ID.match(beat_id) if isinstance(beat_id, str) else None
+        if match:
+            highest = max(highest, int(match.group(1)))
+    new_id = f"b{highest + 1:02d}"
+    if reserve:
+        taken.add(new_id)
+    return new_id

@@ -1,0 +1,354 @@
+"""Where a beat sits in time: measure map, seconds, SMPTE timecode and dancers' counts.
+
+The measure map is choreo's own small frozen picture of a score (``choreo.score`` builds
+it from music21; :func:`steady_grid` builds one from a tempo when a scene has no score).
+Everything here is plain arithmetic so that placing thousands of beats is instant.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from choreo.model.position import Position, format_beat
+
+EPSILON = 1e-9
+FPS_CHOICES = (23.976, 24.0, 25.0, 29.97, 30.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One measure in the followed order (written, or performed with repeats expanded)."""
+
+    number: str  # as printed: "0" for a pickup, "12a" allowed
+    index: int  # place in the followed order, 0-based
+    offset: float  # quarter notes from the start of the score
+    quarter_length: float  # as played: a pickup is shorter than its bar
+    time_signature: str  # "6/8"
+    beat_count: int  # beats in a full bar of this meter (6/8 has 2)
+    beat_length: float  # quarter notes in one beat (6/8: 1.5)
+    tempo_qpm: float  # quarter notes per minute at the measure's start
+    start_seconds: float
+    seconds: float
+    first_beat: float = 1.0  # a one-beat pickup in 4/4 starts on beat 4
+    pass_number: int = 1  # which time through, in performed order
+
+    @property
+    def last_beat(self) -> float:
+        """The beat number at which this measure ends (exclusive)."""
+        return self.first_beat + self.quarter_length / self.beat_length
+
+    @property
+    def end_offset(self) -> float:
+        return self.offset + self.quarter_length
+
+
+@dataclass(frozen=True, slots=True)
+class TempoMark:
+    offset: float  # quarter notes from the start
+    qpm: float
+
+
+@dataclass(frozen=True, slots=True)
+class RehearsalMark:
+    """A rehearsal letter or staff text in the score, where beats can be anchored."""
+
+    text: str
+    measure: str
+    beat: float
+    kind: Literal["rehearsal", "words"] = "rehearsal"
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A dancer's count: phrase of eight (``0`` for a pickup) and count within it."""
+
+    phrase: int
+    count: float
+
+    def __str__(self) -> str:
+        return f"{self.phrase}·{format_beat(self.count)}"
+
+
+@dataclass(frozen=True)
+class MeasureMap:
+    """Measures, meters and tempi of the followed part, in the followed order."""
+
+    measures: tuple[Measure, ...]
+    tempos: tuple[TempoMark, ...]
+    parts: tuple[str, ...] = ()
+    part: int = 0
+    order: Literal["written", "performed"] = "written"
+    source: str = ""
+    marks: tuple[RehearsalMark, ...] = ()
+    steady: bool = False  # True when built from a tempo, not a score
+    _by_number: dict[tuple[str, int], Measure] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _tempo_offsets: list[float] = field(default_factory=list, init=False, repr=False)
+    _tempo_seconds: list[float] = field(default_factory=list, init=False, repr=False)
+    _beats_before: list[float] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for measure in self.measures:
+            self._by_number.setdefault((measure.number, measure.pass_number), measure)
+        seconds = 0.0
+        previous: TempoMark | None = None
+        for mark in self.tempos:
+            if previous is not None:
+                seconds += (mark.offset - previous.offset) * 60.0 / previous.qpm
+            self._tempo_offsets.append(mark.offset)
+            self._tempo_seconds.append(seconds)
+            previous = mark
+        # Counts start at the first full measure: beats of a pickup fall in phrase 0.
+        beats = 0.0
+        origin: float | None = None
+        for measure in self.measures:
+            if origin is None and measure.first_beat == 1.0:
+                origin = beats
+            self._beats_before.append(beats)
+            beats += measure.quarter_length / measure.beat_length
+        self._beats_before[:] = [b - (origin or 0.0) for b in self._beats_before]
+
+    # -- lookup -----------------------------------------------------------------------
+    @property
+    def duration_seconds(self) -> float:
+        if not self.measures:
+            return 0.0
+        return self.seconds_at(self.measures[-1].end_offset)
+
+    @property
+    def end_offset(self) -> float:
+        return self.measures[-1].end_offset if self.measures else 0.0
+
+    def measure(self, number: str, pass_number: int = 1) -> Measure | None:
+        return self._by_number.get((number, pass_number))
+
+    def measure_at_offset(self, offset: float) -> Measure | None:
+        """The measure sounding at a quarter offset (the last one for the final barline)."""
+        if not self.measures or offset < self.measures[0].offset - EPSILON:
+            return None
+        low, high = 0, len(self.measures)
+        while low < high:
+            middle = (low + high) // 2
+            if self.measures[middle].offset <= offset + EPSILON:
+                low = middle + 1
+            else:
+                high = middle
+        found = self.measures[max(low - 1, 0)]
+        if offset > found.end_offset + EPSILON:
+            return None
+        return found
+
+    # -- conversions ------------------------------------------------------------------
+    def offset_of(self, position: Position, pass_number: int = 1) -> float:
+        """Quarter offset of a position; raises ``KeyError``/``ValueError`` when outside."""
+        measure = self.measure(position.measure, pass_number)
+        if measure is None:
+            raise KeyError(f"measure {position.measure} is not in the score")
+        if position.beat < measure.first_beat - EPSILON:
+            raise ValueError(
+                f"measure {measure.number} starts on beat {format_beat(measure.first_beat)}"
+            )
+        if position.beat >= measure.last_beat - EPSILON:
+            raise ValueError(
+                f"measure {measure.number} ({measure.time_signature}) has no beat "
+                f"{format_beat(position.beat)}"
+            )
+        return measure.offset + (position.beat - measure.first_beat) * measure.beat_length
+
+    def position_at(self, offset: float) -> tuple[Position, int]:
+        """The position (and pass) of a quarter offset."""
+        measure = self.measure_at_offset(offset)
+        if measure is None:
+            raise ValueError(f"offset {offset} is outside the score")
+        beat = measure.first_beat + (offset - measure.offset) / measure.beat_length
+        return Position(measure.number, round(beat, 6)), measure.pass_number
+
+    def seconds_at(self, offset: float) -> float:
+        """Seconds from the score's first beat, following every tempo mark."""
+        index = bisect_right(self._tempo_offsets, offset + EPSILON) - 1
+        index = max(index, 0)
+        mark = self.tempos[index]
+        return self._tempo_seconds[index] + (offset - mark.offset) * 60.0 / mark.qpm
+
+    def offset_at_seconds(self, seconds: float) -> float:
+        index = bisect_right(self._tempo_seconds, seconds + EPSILON) - 1
+        index = max(index, 0)
+        mark = self.tempos[index]
+        return mark.offset + (seconds - self._tempo_seconds[index]) * mark.qpm / 60.0
+
+    def tempo_at(self, offset: float) -> float:
+        index = max(bisect_right(self._tempo_offsets, offset + EPSILON) - 1, 0)
+        return self.tempos[index].qpm
+
+    def beats_between(self, start: float, end: float) -> float:
+        """Length in beats (each measure's own beat unit) from one offset to another."""
+        total = 0.0
+        measure = self.measure_at_offset(start)
+        while measure is not None and start < end - EPSILON:
+            stop = min(end, measure.end_offset)
+            total += (stop - start) / measure.beat_length
+            start = stop
+            measure = self._next(measure)
+        return total
+
+    def advance(self, offset: float, beats: float) -> float:
+        """The offset ``beats`` beats later, crossing barlines and meter changes.
+
+        Past the end of the score the last measure's beat unit continues.
+        """
+        measure = self.measure_at_offset(offset)
+        while measure is not None and beats > EPSILON:
+            room = (measure.end_offset - offset) / measure.beat_length
+            if beats <= room + EPSILON:
+                return offset + beats * measure.beat_length
+            beats -= room
+            offset = measure.end_offset
+            following = self._next(measure)
+            if following is None:
+                return offset + beats * measure.beat_length
+            measure = following
+        return offset
+
+    def count_at(self, offset: float) -> Count:
+        """Dancers' eights: phrase 1 count 1 is the first downbeat after any pickup."""
+        measure = self.measure_at_offset(offset)
+        if measure is None:
+            measure = self.measures[-1]
+        beats = self._beats_before[measure.index] + (offset - measure.offset) / measure.beat_length
+        phrase = math.floor((beats + EPSILON) / 8)
+        count = beats - phrase * 8 + 1
+        return Count(phrase + 1, round(count, 3))
+
+    def snap(self, offset: float, division: int = 1) -> float:
+        """The nearest 1/``division`` of a beat to an offset (1, 2, 3 or 4)."""
+        measure = self.measure_at_offset(offset)
+        if measure is None:
+            raise ValueError(f"offset {offset} is outside the score")
+        step = measure.beat_length / division
+        snapped = measure.offset + round((offset - measure.offset) / step) * step
+        return min(snapped, measure.end_offset)
+
+    def _next(self, measure: Measure) -> Measure | None:
+        following = measure.index + 1
+        return self.measures[following] if following < len(self.measures) else None
+
+    # -- persistence (the score cache is JSON) -----------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measures": [asdict(m) for m in self.measures],
+            "tempos": [asdict(t) for t in self.tempos],
+            "parts": list(self.parts),
+            "part": self.part,
+            "order": self.order,
+            "source": self.source,
+            "marks": [asdict(m) for m in self.marks],
+            "steady": self.steady,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MeasureMap:
+        return cls(
+            measures=tuple(Measure(**m) for m in data["measures"]),
+            tempos=tuple(TempoMark(**t) for t in data["tempos"]),
+            parts=tuple(data.get("parts", ())),
+            part=int(data.get("part", 0)),
+            order=data.get("order", "written"),
+            source=str(data.get("source", "")),
+            marks=tuple(RehearsalMark(**m) for m in data.get("marks", ())),
+            steady=bool(data.get("steady", False)),
+        )
+
+
+def build_measures(
+    rows: list[tuple[str, float, str, int, float, float]],
+    tempos: list[TempoMark],
+) -> tuple[Measure, ...]:
+    """Measures from ``(number, quarter_length, time_signature, beat_count, beat_length,
+    first_beat)`` rows laid end to end, with seconds from the tempo marks."""
+    offset = 0.0
+    plain = [
+        Measure(number, i, 0.0, ql, ts, count, unit, 0.0, 0.0, 0.0, first)
+        for i, (number, ql, ts, count, unit, first) in enumerate(rows)
+    ]
+    timing = MeasureMap(measures=(), tempos=tuple(tempos))
+    measures = []
+    for measure in plain:
+        start = timing.seconds_at(offset)
+        end = timing.seconds_at(offset + measure.quarter_length)
+        measures.append(
+            Measure(
+                measure.number, measure.index, offset, measure.quarter_length,
+                measure.time_signature, measure.beat_count, measure.beat_length,
+                timing.tempo_at(offset), start, end - start, measure.first_beat,
+            )
+        )
+        offset += measure.quarter_length
+    return tuple(measures)
+
+
+def steady_grid(tempo_qpm: float, measure_count: int = 64) -> MeasureMap:
+    """A 4/4 grid at one tempo, for scenes without a score (measure 1 onwards)."""
+    rows = [(str(n), 4.0, "4/4", 4, 1.0, 1.0) for n in range(1, measure_count + 1)]
+    tempos = [TempoMark(0.0, tempo_qpm)]
+    return MeasureMap(build_measures(rows, tempos), tuple(tempos), steady=True)
+
+
+# -- SMPTE timecode ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Timecode:
+    """SMPTE timecode at one of the film rates; 29.97 is drop-frame."""
+
+    frames: int  # frame count in the label system (nominal rate)
+    fps: float
+
+    @property
+    def nominal(self) -> int:
+        return round(self.fps)
+
+    @property
+    def drop_frame(self) -> bool:
+        return math.isclose(self.fps, 29.97)
+
+    @classmethod
+    def parse(cls, text: str, fps: float) -> Timecode:
+        pieces = text.replace(";", ":").split(":")
+        if len(pieces) != 4 or not all(p.isdigit() for p in pieces):
+            raise ValueError(f"timecode {text!r} is not HH:MM:SS:FF")
+        hours, minutes, secs, frames = (int(p) for p in pieces)
+        nominal = round(fps)
+        if minutes > 59 or secs > 59 or frames >= nominal:
+            raise ValueError(f"timecode {text!r} is out of range at {fps} fps")
+        total = ((hours * 60 + minutes) * 60 + secs) * nominal + frames
+        if math.isclose(fps, 29.97):
+            total_minutes = hours * 60 + minutes
+            total -= 2 * (total_minutes - total_minutes // 10)
+        return cls(total, fps)
+
+    def plus_seconds(self, seconds: float) -> Timecode:
+        """Real seconds later: frames run at the true rate (24000/1001 for 23.976)."""
+        true_rate = self.nominal * 1000 / 1001 if self.nominal != self.fps else self.fps
+        return Timecode(self.frames + int(math.floor(seconds * true_rate + 1e-6)), self.fps)
+
+    def __str__(self) -> str:
+        nominal = self.nominal
+        frames = self.frames
+        separator = ":"
+        if self.drop_frame:
+            separator = ";"
+            per_ten = 17982  # frames in ten minutes of 29.97 drop-frame
+            tens, rest = divmod(frames, per_ten)
+            if rest > 1:
+                frames += 18 * tens + 2 * ((rest - 2) // 1798)
+            else:
+                frames += 18 * tens
+        ff = frames % nominal
+        ss = frames // nominal % 60
+        mm = frames // (nominal * 60) % 60
+        hh = frames // (nominal * 3600) % 24
+        return f"{hh:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"
