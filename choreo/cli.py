@@ -1,0 +1,236 @@
+"""The ``choreo`` command line.
+
+Start-up stays light: music21 and Textual are imported inside the commands that need
+them. Every :class:`ChoreoError` and usage error ends as one ``error: ...`` line on
+stderr with exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from choreo.errors import ChoreoError
+
+app = typer.Typer(
+    name="choreo",
+    help="Fight-choreography beat sheets: ballet moves paired with combat actions, "
+    "on the bars of the score.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class MoveKind(str, Enum):
+    ballet = "ballet"
+    combat = "combat"
+
+
+class ExportFormat(str, Enum):
+    md = "md"
+    csv = "csv"
+    json = "json"
+    midi = "midi"
+
+
+# -- shared helpers -------------------------------------------------------------------
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _scene_paths(targets: list[Path]) -> list[Path]:
+    """Scene files named directly, or every ``*.yaml`` in a named folder, sorted."""
+    paths: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            found = sorted(p for p in target.iterdir() if p.suffix in {".yaml", ".yml"})
+            if not found:
+                raise ChoreoError("no scene files (*.yaml) in this folder", where=target)
+            paths.extend(found)
+        else:
+            paths.append(target)
+    return paths
+
+
+# -- commands -------------------------------------------------------------------------
+
+
+@app.callback(invoke_without_command=True)
+def _default(ctx: typer.Context) -> None:
+    """With no command, open the editor on ./scenes/ or the bundled demo."""
+    if ctx.invoked_subcommand is None:
+        _open_editor(None)
+
+
+@app.command()
+def edit(
+    scene: Annotated[Path | None, typer.Argument(help="scene file; default: pick one")] = None,
+) -> None:
+    """Open the terminal editor on one scene (or a picker over ./scenes/)."""
+    _open_editor(scene)
+
+
+def _open_editor(scene: Path | None) -> None:
+    from choreo.tui.app import run_editor
+
+    run_editor(scene)
+
+
+@app.command()
+def new(
+    scene: Annotated[Path, typer.Argument(help="the scene file to write, e.g. scenes/roof.yaml")],
+    title: Annotated[str, typer.Option("--title", help="the scene's title")],
+    score: Annotated[Path | None, typer.Option("--score", help="score file to follow")] = None,
+) -> None:
+    """Write a valid, empty scene file."""
+    from choreo.scenes import write_new_scene
+
+    written = write_new_scene(scene, title=title, score=score)
+    typer.echo(f"wrote {written}", err=True)
+
+
+@app.command()
+def check(
+    scenes: Annotated[list[Path], typer.Argument(help="scene files or folders")],
+    output: Annotated[TextOrJson, typer.Option("--format", help="text or json")] = TextOrJson.text,
+) -> None:
+    """Validate scenes and lint them; exit 1 when there are errors."""
+    from choreo.checks import has_errors
+    from choreo.scenes import check_files, diagnostics_json, diagnostics_text
+
+    results = check_files(_scene_paths(scenes), progress=_progress)
+    if output is TextOrJson.json:
+        _emit(json.dumps(diagnostics_json(results), indent=2, ensure_ascii=False))
+    else:
+        _emit(diagnostics_text(results))
+    if any(has_errors(found) for _, found in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    file: Annotated[str, typer.Argument(help="score file, or corpus:PATH")],
+    part: Annotated[str, typer.Option("--part", help="part index or name")] = "0",
+    performed: Annotated[
+        bool, typer.Option("--performed", help="repeats, endings, D.C./D.S. expanded")
+    ] = False,
+    output: Annotated[TextOrJson, typer.Option("--format", help="text or json")] = TextOrJson.text,
+) -> None:
+    """Print the score's measure map: measures, meters, tempi and seconds."""
+    from choreo.score import load_measure_map, measure_map_json, measure_map_text
+
+    chosen: int | str = int(part) if part.isdigit() else part
+    with _progress(f"reading {file}"):
+        measures = load_measure_map(file, base=Path.cwd(), part=chosen, performed=performed)
+    if output is TextOrJson.json:
+        _emit(json.dumps(measure_map_json(measures), indent=2, ensure_ascii=False))
+    else:
+        _emit(measure_map_text(measures))
+
+
+@app.command()
+def moves(
+    kind: Annotated[MoveKind | None, typer.Option("--kind", help="ballet or combat")] = None,
+) -> None:
+    """List the move vocabulary."""
+    from choreo.vocabulary import Vocabulary, moves_table
+
+    _emit(moves_table(Vocabulary.bundled(), kind.value if kind else None))
+
+
+@app.command()
+def schema() -> None:
+    """Print the scene file JSON Schema (for editors' YAML completion)."""
+    from choreo.schema import schema_text
+
+    _emit(schema_text())
+
+
+# -- progress on a terminal -----------------------------------------------------------
+
+
+class _progress:  # noqa: N801 - used as a context manager, reads like a phrase
+    """A spinner with the elapsed time on stderr while slow work runs (terminals only)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self._stop: object = None
+
+    def __enter__(self) -> _progress:
+        if not sys.stderr.isatty():
+            return self
+        import threading
+        import time
+
+        stop = threading.Event()
+        started = time.monotonic()
+
+        def spin() -> None:
+            frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+            tick = 0
+            while not stop.wait(0.1):
+                if time.monotonic() - started > 0.5:
+                    elapsed = time.monotonic() - started
+                    sys.stderr.write(f"\r{frames[tick % 10]} {self.message} {elapsed:4.1f}s")
+                    sys.stderr.flush()
+                    tick += 1
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+        thread = threading.Thread(target=spin, daemon=True)
+        thread.start()
+        self._stop = (stop, thread)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if isinstance(self._stop, tuple):
+            stop, thread = self._stop
+            stop.set()
+            thread.join()
+
+
+# -- entry point ----------------------------------------------------------------------
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"error: {message}\n")
+    raise SystemExit(2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; bad input ends as one line and exit 2."""
+    try:
+        app(args=argv, standalone_mode=False, prog_name="choreo")
+    except ChoreoError as error:
+        _fail(str(error))
+    except typer.Exit as done:
+        raise SystemExit(done.exit_code) from None
+    except typer.Abort:
+        raise SystemExit(130) from None
+    except typer.TyperException as error:  # usage errors: unknown command, missing argument
+        context = getattr(error, "ctx", None)
+        text = error.format_message() if hasattr(error, "format_message") else str(error)
+        command = context.command_path if context is not None else "choreo"
+        _fail(f"{text} (see `{command} --help`)")
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # Output piped into `head`: not an error of the user's.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None

@@ -1,0 +1,93 @@
+"""What the commands do with scene files: write a new one, check several."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from choreo.checks import Diagnostic, check_scene
+from choreo.errors import ChoreoError
+from choreo.model import Scene, ScoreRef
+from choreo.project import measures_for, score_digest
+from choreo.store import SceneFile, atomic_write, new_scene_text, read_scene
+from choreo.vocabulary import Vocabulary
+
+Results = list[tuple[SceneFile, list[Diagnostic]]]
+
+
+def write_new_scene(path: Path, *, title: str, score: Path | None) -> Path:
+    """A valid empty scene; its id is the file's stem, its score relative to it."""
+    if path.exists():
+        raise ChoreoError("already exists; not overwriting it", where=path)
+    if path.suffix not in {".yaml", ".yml"}:
+        raise ChoreoError("a scene file ends in .yaml", where=path)
+    if not path.parent.is_dir():
+        raise ChoreoError("no such folder", where=path.parent)
+    reference = None
+    if score is not None:
+        if not str(score).startswith("corpus:") and not score.is_file():
+            raise ChoreoError("no such score file", where=score)
+        reference = _relative_to(score, path.parent)
+    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in path.stem).strip("-.")
+    try:
+        scene = Scene(id=stem or "scene", title=title, score=ScoreRef(file=reference))
+    except ValueError as error:
+        raise ChoreoError(f"cannot make a scene: {error}", where=path) from None
+    atomic_write(path, new_scene_text(scene).encode("utf-8"), backup=False)
+    return path
+
+
+def _relative_to(score: Path, folder: Path) -> str:
+    if str(score).startswith("corpus:"):
+        return str(score)
+    return Path(os.path.relpath(score.resolve(), folder.resolve())).as_posix()
+
+
+def check_files(
+    paths: list[Path], *, progress: Callable[[str], AbstractContextManager[Any]]
+) -> Results:
+    """Load and lint each scene; the first unreadable file stops with its error."""
+    vocabulary = Vocabulary.bundled()
+    results: Results = []
+    for path in paths:
+        scene_file = read_scene(path)
+        scene = scene_file.scene
+        with progress(f"reading the score of {path}"):
+            measures = measures_for(scene, path)
+        digest = score_digest(scene, path)
+        found = check_scene(
+            scene, vocabulary, measures, line_of=scene_file.beat_line, score_hash=digest
+        )
+        results.append((scene_file, found))
+    return results
+
+
+def diagnostics_json(results: Results) -> list[dict[str, Any]]:
+    rows = []
+    for scene_file, found in results:
+        for diagnostic in found:
+            rows.append({**diagnostic.as_json(), "file": str(scene_file.path)})
+    return rows
+
+
+def diagnostics_text(results: Results) -> str:
+    lines = []
+    errors = warnings = 0
+    for scene_file, found in results:
+        for d in found:
+            where = f"{scene_file.path}:{d.line}" if d.line else str(scene_file.path)
+            beat = f" {d.beat}:" if d.beat else ""
+            lines.append(f"{where}: {d.severity}[{d.code}]{beat} {d.message}")
+            errors += d.severity == "error"
+            warnings += d.severity == "warning"
+    count = len(results)
+    lines.append(
+        f"{count} scene{'s' if count != 1 else ''} checked: "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    return "\n".join(lines)
+

@@ -1,0 +1,232 @@
+"""The move vocabulary: the ballet terms and combat actions a beat can name.
+
+The bundled terms live in ``ballet.yaml`` and ``combat.yaml`` beside this module; a scene
+may add its own moves (``Scene.moves``), which override bundled ones of the same name.
+Names are matched by :func:`normalize`, so accents, case, hyphens, spaces and apostrophes
+never make a move unknown.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+
+from choreo.model.scene import BalletMove, CombatMove
+
+Kind = Literal["ballet", "combat"]
+KINDS: tuple[Kind, ...] = ("ballet", "combat")
+FAMILIES = ("turn", "jump", "step", "pose", "linking")
+LEVELS = ("floor", "low", "middle", "high", "air")
+CATEGORIES = (
+    "strike", "kick", "block", "parry", "grab", "throw", "fall", "blade", "firearm", "evade",
+    "choke", "lift",
+)  # fmt: skip
+PROPS = ("knife", "pistol", "rifle", "sword", "staff", "chair", "rope", "bottle")
+
+# difflib ratio below which a name is not offered as "did you mean": 0.75 keeps one-letter
+# slips ("pirouete", "upercut") and drops near misses that are other moves ("passé" for
+# "assamble"); a very short name ("jab") needs its exact spelling.
+SUGGEST_CUTOFF = 0.75
+
+# Letters NFKD does not split into a base letter and an accent.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o"})
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One ballet term or combat action, bundled or added by a scene."""
+
+    kind: Kind
+    name: str
+    aliases: tuple[str, ...] = ()
+    english: str | None = None
+    family: str | None = None  # ballet
+    counts: float = 1.0  # ballet: typical counts; combat: 1
+    travels: bool = False
+    level: str | None = None
+    category: str | None = None  # combat
+    risk: int = 1  # combat 1..5; ballet 1
+    prop: str | None = None  # combat
+    custom: bool = False  # added by a scene
+
+
+def normalize(name: str) -> str:
+    """The matching key of a move name: no accents, case, spaces, hyphens or apostrophes.
+
+    ``"Grand Jeté"``, ``"grand-jete"`` and ``"GRAND JETE"`` share the key ``"grandjete"``;
+    dropping every separator also makes ``"tour en l'air"`` equal ``"tour en lair"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_LIGATURES))
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+class Vocabulary:
+    """The moves a scene may name, looked up by normalized name or alias."""
+
+    def __init__(self, moves: Iterable[Move]) -> None:
+        self._moves: tuple[Move, ...] = tuple(moves)
+        self._index: dict[tuple[Kind, str], Move] = {}
+        # Names win over aliases, and scene moves over bundled ones, when keys collide.
+        by_priority = sorted(self._moves, key=lambda move: not move.custom)
+        named = [(move, move.name) for move in by_priority]
+        aliased = [(move, alias) for move in by_priority for alias in move.aliases]
+        for move, name in [*named, *aliased]:
+            if key := normalize(name):
+                self._index.setdefault((move.kind, key), move)
+        self._keys: dict[Kind, list[str]] = {kind: [] for kind in KINDS}
+        for kind, key in self._index:
+            self._keys[kind].append(key)
+
+    @classmethod
+    def bundled(cls) -> Vocabulary:
+        """The moves shipped with choreo (loaded once, then shared)."""
+        return _bundled()
+
+    def with_scene_moves(self, moves: Sequence[BalletMove | CombatMove]) -> Vocabulary:
+        """This vocabulary plus a scene's moves; a scene move replaces one of the same name."""
+        added = {(move.kind, normalize(move.name)): _from_scene(move) for move in moves}
+        merged = [added.pop((move.kind, normalize(move.name)), move) for move in self._moves]
+        return Vocabulary([*merged, *added.values()])
+
+    def lookup(self, name: str, kind: Kind) -> Move | None:
+        """The move called ``name`` (or with ``name`` as an alias), or None."""
+        return self._index.get((kind, normalize(name)))
+
+    def suggest(self, name: str, kind: Kind, limit: int = 3) -> list[str]:
+        """Canonical names close to ``name``, best first, for "did you mean"."""
+        key = normalize(name)
+        keys = self._keys[kind]
+        if not key or not keys or limit < 1:
+            return []
+        suggestions: list[str] = []
+        for match in difflib.get_close_matches(key, keys, n=len(keys), cutoff=SUGGEST_CUTOFF):
+            canonical = self._index[(kind, match)].name
+            if canonical not in suggestions:
+                suggestions.append(canonical)
+            if len(suggestions) == limit:
+                break
+        return suggestions
+
+    def moves(self, kind: Kind | None = None) -> list[Move]:
+        """The moves of one kind, or all, in data order (scene additions last)."""
+        return [move for move in self._moves if kind is None or move.kind == kind]
+
+    def names(self, kind: Kind) -> list[str]:
+        """Canonical names of one kind, for completion."""
+        return [move.name for move in self.moves(kind)]
+
+
+def moves_table(vocabulary: Vocabulary, kind: str | None) -> str:
+    """The plain-text listing printed by ``choreo moves [--kind ballet|combat]``."""
+    kinds = [k for k in KINDS if kind is None or k == kind]
+    if not kinds:
+        raise ValueError(f"unknown move kind {kind!r}; expected 'ballet' or 'combat'")
+    sections = []
+    for section_kind in kinds:
+        moves = vocabulary.moves(section_kind)
+        header: tuple[str, ...]
+        rows: list[tuple[str, ...]]
+        if section_kind == "ballet":
+            header = ("name", "english", "family", "counts", "travels", "level")
+            rows = [
+                (
+                    m.name,
+                    m.english or "-",
+                    m.family or "-",
+                    f"{m.counts:g}",
+                    "yes" if m.travels else "no",
+                    m.level or "-",
+                )
+                for m in moves
+            ]
+        else:
+            header = ("name", "category", "risk", "prop")
+            rows = [(m.name, m.category or "-", str(m.risk), m.prop or "-") for m in moves]
+        title = f"{section_kind.capitalize()} moves ({len(moves)})"
+        sections.append("\n".join([title, *_aligned([header, *rows])]))
+    return "\n\n".join(sections) + "\n"
+
+
+def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _from_scene(move: BalletMove | CombatMove) -> Move:
+    if isinstance(move, BalletMove):
+        return Move(
+            kind="ballet",
+            name=move.name,
+            aliases=tuple(move.aliases),
+            family=move.family,
+            counts=float(move.counts),
+            custom=True,
+        )
+    return Move(
+        kind="combat",
+        name=move.name,
+        aliases=tuple(move.aliases),
+        category=move.category,
+        risk=move.risk,
+        prop=move.prop,
+        custom=True,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled() -> Vocabulary:
+    return Vocabulary([*_load("ballet"), *_load("combat")])
+
+
+def _load(kind: Kind) -> list[Move]:
+    text = resources.files(__name__).joinpath(f"{kind}.yaml").read_text(encoding="utf-8")
+    entries: list[dict[str, Any]] = YAML(typ="safe").load(text)
+    return [_ballet(entry) if kind == "ballet" else _combat(entry) for entry in entries]
+
+
+def _ballet(entry: dict[str, Any]) -> Move:
+    return Move(
+        kind="ballet",
+        name=entry["name"],
+        aliases=tuple(entry.get("aliases") or ()),
+        english=entry.get("english"),
+        family=entry["family"],
+        counts=float(entry["counts"]),
+        travels=bool(entry["travels"]),
+        level=entry["level"],
+    )
+
+
+def _combat(entry: dict[str, Any]) -> Move:
+    return Move(
+        kind="combat",
+        name=entry["name"],
+        aliases=tuple(entry.get("aliases") or ()),
+        category=entry["category"],
+        risk=int(entry["risk"]),
+        prop=entry.get("prop"),
+    )
+
+
+__all__ = [
+    "CATEGORIES",
+    "FAMILIES",
+    "KINDS",
+    "LEVELS",
+    "PROPS",
+    "Kind",
+    "Move",
+    "Vocabulary",
+    "moves_table",
+    "normalize",
+]
