@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from choreo.model import Beat, Position, Scene, format_beat
+from choreo.model import Beat, Scene, format_beat
 from choreo.placement import PlacedBeat, place_beats
 from choreo.timing import EPSILON, MeasureMap
 from choreo.vocabulary import Vocabulary
@@ -64,15 +64,30 @@ def check_scene(
 
     def report(code: str, beat: Beat | None, message: str) -> None:
         severity = RULES[code][0]
-        found.append(Diagnostic(code, severity, beat.id if beat else None, message,
-                                line_of(beat.id) if beat else None))
+        found.append(
+            Diagnostic(
+                code,
+                severity,
+                beat.id if beat else None,
+                message,
+                line_of(beat.id) if beat else None,
+            )
+        )
 
     if measures.steady:
-        report("no-score", None, f"no score: beats sit on a steady 4/4 grid at "
-               f"{format_beat(scene.score.tempo)} quarter notes per minute")
+        report(
+            "no-score",
+            None,
+            f"no score: beats sit on a steady 4/4 grid at "
+            f"{format_beat(scene.score.tempo)} quarter notes per minute",
+        )
     elif scene.score.synced and score_hash and scene.score.synced.hash != score_hash:
-        report("score-changed", None, "the score changed since the last sync; "
-               "run `choreo sync` to update, or `choreo sync --rebase` to follow moved marks")
+        report(
+            "score-changed",
+            None,
+            "the score changed since the last sync; "
+            "run `choreo sync` to update, or `choreo sync --rebase` to follow moved marks",
+        )
 
     placed = place_beats(scene, measures)
     _check_each_beat(scene, vocabulary, measures, placed, report)
@@ -99,8 +114,11 @@ def _check_each_beat(
             report("intensity-range", beat, f"intensity {beat.intensity} is outside 1..5")
         for who in beat.everyone():
             if who not in cast:
-                report("unknown-performer", beat, f"{who} is not in the cast"
-                       + _did_you_mean(who, list(cast)))
+                report(
+                    "unknown-performer",
+                    beat,
+                    f"{who} is not in the cast" + _did_you_mean(who, list(cast)),
+                )
         ballet = _known_move(vocabulary, beat, "ballet", report)
         combat = _known_move(vocabulary, beat, "combat", report)
         if combat is not None:
@@ -108,31 +126,53 @@ def _check_each_beat(
             wielder = beat.attacker or (beat.performers[0] if beat.performers else None)
             member = cast.get(wielder) if wielder else None
             if prop and member is not None and prop not in member.props:
-                report("missing-prop", beat, f"{combat.name} needs a {prop}, and {wielder} "
-                       f"carries {', '.join(member.props) or 'nothing'}")
+                report(
+                    "missing-prop",
+                    beat,
+                    f"{combat.name} needs a {prop}, and {wielder} "
+                    f"carries {', '.join(member.props) or 'nothing'}",
+                )
             if combat.risk >= SAFETY_RISK and not (beat.safety or "").strip():
-                report("no-safety-note", beat, f"{combat.name} is risk {combat.risk}: "
-                       "add a safety note (mats, spotters, rehearsal speed)")
+                report(
+                    "no-safety-note",
+                    beat,
+                    f"{combat.name} is risk {combat.risk}: "
+                    "add a safety note (mats, spotters, rehearsal speed)",
+                )
         if spot.problem is not None:
-            code = "outside-score" if measures.measure(beat.at.measure,
-                                                      beat.pass_number or 1) is None else (
-                "past-barline")
+            measure = measures.measure(beat.at.measure, beat.pass_number or 1)
+            past = measure is not None and beat.at.beat >= measure.last_beat - EPSILON
+            code = "past-barline" if past else "outside-score"
             if not measures.steady or code == "past-barline":
                 report(code, beat, f"{beat.at}: {spot.problem}")
             continue
-        if previous is not None and previous.start_offset is not None and (
-            spot.start_offset is not None and spot.start_offset < previous.start_offset - EPSILON
+        if (
+            previous is not None
+            and previous.start_offset is not None
+            and (
+                spot.start_offset is not None
+                and spot.start_offset < previous.start_offset - EPSILON
+            )
         ):
-            report("beats-out-of-order", beat, f"{beat.at} comes before {previous.beat.id} "
-                   f"at {previous.beat.at}")
+            report(
+                "beats-out-of-order",
+                beat,
+                f"{beat.at} comes before {previous.beat.id} at {previous.beat.at}",
+            )
         previous = spot
         if beat.hit:
             _check_hit(beat, measures, report)
-        if ballet is not None and spot.length_beats is not None and (
-            spot.length_beats + EPSILON < ballet.counts
+        if (
+            ballet is not None
+            and spot.length_beats is not None
+            and (spot.length_beats + EPSILON < ballet.counts)
         ):
-            report("too-short", beat, f"{ballet.name} usually takes {format_beat(ballet.counts)} "
-                   f"counts; this beat lasts {format_beat(round(spot.length_beats, 3))}")
+            report(
+                "too-short",
+                beat,
+                f"{ballet.name} usually takes {format_beat(ballet.counts)} "
+                f"counts; this beat lasts {format_beat(round(spot.length_beats, 3))}",
+            )
 
 
 def _known_move(
@@ -166,14 +206,24 @@ def _check_hit(beat: Beat, measures: MeasureMap, report: Callable[..., None]) ->
     strong = strong_beats(measure.beat_count)
     if any(abs(beat.at.beat - s) < EPSILON for s in strong):
         return
-    candidates = [f"{measure.number}:{s}" for s in strong if measure.first_beat <= s < measure.last_beat]
-    following = measures.measure(str(int(measure.number) + 1)) if measure.number.isdigit() else None
-    if following is not None:
-        candidates.append(f"{following.number}:1")
-    nearest = min(candidates, key=lambda c: abs(measures.offset_of(Position.parse(c)) - measures.offset_of(
-        beat.at, beat.pass_number or 1)), default=None)
-    report("hit-off-beat", beat, f"the hit at {beat.at} is not on a strong beat"
-           + (f"; nearest is {nearest}" if nearest else ""))
+    here = measures.offset_of(beat.at, beat.pass_number or 1)
+    candidates = [
+        (f"{measure.number}:{s}", measure.offset + (s - measure.first_beat) * measure.beat_length)
+        for s in strong
+        if measure.first_beat <= s < measure.last_beat
+    ]
+    if measure.index + 1 < len(measures.measures):
+        following = measures.measures[measure.index + 1]
+        candidates.append(
+            (f"{following.number}:{format_beat(following.first_beat)}", following.offset)
+        )
+    nearest = min(candidates, key=lambda c: abs(c[1] - here), default=None)
+    report(
+        "hit-off-beat",
+        beat,
+        f"the hit at {beat.at} is not on a strong beat"
+        + (f"; nearest is {nearest[0]}" if nearest else ""),
+    )
 
 
 def _check_overlaps(placed: list[PlacedBeat], report: Callable[..., None]) -> None:
@@ -186,12 +236,21 @@ def _check_overlaps(placed: list[PlacedBeat], report: Callable[..., None]) -> No
     for spot in timed:
         for who in spot.beat.everyone():
             earlier = busy.get(who)
-            if earlier is not None and earlier.end_offset is not None and (
-                spot.start_offset is not None and spot.start_offset < earlier.end_offset - EPSILON
+            if (
+                earlier is not None
+                and earlier.end_offset is not None
+                and (
+                    spot.start_offset is not None
+                    and spot.start_offset < earlier.end_offset - EPSILON
+                )
             ):
-                report("performer-overlap", spot.beat, f"{who} is still in {earlier.beat.id} "
-                       f"({earlier.beat.at}, {format_beat(earlier.length_beats or 0)} beats) "
-                       f"when this beat starts")
+                report(
+                    "performer-overlap",
+                    spot.beat,
+                    f"{who} is still in {earlier.beat.id} "
+                    f"({earlier.beat.at}, {format_beat(earlier.length_beats or 0)} beats) "
+                    f"when this beat starts",
+                )
             if earlier is None or (spot.end_offset or 0.0) > (earlier.end_offset or 0.0):
                 busy[who] = spot
 

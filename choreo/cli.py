@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -30,17 +30,17 @@ app = typer.Typer(
 )
 
 
-class TextOrJson(str, Enum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
 
-class MoveKind(str, Enum):
+class MoveKind(StrEnum):
     ballet = "ballet"
     combat = "combat"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     md = "md"
     csv = "csv"
     json = "json"
@@ -165,7 +165,7 @@ def schema() -> None:
 # -- progress on a terminal -----------------------------------------------------------
 
 
-class _progress:  # noqa: N801 - used as a context manager, reads like a phrase
+class _progress:
     """A spinner with the elapsed time on stderr while slow work runs (terminals only)."""
 
     def __init__(self, message: str) -> None:
@@ -216,7 +216,7 @@ def _fail(message: str) -> NoReturn:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; bad input ends as one line and exit 2."""
     try:
-        app(args=argv, standalone_mode=False, prog_name="choreo")
+        code = app(args=argv, standalone_mode=False, prog_name="choreo")
     except ChoreoError as error:
         _fail(str(error))
     except typer.Exit as done:
@@ -234,3 +234,5 @@ def main(argv: list[str] | None = None) -> None:
         # Output piped into `head`: not an error of the user's.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(0) from None
+    if isinstance(code, int) and code:
+        raise SystemExit(code)

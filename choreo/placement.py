@@ -38,7 +38,9 @@ class PlacedBeat:
         return self.end_seconds - self.start_seconds
 
 
-def place_beats(scene: Scene, measures: MeasureMap, *, speed: float = FULL_SPEED) -> list[PlacedBeat]:
+def place_beats(
+    scene: Scene, measures: MeasureMap, *, speed: float = FULL_SPEED
+) -> list[PlacedBeat]:
     """Place every beat; at ``speed`` 0.5 the same music takes twice the seconds.
 
     A beat without a length lasts up to the next beat that starts later, the last one to

@@ -90,4 +90,3 @@ def diagnostics_text(results: Results) -> str:
         f"{warnings} warning{'s' if warnings != 1 else ''}"
     )
     return "\n".join(lines)
-

@@ -176,7 +176,9 @@ def _refuse_unsafe_nodes(document: CommentedMap, path: Path) -> None:
             if id(node) in seen:
                 raise SceneError(
                     "YAML anchors and aliases (&, *) are not allowed in a scene file",
-                    where=path, line=line, col=col,
+                    where=path,
+                    line=line,
+                    col=col,
                 )
             seen.add(id(node))
         if isinstance(node, CommentedMap):
@@ -184,8 +186,10 @@ def _refuse_unsafe_nodes(document: CommentedMap, path: Path) -> None:
                 if not isinstance(key, str):
                     where_key = node.lc.key(key)
                     raise SceneError(
-                        f"key {key!r} is not text", where=path,
-                        line=where_key[0] + 1, col=where_key[1] + 1,
+                        f"key {key!r} is not text",
+                        where=path,
+                        line=where_key[0] + 1,
+                        col=where_key[1] + 1,
                     )
                 stack.append((value, depth + 1, node.lc.value(key)))
         elif isinstance(node, CommentedSeq):
@@ -223,8 +227,8 @@ def _in_user_words(error: Any, document: CommentedMap, path: Path) -> SceneError
     parent: Any = None
     for part in loc:
         if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
-            line_col = node.lc.value(part) if error["type"] != "extra_forbidden" else (
-                node.lc.key(part)
+            line_col = (
+                node.lc.value(part) if error["type"] != "extra_forbidden" else (node.lc.key(part))
             )
             names.append(part)
             parent, node = node, node[part]
@@ -269,17 +273,17 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     from choreo.model import Beat, CastMember, ScoreRef, SyncRecord
     from choreo.model.scene import BalletMove, CombatMove
 
+    nested: dict[str, type[BaseModel]] = {
+        "score": ScoreRef,
+        "synced": SyncRecord,
+        "cast": CastMember,
+        "beats": Beat,
+        "ballet": BalletMove,
+        "combat": CombatMove,
+    }
     model: type[BaseModel] = Scene
-    names = [p for p in loc if isinstance(p, str)]
-    for name in names:
-        model = {
-            "score": ScoreRef,
-            "synced": SyncRecord,
-            "cast": CastMember,
-            "beats": Beat,
-            "ballet": BalletMove,
-            "combat": CombatMove,
-        }.get(name, model)
+    for name in (p for p in loc if isinstance(p, str)):
+        model = nested.get(name, model)
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
@@ -327,9 +331,7 @@ def save_scene(
     text = render_scene(scene_file, scene)
     data = text.encode("utf-8")
     atomic_write(target, data)
-    return SceneFile(
-        target, scene, scene_file.document, text, digest_of(data), scene_file.indent
-    )
+    return SceneFile(target, scene, scene_file.document, text, digest_of(data), scene_file.indent)
 
 
 def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
@@ -474,6 +476,8 @@ def _new_node(value: Any, key: str, like: Any = None) -> Any:
         if flow or (flow is None and all(not isinstance(v, dict | list) for v in value)):
             sequence.fa.set_flow_style()
         return sequence
-    if isinstance(value, str) and (key in _ALWAYS_QUOTED or isinstance(like, DoubleQuotedScalarString)):
+    if isinstance(value, str) and (
+        key in _ALWAYS_QUOTED or isinstance(like, DoubleQuotedScalarString)
+    ):
         return DoubleQuotedScalarString(value)
     return value

@@ -84,6 +84,7 @@ class MeasureMap:
     source: str = ""
     marks: tuple[RehearsalMark, ...] = ()
     steady: bool = False  # True when built from a tempo, not a score
+    notes: tuple[str, ...] = ()  # what the reader chose for the user, e.g. the first ABC tune
     _by_number: dict[tuple[str, int], Measure] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -247,6 +248,7 @@ class MeasureMap:
             "source": self.source,
             "marks": [asdict(m) for m in self.marks],
             "steady": self.steady,
+            "notes": list(self.notes),
         }
 
     @classmethod
@@ -260,6 +262,7 @@ class MeasureMap:
             source=str(data.get("source", "")),
             marks=tuple(RehearsalMark(**m) for m in data.get("marks", ())),
             steady=bool(data.get("steady", False)),
+            notes=tuple(str(n) for n in data.get("notes", ())),
         )
 
 
@@ -281,9 +284,17 @@ def build_measures(
         end = timing.seconds_at(offset + measure.quarter_length)
         measures.append(
             Measure(
-                measure.number, measure.index, offset, measure.quarter_length,
-                measure.time_signature, measure.beat_count, measure.beat_length,
-                timing.tempo_at(offset), start, end - start, measure.first_beat,
+                measure.number,
+                measure.index,
+                offset,
+                measure.quarter_length,
+                measure.time_signature,
+                measure.beat_count,
+                measure.beat_length,
+                timing.tempo_at(offset),
+                start,
+                end - start,
+                measure.first_beat,
             )
         )
         offset += measure.quarter_length
@@ -333,7 +344,7 @@ class Timecode:
     def plus_seconds(self, seconds: float) -> Timecode:
         """Real seconds later: frames run at the true rate (24000/1001 for 23.976)."""
         true_rate = self.nominal * 1000 / 1001 if self.nominal != self.fps else self.fps
-        return Timecode(self.frames + int(math.floor(seconds * true_rate + 1e-6)), self.fps)
+        return Timecode(self.frames + math.floor(seconds * true_rate + 1e-6), self.fps)
 
     def __str__(self) -> str:
         nominal = self.nominal

@@ -24,9 +24,7 @@ class Position:
     def parse(cls, text: str) -> Position:
         match = _POSITION.match(text)
         if match is None:
-            raise ValueError(
-                f"position {text!r} is not MEASURE:BEAT, e.g. '5:1' or '12:2.5'"
-            )
+            raise ValueError(f"position {text!r} is not MEASURE:BEAT, e.g. '5:1' or '12:2.5'")
         measure, beat = match.group(1), float(match.group(2))
         if beat < 1:
             raise ValueError(f"position {text!r}: beats count from 1")
@@ -57,7 +55,7 @@ def _to_position(value: Any) -> Any:
         return value
     if isinstance(value, str):
         return Position.parse(value)
-    raise ValueError("a position is a quoted string MEASURE:BEAT, e.g. \"5:1\"")
+    raise ValueError('a position is a quoted string MEASURE:BEAT, e.g. "5:1"')
 
 
 PositionField = Annotated[

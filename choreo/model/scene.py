@@ -27,7 +27,7 @@ PALETTE_COLOURS: dict[str, str] = {
 
 RehearsalStatus = Literal["idea", "blocked", "marking", "half-speed", "full-speed", "camera-ready"]
 Distance = Literal["out", "in", "close"]
-FPS = Literal[23.976, 24, 25, 29.97, 30]
+FPS_CHOICES = (23.976, 24, 25, 29.97, 30)
 
 
 class StrictModel(BaseModel):
@@ -59,7 +59,11 @@ class ScoreRef(StrictModel):
     tempo: Annotated[float, Field(gt=0, le=1000)] = Field(
         default=120, description="quarter notes per minute, used only where the score has none"
     )
-    fps: FPS = Field(default=24, description="frame rate for SMPTE timecode")
+    fps: float = Field(
+        default=24,
+        description="frame rate for SMPTE timecode; 29.97 is drop-frame",
+        json_schema_extra={"enum": list(FPS_CHOICES)},
+    )
     start: Annotated[str, Field(pattern=r"^\d\d:\d\d:\d\d[:;]\d\d$")] = Field(
         default="01:00:00:00", description="SMPTE timecode of the score's first beat"
     )
@@ -70,6 +74,13 @@ class ScoreRef(StrictModel):
         default=8, description="counts in a dancer's phrase"
     )
     synced: SyncRecord | None = None
+
+    @field_validator("fps")
+    @classmethod
+    def _film_rate(cls, fps: float) -> float:
+        if fps not in FPS_CHOICES:
+            raise ValueError(f"fps {fps:g} is not one of 23.976, 24, 25, 29.97, 30")
+        return fps
 
 
 class CastMember(StrictModel):
@@ -97,8 +108,18 @@ class CombatMove(StrictModel):
     name: ShortText
     aliases: list[ShortText] = Field(default_factory=list)
     category: Literal[
-        "strike", "kick", "block", "parry", "grab", "throw", "fall", "blade", "firearm",
-        "evade", "choke", "lift",
+        "strike",
+        "kick",
+        "block",
+        "parry",
+        "grab",
+        "throw",
+        "fall",
+        "blade",
+        "firearm",
+        "evade",
+        "choke",
+        "lift",
     ] = "strike"
     risk: Annotated[int, Field(ge=1, le=5)] = 2
     prop: ShortText | None = None
@@ -185,7 +206,8 @@ class Scene(StrictModel):
             return data
         data = dict(data)
         data["beats"] = [
-            dict(b, id=next_beat_id(taken, reserve=True)) if isinstance(b, dict) and "id" not in b
+            dict(b, id=next_beat_id(taken, reserve=True))
+            if isinstance(b, dict) and "id" not in b
             else b
             for b in beats
         ]

@@ -1,0 +1,115 @@
+"""The real CLI in a subprocess: the command contract, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.scene_texts import PLAIN_SCENE, write_scene
+
+
+def choreo(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "choreo", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for word in words:
+        assert word in lines[0]
+    assert result.stdout == ""
+
+
+def test_help_lists_the_commands() -> None:
+    result = choreo("--help")
+    assert result.returncode == 0
+    for command in ("edit", "new", "check", "export", "sync", "score", "moves", "schema"):
+        assert command in result.stdout
+
+
+def test_new_writes_a_valid_scene_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "scenes").mkdir()
+    target = tmp_path / "scenes" / "roof top.yaml"
+    result = choreo("new", str(target), "--title", "Roof at dawn")
+    assert result.returncode == 0, result.stderr
+    assert "title: Roof at dawn" in target.read_text()
+    assert choreo("check", str(target)).returncode == 0
+    assert_one_line_error(choreo("new", str(target), "--title", "Again"), "already exists")
+
+
+def test_new_with_a_score_writes_it_relative_to_the_scene(tmp_path: Path) -> None:
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "scores").mkdir()
+    score = tmp_path / "scores" / "x.musicxml"
+    score.write_text("<score-partwise/>")
+    result = choreo(
+        "new", str(tmp_path / "scenes" / "s.yaml"), "--title", "S", "--score", str(score)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "file: ../scores/x.musicxml" in (tmp_path / "scenes" / "s.yaml").read_text()
+
+
+def test_check_text_and_json(tmp_path: Path) -> None:
+    path = write_scene(tmp_path, PLAIN_SCENE.replace("intensity: 2", "intensity: 9"))
+    result = choreo("check", str(path))
+    assert result.returncode == 1
+    assert f"{path}:17: error[intensity-range] b01: intensity 9 is outside 1..5" in result.stdout
+    rows = json.loads(choreo("check", str(path), "--format", "json").stdout)
+    assert {"code", "severity", "beat", "message", "line"} <= set(rows[0])
+    assert [r["code"] for r in rows if r["severity"] == "error"] == ["intensity-range"]
+
+
+def test_check_clean_scene_exits_zero(tmp_path: Path) -> None:
+    result = choreo("check", str(write_scene(tmp_path)))
+    assert result.returncode == 0, result.stdout
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+def test_moves_and_schema() -> None:
+    ballet = choreo("moves", "--kind", "ballet")
+    assert ballet.returncode == 0 and "grand jeté" in ballet.stdout
+    assert "knife slash" not in ballet.stdout
+    schema = json.loads(choreo("schema").stdout)
+    assert "beats" in schema["properties"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("check", "missing.yaml"), ("missing.yaml", "no such file")),
+        (("check",), ("Missing argument",)),
+        (("frobnicate",), ("No such command",)),
+        (("check", "--format", "xml", "x.yaml"), ("--format",)),
+        (("moves", "--kind", "tap"), ("--kind",)),
+        (("new", "x.yaml"), ("--title",)),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, args: tuple[str, ...], words: tuple[str, ...]
+) -> None:
+    assert_one_line_error(choreo(*args, cwd=tmp_path), *words)
+
+
+def test_malformed_scene_gives_file_line_col(tmp_path: Path) -> None:
+    path = write_scene(tmp_path, PLAIN_SCENE.replace('at: "2:1"', 'at: "2:x"'))
+    assert_one_line_error(choreo("check", str(path)), f"{path}:24:9: beats[b02].at")
+
+
+def test_check_of_a_folder_checks_every_scene(tmp_path: Path) -> None:
+    write_scene(tmp_path, name="a.yaml")
+    write_scene(tmp_path, name="b.yaml")
+    result = choreo("check", str(tmp_path))
+    assert result.returncode == 0 and "2 scenes checked" in result.stdout

@@ -1,0 +1,46 @@
+"""Start-up stays light: the CLI and the domain core import neither music21 nor Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+LIGHT = [
+    "choreo.cli",
+    "choreo.model",
+    "choreo.timing",
+    "choreo.checks",
+    "choreo.store",
+    "choreo.placement",
+    "choreo.vocabulary",
+    "choreo.score",
+    "choreo.export",
+]
+
+
+@pytest.mark.parametrize("module", LIGHT)
+def test_importing_does_not_load_music21_or_textual(module: str) -> None:
+    code = (
+        f"import sys, {module}; "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'music21', 'textual'}); "
+        "print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_help_does_not_import_music21() -> None:
+    code = (
+        "import sys; sys.argv = ['choreo', '--help']\n"
+        "from choreo.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('music21' in sys.modules, 'textual' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False False"

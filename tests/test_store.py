@@ -1,0 +1,157 @@
+"""Scene files: byte-for-byte round trips, minimal edits, and errors with file:line:col."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from choreo.errors import ConflictError, SceneError
+from choreo.model import Beat, Position
+from choreo.store import parse_scene, read_scene, render_scene, save_scene
+from tests.conftest import SCENES
+from tests.scene_texts import PLAIN_SCENE, write_scene
+
+
+def test_unchanged_save_is_byte_for_byte(tmp_path: Path) -> None:
+    path = write_scene(tmp_path)
+    loaded = read_scene(path)
+    save_scene(loaded, loaded.scene.model_copy(deep=True))
+    assert path.read_text(encoding="utf-8") == PLAIN_SCENE
+
+
+@pytest.mark.parametrize("scene_path", sorted(SCENES.glob("*.yaml")), ids=lambda p: p.name)
+def test_demo_scenes_round_trip_through_the_yaml_tree(scene_path: Path) -> None:
+    """Even when the tree is dumped again, every byte (comments too) survives."""
+    loaded = read_scene(scene_path)
+    edited = loaded.scene.model_copy(deep=True)
+    edited.beats[0].notes = "changed"
+    text = render_scene(loaded, edited)
+    original = scene_path.read_text(encoding="utf-8")
+    changed = [
+        (a, b) for a, b in zip(original.splitlines(), text.splitlines(), strict=False) if a != b
+    ]
+    assert len(changed) <= 1 and all("notes" in b for _, b in changed)
+    assert text.count("#") == original.count("#") + ("#" in (loaded.scene.beats[0].notes or ""))
+
+
+def test_an_edit_touches_only_its_lines(tmp_path: Path) -> None:
+    path = write_scene(tmp_path)
+    loaded = read_scene(path)
+    scene = loaded.scene.model_copy(deep=True)
+    scene.beats[1].intensity = 5
+    scene.beats[2].hit = True
+    save_scene(loaded, scene)
+    text = path.read_text(encoding="utf-8")
+    assert text == PLAIN_SCENE.replace(
+        "    intensity: 3\n    hit: true", "    intensity: 5\n    hit: true", 1
+    ).replace(
+        "    performers: [guard1]\n    intensity: 3\n",
+        "    performers: [guard1]\n    intensity: 3\n    hit: true\n",
+    )
+    assert read_scene(path).scene == scene
+    assert (tmp_path / "rooftop.yaml~").read_text(encoding="utf-8") == PLAIN_SCENE
+
+
+def test_added_moved_and_deleted_beats_keep_the_comments(tmp_path: Path) -> None:
+    loaded = read_scene(write_scene(tmp_path))
+    scene = loaded.scene.model_copy(deep=True)
+    new = Beat(id="b04", at=Position.parse("3:3"), ballet="arabesque", performers=["eve"])
+    scene.beats.append(new)
+    scene.beats[0], scene.beats[1] = scene.beats[1], scene.beats[0]
+    text = render_scene(loaded, scene)
+    for comment in ("# A rooftop fight", "# faded grey", "# the approach", "# the finish"):
+        assert comment in text
+    assert '  - id: b04\n    at: "3:3"\n    ballet: arabesque\n    performers: [eve]\n' in text
+    again = parse_scene(text.encode(), tmp_path / "x.yaml").scene
+    assert [b.id for b in again.beats] == ["b02", "b01", "b03", "b04"]
+    assert again == scene
+
+
+def test_cleared_field_removes_its_key(tmp_path: Path) -> None:
+    loaded = read_scene(write_scene(tmp_path))
+    scene = loaded.scene.model_copy(deep=True)
+    scene.beats[1].notes = None
+    text = render_scene(loaded, scene)
+    assert "notes:" not in text and "# the finish" in text
+
+
+def test_missing_ids_are_generated() -> None:
+    text = PLAIN_SCENE.replace("  - id: b03\n    at:", "  - at:")
+    scene = parse_scene(text.encode(), Path("x.yaml")).scene
+    assert [b.id for b in scene.beats] == ["b01", "b02", "b03"]
+
+
+def test_refuses_to_overwrite_a_file_changed_on_disk(tmp_path: Path) -> None:
+    path = write_scene(tmp_path)
+    loaded = read_scene(path)
+    path.write_text(PLAIN_SCENE + "# edited elsewhere\n", encoding="utf-8")
+    scene = loaded.scene.model_copy(deep=True)
+    scene.title = "Mine"
+    with pytest.raises(ConflictError):
+        save_scene(loaded, scene)
+    assert path.read_text(encoding="utf-8").endswith("# edited elsewhere\n")
+    save_scene(loaded, scene, force=True)
+    assert read_scene(path).scene.title == "Mine"
+
+
+MALFORMED = [
+    ("title: [\n", 6, "malformed YAML"),  # YAML notices at the end of the file
+    ("  bad indent: x\n", 5, "malformed YAML"),
+    ("colour: red\n", 5, "colour: unknown key"),
+    ("palette: 42\n", 5, "palette: expected"),
+]
+
+
+@pytest.mark.parametrize(("extra", "line", "words"), MALFORMED)
+def test_malformed_files_name_file_line_and_key(extra: str, line: int, words: str) -> None:
+    text = "schema: 1\nid: x\ntitle: T\nscore: {tempo: 90}\n" + extra
+    with pytest.raises(SceneError) as caught:
+        parse_scene(text.encode(), Path("s.yaml"))
+    message = str(caught.value)
+    assert message.startswith(f"s.yaml:{line}:"), message
+    assert words in message
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "line", "words"),
+    [
+        ('at: "2:1"', 'at: "2:0"', 24, "beats[b02].at: position '2:0': beats count from 1"),
+        ('at: "2:1"', 'at: "two"', 24, "is not MEASURE:BEAT"),
+        ("intensity: 2", "intensity: loud", 22, "beats[b01].intensity: input should be"),
+        ("    intensity: 2\n", "    intesity: 2\n", 22, "did you mean 'intensity'?"),
+        (
+            "  - id: eve\n    name: Eve\n",
+            "  - id: eve\n",
+            9,
+            "cast[eve].name: this key is required",
+        ),
+        ("tempo: 120", "tempo: -4", 7, "score.tempo: input should be greater than 0"),
+        ("palette: doubt", "palette: blue", 5, "palette: expected 'grief'"),
+    ],
+)
+def test_schema_violations_in_the_users_terms(replace: str, by: str, line: int, words: str) -> None:
+    text = PLAIN_SCENE.replace(replace, by, 1)
+    assert text != PLAIN_SCENE
+    with pytest.raises(SceneError) as caught:
+        parse_scene(text.encode(), Path("rooftop.yaml"))
+    assert str(caught.value).startswith(f"rooftop.yaml:{line}:"), str(caught.value)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (b"", "a scene file is a YAML mapping"),
+        (b"- a\n- b\n", "a scene file is a YAML mapping"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+        (b"id: !!python/object/apply:os.system ['echo hi']\n", "tags"),
+        (b"a: &x [1]\nb: *x\n", "anchors and aliases"),
+        (b"[" * 5000, "nested too deeply"),
+    ],
+)
+def test_hostile_yaml_is_refused(text: bytes, words: str) -> None:
+    with pytest.raises(SceneError) as caught:
+        parse_scene(text, Path("h.yaml"))
+    assert words in str(caught.value)
+    assert "\n" not in str(caught.value)
