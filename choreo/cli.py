@@ -124,6 +124,78 @@ def check(
 
 
 @app.command()
+def export(
+    scenes: Annotated[list[Path], typer.Argument(help="scene files or folders")],
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", help="md, csv, json or midi")
+    ] = ExportFormat.md,
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="file to write")] = None,
+    performer: Annotated[
+        str | None, typer.Option("--performer", help="a cast id: that performer's cue sheet")
+    ] = None,
+    speed: Annotated[
+        float, typer.Option("--speed", help="rehearsal speed, e.g. 0.5 for half speed")
+    ] = 1.0,
+) -> None:
+    """Write the beat sheet (stdout by default); several scenes make one document."""
+    from choreo.export import export_scenes
+    from choreo.store import atomic_write, read_scene
+
+    scene_files = [read_scene(path) for path in _scene_paths(scenes)]
+    with _progress("reading scores"):
+        data = export_scenes(
+            scene_files, format=output_format.value, performer=performer, speed=speed
+        )
+    if out is not None:
+        atomic_write(out, data, backup=False)
+        typer.echo(f"wrote {out}", err=True)
+    elif output_format is ExportFormat.midi and sys.stdout.isatty():
+        raise ChoreoError("MIDI is binary: give a file with -o, or pipe the output")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+def sync(
+    scene: Annotated[Path, typer.Argument(help="the scene file")],
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="score copy to write")] = None,
+    pull: Annotated[
+        bool, typer.Option("--pull", help="add a beat for each rehearsal mark in the score")
+    ] = False,
+    rebase: Annotated[
+        bool, typer.Option("--rebase", help="re-anchor beats to rehearsal marks that moved")
+    ] = False,
+) -> None:
+    """Write the beats into a copy of the score as MusicXML directions."""
+    from choreo import sync as score_sync
+    from choreo.store import read_scene
+
+    if pull and rebase:
+        raise ChoreoError("--pull and --rebase are separate steps: run one, then the other")
+    scene_file = read_scene(scene)
+    with _progress("syncing with the score"):
+        if pull:
+            result = score_sync.pull(scene_file)
+        elif rebase:
+            result = score_sync.rebase(scene_file)
+        else:
+            result = score_sync.push(scene_file, out)
+    _emit(result.summary())
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 8000,
+    scene: Annotated[Path | None, typer.Argument(help="scene file; default: pick one")] = None,
+) -> None:
+    """Serve the editor in a web browser (textual-serve, on 127.0.0.1 only)."""
+    from choreo.serve import serve as serve_editor
+
+    serve_editor(port=port, scene=scene)
+
+
+@app.command()
 def score(
     file: Annotated[str, typer.Argument(help="score file, or corpus:PATH")],
     part: Annotated[str, typer.Option("--part", help="part index or name")] = "0",

@@ -1,0 +1,1 @@
+"""choreo's benchmarks: figures and ratios to read, never pass/fail gates."""
