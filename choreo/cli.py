@@ -87,6 +87,10 @@ def edit(
 
 
 def _open_editor(scene: Path | None) -> None:
+    if scene is not None:
+        from choreo.store import read_scene
+
+        read_scene(scene)  # a bad file is one line and exit 2, before the screen opens
     from choreo.tui.app import run_editor
 
     run_editor(scene)
