@@ -1,0 +1,53 @@
+"""The beat sheet as JSON for other tools: DESIGN.md's shape, the scene as its file has it.
+
+Each beat also carries its time at the sheet's speed; times are the placement's own
+floats, unrounded, so a tool can compare them with the score engine's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from choreo.export.sheet import SceneSheet, SheetBeat
+
+
+def render_json(sheets: list[SceneSheet]) -> str:
+    """The scene object for one scene; ``{"scenes": [...]}`` for several."""
+    first = sheets[0]
+    document: dict[str, Any]
+    if len(sheets) == 1:
+        document = scene_json(first)
+    else:
+        document = {"scenes": [scene_json(sheet) for sheet in sheets]}
+        document["duration_seconds"] = sum(sheet.duration_seconds for sheet in sheets)
+    document["speed"] = first.speed
+    if first.performer is not None:
+        document["performer"] = first.performer
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def scene_json(sheet: SceneSheet) -> dict[str, Any]:
+    scene = sheet.scene.model_dump(mode="json", by_alias=True)
+    scene["beats"] = [
+        _beat_json(item, scene["beats"][item.spot.number - 1]) for item in sheet.beats
+    ]
+    scene["duration_seconds"] = sheet.duration_seconds
+    scene["speed"] = sheet.speed
+    return scene
+
+
+def _beat_json(item: SheetBeat, dumped: dict[str, Any]) -> dict[str, Any]:
+    spot = item.spot
+    return dumped | {
+        "number": spot.number,
+        "start_seconds": spot.start_seconds,
+        "end_seconds": spot.end_seconds,
+        "seconds": spot.seconds,
+        "length_beats": spot.length_beats,
+        "timecode": str(spot.timecode) if spot.timecode else None,
+        "end_timecode": str(spot.end_timecode) if spot.end_timecode else None,
+        "counts": str(spot.counts) if spot.counts else None,
+        "risk": item.risk,
+        "problem": spot.problem,
+    }

@@ -1,0 +1,150 @@
+"""A rehearsal click track: the score's tempo map as clicks, the beats as markers.
+
+Tick 0 is the score's first beat (the scene's ``score.start`` timecode), so a marker's
+time in a DAW is the beat's seconds on the sheet. MIDI has no pickups: a pickup measure
+simply starts the file, and the DAW's bar lines run from there.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+from choreo.export.sheet import SceneSheet, one_line
+from choreo.timing import EPSILON, Measure
+
+TICKS_PER_QUARTER = 480
+PERCUSSION = 9  # channel 10 in the General MIDI count from 1
+DOWNBEAT = (76, 120)  # hi wood block, accented
+OTHER_BEAT = (77, 80)  # low wood block
+CLICK_TICKS = 60  # a click is an eighth of a quarter long at most
+SMPTE_RATES = (24, 25, 29.97, 30)  # 23.976 has no SMPTE offset code
+CHARSET = "utf-8"  # marker names keep their accents: "grand jeté"
+
+
+def render_midi(sheet: SceneSheet) -> bytes:
+    """A type 1 Standard MIDI File: conductor track (tempo, meter, markers) and clicks."""
+    import mido  # only the MIDI export needs it
+
+    song = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER, charset=CHARSET)
+    # Both tracks end at the final barline, so the file lasts exactly as long as the score.
+    end = _tick(sheet.measures.end_offset)
+    title = mido.MetaMessage("track_name", name=one_line(sheet.scene.title))
+    song.tracks.append(_track([(0, title), *_conductor(sheet)], end))
+    click = mido.MetaMessage("track_name", name="click")
+    song.tracks.append(_track([(0, click), *_clicks(sheet)], end))
+    out = io.BytesIO()
+    song.save(file=out)
+    return out.getvalue()
+
+
+def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
+    """Where the picture's timecode starts, tempo (scaled by the speed) and meter changes,
+    then a marker at each beat."""
+    import mido
+
+    events: list[tuple[int, Any]] = []
+    start = _smpte_offset(sheet.scene.score.start, float(sheet.scene.score.fps))
+    if start is not None:
+        events.append((0, start))
+    end = sheet.measures.end_offset
+    for mark in sheet.measures.tempos:
+        if mark.offset <= end + EPSILON:
+            tempo = mido.bpm2tempo(mark.qpm * sheet.speed)
+            events.append((_tick(mark.offset), mido.MetaMessage("set_tempo", tempo=tempo)))
+    meter = None
+    for measure in sheet.measures.measures:
+        signature = _time_signature(measure.time_signature)
+        if signature is not None and signature != meter:
+            top, bottom = signature
+            change = mido.MetaMessage("time_signature", numerator=top, denominator=bottom)
+            events.append((_tick(measure.offset), change))
+            meter = signature
+    for spot in sheet.placed:
+        name = marker_name(spot.beat.id, spot.beat.ballet, spot.beat.combat)
+        events.append((_tick(spot.start_offset or 0.0), mido.MetaMessage("marker", text=name)))
+    # A stable sort keeps tempo and meter ahead of a marker on the same tick.
+    return sorted(events, key=lambda event: event[0])
+
+
+def _clicks(sheet: SceneSheet) -> list[tuple[int, Any]]:
+    """A click on every whole beat of every measure; beat 1 is accented."""
+    import mido
+
+    events: list[tuple[int, Any]] = []
+    for measure in sheet.measures.measures:
+        length = min(CLICK_TICKS, _tick(measure.beat_length) // 2)
+        for tick, (note, velocity) in _beats_of(measure):
+            on = mido.Message("note_on", channel=PERCUSSION, note=note, velocity=velocity)
+            off = mido.Message("note_off", channel=PERCUSSION, note=note, velocity=0)
+            events += [(tick, on), (tick + length, off)]
+    # Each click ends before the next starts, so time order alone keeps on/off pairs apart.
+    return sorted(events, key=lambda event: event[0])
+
+
+def marker_name(beat_id: str, ballet: str | None, combat: str | None) -> str:
+    """``b01 grand jeté / flying kick``: what the DAW shows at the beat."""
+    moves = " / ".join(one_line(m) for m in (ballet, combat) if m and m.strip())
+    return f"{beat_id} {moves}" if moves else beat_id
+
+
+def _beats_of(measure: Measure) -> list[tuple[int, tuple[int, int]]]:
+    """The tick and sound of each whole beat sounding in the measure."""
+    clicks = []
+    beat = float(math.ceil(measure.first_beat - EPSILON))
+    while beat < measure.last_beat - EPSILON:
+        offset = measure.offset + (beat - measure.first_beat) * measure.beat_length
+        sound = DOWNBEAT if beat == 1.0 else OTHER_BEAT
+        clicks.append((_tick(offset), sound))
+        beat += 1.0
+    return clicks
+
+
+def _time_signature(text: str) -> tuple[int, int] | None:
+    """``"6/8"`` → ``(6, 8)``; None for what MIDI cannot say (a denominator not 2ⁿ)."""
+    numerator, _, denominator = text.partition("/")
+    if not (numerator.isdigit() and denominator.isdigit()):
+        return None
+    top, bottom = int(numerator), int(denominator)
+    if not 0 < top < 256 or bottom <= 0 or bottom & (bottom - 1):
+        return None
+    return top, bottom
+
+
+def _smpte_offset(start: str, fps: float) -> Any | None:
+    """The scene's start timecode, so a DAW can line the clicks up with picture.
+
+    MIDI knows 24, 25, 29.97 and 30 fps and hours up to 23; other starts are left out.
+    """
+    import mido
+
+    hours, minutes, seconds, frames = (int(p) for p in start.replace(";", ":").split(":"))
+    rate = next((r for r in SMPTE_RATES if math.isclose(r, fps)), None)
+    if rate is None or hours > 23:
+        return None
+    return mido.MetaMessage(
+        "smpte_offset",
+        frame_rate=rate,
+        hours=hours,
+        minutes=minutes,
+        seconds=seconds,
+        frames=frames,
+    )
+
+
+def _tick(quarters: float) -> int:
+    return round(quarters * TICKS_PER_QUARTER)
+
+
+def _track(events: list[tuple[int, Any]], end: int) -> Any:
+    """Absolute-tick events as a track of delta times, ending at tick ``end``."""
+    import mido
+
+    track = mido.MidiTrack()
+    now = 0
+    for tick, message in events:
+        track.append(message.copy(time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=max(end - now, 0)))
+    return track

@@ -1,0 +1,140 @@
+"""What every export format shares: speeds, cue-sheet filtering, errors, import hygiene."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from choreo.errors import ChoreoError
+from choreo.export import build_sheets, export_scenes, speed_label
+from choreo.store import SceneFile, read_scene
+
+SCENE = """\
+schema: 1
+id: rooftop
+title: Rooftop
+cast:
+  - id: eve
+    name: Eve
+  - id: guard1
+    name: Guard 1
+  - id: guard2
+    name: Guard 2
+beats:
+  - id: b01
+    at: "1:1"
+    combat: flying kick
+    performers: [eve]
+    partner: guard1
+  - id: b02
+    at: "2:1"
+    combat: block
+    attacker: guard2
+  - id: b03
+    at: "3:1"
+    combat: knife slash
+    performers: [guard1]
+"""
+
+
+@pytest.fixture
+def scene_file(tmp_path: Path) -> SceneFile:
+    path = tmp_path / "rooftop.yaml"
+    path.write_text(SCENE, encoding="utf-8")
+    return read_scene(path)
+
+
+@pytest.mark.parametrize(
+    ("speed", "label"),
+    [
+        (1.0, "full speed"),
+        (0.25, "quarter speed (0.25×)"),
+        (0.5, "half speed (0.5×)"),
+        (0.75, "three-quarter speed (0.75×)"),
+        (0.6, "0.6× speed"),
+    ],
+)
+def test_speed_names(speed: float, label: str) -> None:
+    assert speed_label(speed) == label
+
+
+@pytest.mark.parametrize("speed", [0.0, 0.09, 2.01, -1.0, float("nan")])
+def test_speeds_outside_a_tenth_to_double_are_refused(scene_file: SceneFile, speed: float) -> None:
+    with pytest.raises(ChoreoError, match="speed"):
+        export_scenes([scene_file], speed=speed)
+
+
+def test_a_performer_in_no_scene_is_refused(scene_file: SceneFile) -> None:
+    with pytest.raises(ChoreoError, match="no scene has a performer 'adam'"):
+        export_scenes([scene_file], performer="adam")
+
+
+def test_a_cue_sheet_keeps_beats_where_the_performer_is_anyone_in_it(
+    scene_file: SceneFile,
+) -> None:
+    beats_of = {
+        who: [b.beat.id for b in build_sheets([scene_file], performer=who)[0].beats]
+        for who in ("eve", "guard1", "guard2")
+    }
+    assert beats_of == {"eve": ["b01"], "guard1": ["b01", "b03"], "guard2": ["b02"]}
+
+
+def test_a_cue_sheet_over_several_scenes_skips_scenes_without_the_performer(
+    tmp_path: Path, scene_file: SceneFile
+) -> None:
+    other = tmp_path / "lobby.yaml"
+    other.write_text("schema: 1\nid: lobby\ntitle: Lobby\ncast:\n  - id: adam\n    name: Adam\n")
+    sheets = build_sheets([read_scene(other), scene_file], performer="eve")
+    assert [sheet.scene.id for sheet in sheets] == ["rooftop"]
+
+
+def test_risk_comes_from_the_vocabulary_and_the_scenes_own_moves(tmp_path: Path) -> None:
+    path = tmp_path / "rooftop.yaml"
+    path.write_text(
+        SCENE.replace(
+            "beats:\n",
+            "moves:\n  - kind: combat\n    name: block\n    risk: 5\nbeats:\n",
+        )
+        + "  - id: b04\n    at: '4:1'\n    combat: a move nobody knows\n"
+    )
+    (sheet,) = build_sheets([read_scene(path)])
+    assert [(b.beat.id, b.risk, b.needs_safety) for b in sheet.beats] == [
+        ("b01", 4, True),
+        ("b02", 5, True),  # the scene made its block risky
+        ("b03", 3, False),
+        ("b04", None, False),
+    ]
+
+
+def test_no_scenes_and_unknown_formats_are_refused(scene_file: SceneFile) -> None:
+    with pytest.raises(ChoreoError, match="no scenes"):
+        export_scenes([])
+    with pytest.raises(ChoreoError, match="unknown export format 'pdf'"):
+        export_scenes([scene_file], format="pdf")  # type: ignore[arg-type]
+
+
+def test_export_imports_neither_textual_nor_music21_nor_mido() -> None:
+    code = (
+        "import sys, choreo.export\n"
+        "print(sorted(m for m in ('textual', 'music21', 'mido') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_cli_reports_an_unknown_performer_in_one_line(scene_file: SceneFile) -> None:
+    choreo = Path(sys.executable).with_name("choreo")
+    result = subprocess.run(
+        [str(choreo), "export", str(scene_file.path), "--performer", "adam"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: no scene has a performer 'adam'")
+    assert "Traceback" not in result.stderr
