@@ -1,0 +1,105 @@
+"""Every command against missing files, folders, unreadable files and bad arguments:
+exit 2, one line on stderr, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.scene_texts import write_scene
+
+
+def choreo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "choreo", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+# {} is replaced by the bad path under test.
+FILE_COMMANDS = [
+    ("edit", "{}"),
+    ("check", "{}"),
+    ("export", "{}"),
+    ("export", "{}", "--format", "csv"),
+    ("sync", "{}"),
+    ("sync", "{}", "--pull"),
+    ("sync", "{}", "--rebase"),
+    ("score", "{}"),
+    ("new", "{}/sub/x.yaml", "--title", "T"),
+]
+
+
+def bad_paths(tmp_path: Path) -> dict[str, Path]:
+    folder = tmp_path / "a-folder.yaml"
+    folder.mkdir()
+    garbage = tmp_path / "garbage.yaml"
+    garbage.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    return {"missing": tmp_path / "missing.yaml", "folder": folder, "garbage": garbage}
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS, ids=lambda c: " ".join(c))
+@pytest.mark.parametrize("kind", ["missing", "folder", "garbage"])
+def test_bad_files_give_one_line_and_exit_2(
+    tmp_path: Path, command: tuple[str, ...], kind: str
+) -> None:
+    path = bad_paths(tmp_path)[kind]
+    if command[0] == "new" and kind != "missing":
+        pytest.skip("new writes a file; only a missing folder is bad input for it")
+    before = snapshot(tmp_path)
+    args = [a.replace("{}", str(path)) for a in command]
+    result = choreo(*args, cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_unreadable_scene(tmp_path: Path) -> None:
+    path = write_scene(tmp_path)
+    path.chmod(0)
+    for command in ("check", "export", "sync"):
+        result = choreo(command, str(path), cwd=tmp_path)
+        assert result.returncode == 2 and "permission denied" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "{scene}", "--format", "pdf"),
+        ("export", "{scene}", "--speed", "fast"),
+        ("export", "{scene}", "--speed", "0"),
+        ("export", "{scene}", "--performer", "nobody"),
+        ("score", "{scene}", "--part", "9"),
+        ("sync", "{scene}", "--pull", "--rebase"),
+        ("sync", "{scene}"),  # the scene has no score to sync with
+        ("check", "{scene}", "--bogus"),
+        ("moves", "--kind"),
+        ("schema", "extra"),
+        ("serve", "--port", "http"),
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_bad_arguments_give_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    scene = write_scene(tmp_path)
+    before = snapshot(tmp_path)
+    result = choreo(*[a.replace("{scene}", str(scene)) for a in args], cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert snapshot(tmp_path) == before
