@@ -91,10 +91,12 @@ class MeasureMap:
     _tempo_offsets: list[float] = field(default_factory=list, init=False, repr=False)
     _tempo_seconds: list[float] = field(default_factory=list, init=False, repr=False)
     _beats_before: list[float] = field(default_factory=list, init=False, repr=False)
+    _measure_offsets: list[float] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for measure in self.measures:
             self._by_number.setdefault((measure.number, measure.pass_number), measure)
+            self._measure_offsets.append(measure.offset)
         seconds = 0.0
         previous: TempoMark | None = None
         for mark in self.tempos:
@@ -131,14 +133,8 @@ class MeasureMap:
         """The measure sounding at a quarter offset (the last one for the final barline)."""
         if not self.measures or offset < self.measures[0].offset - EPSILON:
             return None
-        low, high = 0, len(self.measures)
-        while low < high:
-            middle = (low + high) // 2
-            if self.measures[middle].offset <= offset + EPSILON:
-                low = middle + 1
-            else:
-                high = middle
-        found = self.measures[max(low - 1, 0)]
+        index = bisect_right(self._measure_offsets, offset + EPSILON)
+        found = self.measures[max(index - 1, 0)]
         if offset > found.end_offset + EPSILON:
             return None
         return found

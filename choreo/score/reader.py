@@ -1,0 +1,437 @@
+"""music21 streams to choreo's own frozen measure map: the border where music21 stops.
+
+Everything music21 returns is ``Any`` here and is turned into plain numbers and strings
+at once. music21 is imported inside the functions so that importing choreo stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from choreo.errors import ScoreError
+from choreo.score.repeats import Jump, RepeatSigns
+from choreo.timing import EPSILON, Measure, MeasureMap, RehearsalMark, TempoMark
+
+_ABC_TUNE = re.compile(rb"^X:\s*(\d+)", re.MULTILINE)
+_JUMP_WORDS = re.compile(r"\b(d\.\s*c\.|d\.\s*s\.|da\s+capo|dal\s+segno|fine|coda)\b", re.I)
+# music21's repeat-expression classes, by name: where the jump returns and where it ends.
+_JUMPS = {
+    "DaCapo": Jump("capo", "end", "D.C."),
+    "DaCapoAlFine": Jump("capo", "fine", "D.C. al Fine"),
+    "DaCapoAlCoda": Jump("capo", "coda", "D.C. al Coda"),
+    "DalSegno": Jump("segno", "end", "D.S."),
+    "DalSegnoAlFine": Jump("segno", "fine", "D.S. al Fine"),
+    "DalSegnoAlCoda": Jump("segno", "coda", "D.S. al Coda"),
+}
+
+
+@dataclass(frozen=True)
+class ReadScore:
+    """A parsed score and what choreo had to choose while reading it."""
+
+    stream: Any  # a music21 Score (or Part)
+    notes: tuple[str, ...] = ()
+
+
+def parse_score(path: Path, score_format: str) -> ReadScore:
+    """Parse a vetted file with music21, never through its pickle cache."""
+    from music21 import converter, stream
+
+    notes: list[str] = []
+    number = None
+    if score_format == "abc":
+        number, note = _first_abc_tune(path)
+        if note:
+            notes.append(note)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # music21 warns about every overfull measure
+            reader = converter.Converter()
+            # parseFileNoPickle neither reads nor writes music21's shared pickle cache.
+            reader.parseFileNoPickle(path, number=number, format=score_format)
+            parsed: Any = reader.stream
+    except ScoreError:
+        raise
+    except RecursionError:
+        reason = "it nests too deeply"
+        raise ScoreError(f"music21 cannot read this score: {reason}", where=path) from None
+    except Exception as error:  # music21 and its parsers raise dozens of types
+        reason = _one_line(error)
+        raise ScoreError(f"music21 cannot read this score: {reason}", where=path) from None
+    if isinstance(parsed, stream.Opus):
+        scores = list(parsed.scores)
+        if not scores:
+            raise ScoreError("the file holds no score", where=path)
+        notes.append(f"the file holds {len(scores)} scores; following the first")
+        parsed = scores[0]
+    return ReadScore(parsed, tuple(notes))
+
+
+def read_measure_map(
+    read: ReadScore,
+    *,
+    part: int | str = 0,
+    default_tempo: float = 120.0,
+    source: str = "",
+    where: str | Path | None = None,
+) -> tuple[MeasureMap, tuple[RepeatSigns, ...]]:
+    """The written measure map of one part, and the repeat signs on each of its measures."""
+    try:
+        return _read_measure_map(read, part, default_tempo, source, where)
+    except ScoreError:
+        raise
+    except Exception as error:  # music21 can fail late, on a stream it built itself
+        reason = _one_line(error)
+        message = f"music21 cannot make sense of this score: {reason}"
+        raise ScoreError(message, where=where) from None
+
+
+def _read_measure_map(
+    read: ReadScore, part: int | str, default_tempo: float, source: str, where: str | Path | None
+) -> tuple[MeasureMap, tuple[RepeatSigns, ...]]:
+    from music21 import stream
+
+    score = read.stream
+    parts: list[Any] = list(score.parts) if isinstance(score, stream.Score) else [score]
+    if not parts:
+        raise ScoreError("the score has no parts: no music found", where=where)
+    names = tuple(_part_name(p, i) for i, p in enumerate(parts))
+    chosen = choose_part(parts, names, part, where=where)
+    followed = parts[chosen]
+    measures_m21: list[Any] = list(followed.getElementsByClass(stream.Measure))
+    notes = read.notes
+    if not measures_m21 and followed.notesAndRests:
+        # Some ABC tunes come back from music21 without barlines: bar them by the meter.
+        followed = followed.makeMeasures()
+        parts[chosen] = followed
+        measures_m21 = list(followed.getElementsByClass(stream.Measure))
+        notes += ("the part has no measures of its own; barred by its time signature",)
+    if not measures_m21:
+        raise ScoreError(f"part {chosen} ({names[chosen]}) has no measures", where=where)
+    tempos = _tempo_marks(parts, chosen, measures_m21, default_tempo)
+    measures = _measures(measures_m21, followed, tempos)
+    index_of = {id(m): i for i, m in enumerate(measures_m21)}
+    by_offset = {_key(m.offset): m.index for m in measures}
+    for other in parts:
+        if other is not followed:
+            for m in other.getElementsByClass(stream.Measure):
+                found = by_offset.get(_key(float(m.getOffsetBySite(other))))
+                if found is not None:
+                    index_of[id(m)] = found
+    marks = _marks(followed, measures, index_of)
+    signs = _repeat_signs(score, measures_m21, measures, index_of)
+    written = MeasureMap(
+        measures=measures,
+        tempos=tuple(tempos),
+        parts=names,
+        part=chosen,
+        order="written",
+        source=source,
+        marks=marks,
+        notes=notes,
+    )
+    return written, signs
+
+
+def choose_part(
+    parts: list[Any], names: tuple[str, ...], part: int | str, *, where: str | Path | None
+) -> int:
+    """A part by index, or by name or id (case-insensitive; the first of equal names)."""
+    listed = ", ".join(f"{i} {name}" for i, name in enumerate(names))
+    if isinstance(part, int) and not isinstance(part, bool):
+        if 0 <= part < len(parts):
+            return part
+        raise ScoreError(f"the score has no part {part}; its parts are: {listed}", where=where)
+    wanted = str(part).strip().casefold()
+    for index, (candidate, name) in enumerate(zip(parts, names, strict=True)):
+        ident = candidate.id if isinstance(candidate.id, str) else ""
+        if wanted in (name.casefold(), ident.casefold()):
+            return index
+    if wanted.isdigit() and int(wanted) < len(parts):
+        return int(wanted)
+    raise ScoreError(f"the score has no part '{part}'; its parts are: {listed}", where=where)
+
+
+# -- measures and tempo -----------------------------------------------------------------
+
+
+def _measures(measures_m21: list[Any], part: Any, tempos: list[TempoMark]) -> tuple[Measure, ...]:
+    from music21 import meter
+
+    timing = MeasureMap(measures=(), tempos=tuple(tempos))
+    offsets = [float(m.getOffsetBySite(part)) for m in measures_m21]
+    meter_now: Any = measures_m21[0].timeSignature or measures_m21[0].getContextByClass(
+        meter.TimeSignature
+    )
+    if meter_now is None:
+        meter_now = meter.TimeSignature("4/4")
+    measures: list[Measure] = []
+    for index, m in enumerate(measures_m21):
+        if m.timeSignature is not None:
+            meter_now = m.timeSignature
+        ratio, beat_count, beat_length, bar_length = _meter(meter_now)
+        offset = offsets[index]
+        length = float(m.duration.quarterLength)
+        if index + 1 < len(offsets) and offsets[index + 1] > offset + EPSILON:
+            # music21 lays an overfull measure's successor at the written bar length.
+            length = offsets[index + 1] - offset
+        if length <= EPSILON:
+            length = bar_length
+        first_beat = 1.0 + float(m.paddingLeft) / beat_length
+        if index == 0 and first_beat == 1.0 and length < bar_length - EPSILON and m.number == 0:
+            first_beat = 1.0 + (bar_length - length) / beat_length  # an unmarked pickup
+        start = timing.seconds_at(offset)
+        measures.append(
+            Measure(
+                number=f"{m.number}{m.numberSuffix or ''}",
+                index=index,
+                offset=offset,
+                quarter_length=length,
+                time_signature=ratio,
+                beat_count=beat_count,
+                beat_length=beat_length,
+                tempo_qpm=timing.tempo_at(offset),
+                start_seconds=start,
+                seconds=timing.seconds_at(offset + length) - start,
+                first_beat=first_beat,
+            )
+        )
+    return tuple(measures)
+
+
+def _meter(time_signature: Any) -> tuple[str, int, float, float]:
+    """Ratio, beats in a bar and quarter notes in a beat, as music21 counts them."""
+    ratio = str(time_signature.ratioString)
+    bar_length = float(time_signature.barDuration.quarterLength)
+    try:
+        beat_count = int(time_signature.beatCount)
+        beat_length = float(time_signature.beatDuration.quarterLength)
+    except Exception:  # music21 has no single beat length for some additive meters
+        beat_count = int(time_signature.numerator)
+        beat_length = 4.0 / float(time_signature.denominator)
+    if beat_length <= 0 or beat_count <= 0:
+        beat_count, beat_length = 1, bar_length or 4.0
+    return ratio, beat_count, beat_length, bar_length
+
+
+def _tempo_marks(
+    parts: list[Any], followed: int, measures_m21: list[Any], default_tempo: float
+) -> list[TempoMark]:
+    """Every tempo mark of the score; the followed part wins where marks coincide.
+
+    The conductor's tempo usually lives in the first part only, so all parts are read.
+    music21 times a passage by the last mark at an offset; choreo does the same.
+    """
+    from music21 import tempo
+
+    found: list[tuple[float, int, int, float]] = []
+    for part_index, part in enumerate(parts):
+        priority = 1 if part_index == followed else 0
+        marks = part.recurse().getElementsByClass(tempo.TempoIndication)
+        for sequence, mark in enumerate(marks):
+            qpm = _quarter_bpm(mark)
+            if qpm is None:
+                continue
+            offset = float(mark.getOffsetInHierarchy(part))
+            found.append((offset, priority, sequence, qpm))
+    found.sort()
+    start = float(measures_m21[0].offset)
+    tempos: list[TempoMark] = []
+    for offset, _, _, qpm in found:
+        offset = max(offset, start)
+        if tempos and abs(tempos[-1].offset - offset) < EPSILON:
+            tempos[-1] = TempoMark(tempos[-1].offset, qpm)
+        else:
+            tempos.append(TempoMark(offset, qpm))
+    if not tempos or tempos[0].offset > start + EPSILON:
+        tempos.insert(0, TempoMark(start, default_tempo))
+    kept: list[TempoMark] = []
+    for mark in tempos:
+        if not kept or abs(kept[-1].qpm - mark.qpm) > EPSILON:
+            kept.append(mark)
+    return kept
+
+
+def _quarter_bpm(mark: Any) -> float | None:
+    """Quarter notes per minute; dotted and half-note referents converted by music21."""
+    try:
+        value = mark.getSoundingMetronomeMark().getQuarterBPM()
+    except Exception:  # a tempo word music21 cannot turn into a number
+        return None
+    if value is None:
+        return None
+    qpm = float(value)
+    return qpm if qpm > 0 else None
+
+
+# -- marks ----------------------------------------------------------------------------
+
+
+def _marks(
+    part: Any, measures: tuple[Measure, ...], index_of: dict[int, int]
+) -> tuple[RehearsalMark, ...]:
+    """Rehearsal letters and staff text of the followed part, where sync can anchor beats."""
+    from music21 import expressions
+
+    found: list[tuple[float, int, RehearsalMark]] = []
+    kinds = (expressions.RehearsalMark, expressions.TextExpression)
+    for sequence, element in enumerate(part.recurse().getElementsByClass(kinds)):
+        text = _visible_text(getattr(element, "content", None))
+        placed = _place(element, measures, index_of)
+        if not text or placed is None:
+            continue
+        measure, within = placed
+        beat = measure.first_beat + within / measure.beat_length
+        rehearsal = isinstance(element, expressions.RehearsalMark)
+        mark = RehearsalMark(
+            text, measure.number, round(beat, 6), "rehearsal" if rehearsal else "words"
+        )
+        found.append((measure.offset + within, sequence, mark))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return tuple(mark for _, _, mark in found)
+
+
+def _visible_text(content: Any) -> str:
+    """Text a reader sees: SMuFL glyphs in the private use area are symbols, not words."""
+    if content is None:
+        return ""
+    text = " ".join(str(content).split())
+    if all(0xE000 <= ord(c) <= 0xF8FF or c.isspace() for c in text):
+        return ""
+    return text
+
+
+def _place(
+    element: Any, measures: tuple[Measure, ...], index_of: dict[int, int]
+) -> tuple[Measure, float] | None:
+    """The written measure holding an element and its quarter offset within it."""
+    from music21 import stream
+
+    container: Any = element.getContextByClass(stream.Measure)
+    if container is None or id(container) not in index_of:
+        return None
+    measure = measures[index_of[id(container)]]
+    try:
+        within = float(element.getOffsetInHierarchy(container))
+    except Exception:  # not reachable through the measure; its start is the best guess
+        within = 0.0
+    return measure, min(max(within, 0.0), measure.quarter_length)
+
+
+# -- repeat signs ---------------------------------------------------------------------
+
+
+def _repeat_signs(
+    score: Any,
+    measures_m21: list[Any],
+    measures: tuple[Measure, ...],
+    index_of: dict[int, int],
+) -> tuple[RepeatSigns, ...]:
+    from music21 import bar, expressions, repeat, spanner
+
+    count = len(measures)
+    fields: list[dict[str, Any]] = [{} for _ in range(count)]
+    problems: list[list[str]] = [[] for _ in range(count)]
+
+    for index, m in enumerate(measures_m21):
+        left, right = m.leftBarline, m.rightBarline
+        for barline, side in ((left, "left"), (right, "right")):
+            if isinstance(barline, bar.Repeat):
+                start = barline.direction == "start"
+                target = index + (1 if start and side == "right" else 0)
+                target -= 1 if not start and side == "left" else 0
+                if 0 <= target < count:
+                    if start:
+                        fields[target]["start_repeat"] = True
+                    else:
+                        fields[target]["end_repeat"] = True
+                        if barline.times is not None:
+                            fields[target]["times"] = int(barline.times)
+            elif isinstance(barline, bar.Barline) and side == "right" and barline.type == "final":
+                fields[index]["final_barline"] = True
+
+    for bracket in score.spannerBundle.getByClass(spanner.RepeatBracket):
+        spanned = sorted(
+            {index_of[id(m)] for m in bracket.getSpannedElements() if id(m) in index_of}
+        )
+        numbers = tuple(int(n) for n in bracket.numberRange)
+        for index in spanned:
+            known = set(fields[index].get("endings", ()))
+            fields[index]["endings"] = tuple(sorted(known | set(numbers)))
+        if spanned:
+            fields[spanned[-1]]["ending_stops"] = True
+
+    for element in score.recurse().getElementsByClass(repeat.RepeatExpression):
+        placed = _place(element, measures, index_of)
+        if placed is None:
+            continue
+        measure, within = placed
+        name = type(element).__name__
+        at_end = within >= measure.quarter_length - EPSILON and within > 0
+        here = measure.index + (1 if at_end else 0)
+        if name in _JUMPS:
+            fields[measure.index]["jump"] = _JUMPS[name]
+        elif name == "Fine":
+            fields[measure.index]["fine"] = True
+        elif name in ("Segno", "Coda"):
+            text = str(element.getText() or "").casefold()
+            if name == "Coda" and ("to coda" in text or "al coda" in text):
+                fields[measure.index]["to_coda"] = True
+                continue
+            if within > EPSILON and not at_end:
+                problems[measure.index].append(
+                    f"the {name.lower()} sits inside measure {measure.number}, not at a barline"
+                )
+            elif here < count:
+                fields[here][name.lower()] = True
+        else:
+            problems[measure.index].append(
+                f"measure {measure.number} has '{element.getText()}', which choreo cannot follow"
+            )
+
+    for element in score.recurse().getElementsByClass(expressions.TextExpression):
+        text = _visible_text(element.content)
+        if isinstance(element, repeat.RepeatExpression) or not _JUMP_WORDS.search(text):
+            continue
+        placed = _place(element, measures, index_of)
+        if placed is not None:
+            problems[placed[0].index].append(
+                f"measure {placed[0].number} has the words '{text}', which music21 did not "
+                "read as a jump"
+            )
+
+    return tuple(RepeatSigns(**fields[i], problems=tuple(problems[i])) for i in range(count))
+
+
+def _first_abc_tune(path: Path) -> tuple[int | None, str]:
+    """An ABC file may hold a whole book of tunes; choreo follows the first."""
+    with path.open("rb") as handle:
+        numbers = _ABC_TUNE.findall(handle.read())
+    if len(numbers) <= 1:
+        return None, ""
+    first = int(numbers[0])
+    return first, f"the ABC file holds {len(numbers)} tunes; following the first (X:{first})"
+
+
+def _key(offset: float | Fraction) -> float:
+    return round(float(offset), 6)
+
+
+def _part_name(part: Any, index: int) -> str:
+    name = part.partName
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    if isinstance(part.id, str) and part.id.strip():
+        return part.id.strip()
+    return f"Part {index + 1}"
+
+
+def _one_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__

@@ -1,0 +1,319 @@
+"""Performed order: repeats, first and second endings, D.C. and D.S. al Fine or al Coda.
+
+music21's ``expandRepeats`` raises on some real scores and silently repeats the wrong
+strain on others (Maple Leaf Rag's first strain), so choreo expands repeats itself from
+the signs the reader found on each written measure. Where the signs do not say one thing
+clearly, it refuses with ``cannot expand repeats: ...`` rather than guess.
+
+Conventions followed (Gould, *Behind Bars*): a repeat without a number is played twice;
+on the last time through, endings that are not for that pass are skipped; after a D.C.
+or D.S. repeats are not taken again and the last ending of each group is played; a plain
+D.C./D.S. in a score with a Fine stops at the Fine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from choreo.errors import ScoreError
+from choreo.timing import EPSILON, Measure, MeasureMap, TempoMark
+
+JumpTarget = Literal["capo", "segno"]
+JumpEnd = Literal["end", "fine", "coda"]
+
+
+@dataclass(frozen=True, slots=True)
+class Jump:
+    """A D.C. or D.S. at the end of a measure: where it returns to and where it stops."""
+
+    target: JumpTarget
+    until: JumpEnd
+    label: str  # as the score says it, for messages: "D.S. al Fine"
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatSigns:
+    """What one written measure says about the playing order."""
+
+    start_repeat: bool = False  # a forward repeat barline at its start
+    end_repeat: bool = False  # a backward repeat barline at its end
+    times: int | None = None  # how often the repeated passage is played, when printed
+    endings: tuple[int, ...] = ()  # the passes of the ending bracket over this measure
+    ending_stops: bool = False  # the last measure under its ending bracket
+    segno: bool = False  # the music resumes here after a D.S.
+    fine: bool = False  # after a jump, the music ends with this measure
+    to_coda: bool = False  # after a jump, go to the coda at the end of this measure
+    coda: bool = False  # the coda sign: the coda starts with this measure
+    jump: Jump | None = None
+    final_barline: bool = False  # a plain final barline: the end of a piece or movement
+    problems: tuple[str, ...] = field(default=())  # what the reader could not place
+
+
+def performed_order(signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> list[int]:
+    """Written measure indices in the order they are played."""
+    plan = _Plan(signs, numbers)
+    return plan.play()
+
+
+def performed_map(written: MeasureMap, signs: Sequence[RepeatSigns]) -> MeasureMap:
+    """The written measure map re-laid end to end in performed order, with passes."""
+    if len(signs) != len(written.measures):
+        raise ValueError("one RepeatSigns per written measure is needed")
+    numbers = [m.number for m in written.measures]
+    order = performed_order(signs, numbers)
+    return relay(written, order)
+
+
+def relay(written: MeasureMap, order: Sequence[int]) -> MeasureMap:
+    """Measures in ``order`` laid end to end, each carrying the tempo it had as written."""
+    tempos: list[TempoMark] = []
+    placed: list[tuple[Measure, float, int]] = []
+    passes: Counter[str] = Counter()
+    offset = written.measures[0].offset if written.measures else 0.0
+    for index in order:
+        measure = written.measures[index]
+        passes[measure.number] += 1
+        tempos.append(TempoMark(offset, written.tempo_at(measure.offset)))
+        for mark in written.tempos:
+            if measure.offset + EPSILON < mark.offset < measure.end_offset - EPSILON:
+                tempos.append(TempoMark(offset + mark.offset - measure.offset, mark.qpm))
+        placed.append((measure, offset, passes[measure.number]))
+        offset += measure.quarter_length
+    tempos = _without_repeats(tempos)
+    timing = MeasureMap(measures=(), tempos=tuple(tempos))
+    measures = []
+    for position, (measure, start, pass_number) in enumerate(placed):
+        start_seconds = timing.seconds_at(start)
+        end_seconds = timing.seconds_at(start + measure.quarter_length)
+        measures.append(
+            Measure(
+                number=measure.number,
+                index=position,
+                offset=start,
+                quarter_length=measure.quarter_length,
+                time_signature=measure.time_signature,
+                beat_count=measure.beat_count,
+                beat_length=measure.beat_length,
+                tempo_qpm=timing.tempo_at(start),
+                start_seconds=start_seconds,
+                seconds=end_seconds - start_seconds,
+                first_beat=measure.first_beat,
+                pass_number=pass_number,
+            )
+        )
+    return MeasureMap(
+        measures=tuple(measures),
+        tempos=tuple(tempos),
+        parts=written.parts,
+        part=written.part,
+        order="performed",
+        source=written.source,
+        marks=written.marks,
+        notes=written.notes,
+    )
+
+
+def _without_repeats(tempos: list[TempoMark]) -> list[TempoMark]:
+    """Drop marks that change nothing, so the tempo map stays small."""
+    kept: list[TempoMark] = []
+    for mark in tempos:
+        if kept and abs(kept[-1].qpm - mark.qpm) < EPSILON:
+            continue
+        kept.append(mark)
+    return kept
+
+
+class _Plan:
+    """Checks the signs say one thing, then plays them through."""
+
+    def __init__(self, signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> None:
+        self.signs = signs
+        self.numbers = numbers
+        self.jump_at: int | None = None
+        self.jump: Jump | None = None
+        self.return_to = 0
+        self.fine_at: int | None = None
+        self.to_coda_at: int | None = None
+        self.coda_at: int | None = None
+        self.group_last: dict[int, int] = {}  # measure index -> last ending of its group
+        self._check_endings()
+        self._check_jump()
+
+    def refuse(self, reason: str) -> ScoreError:
+        return ScoreError(f"cannot expand repeats: {reason}")
+
+    def name(self, index: int) -> str:
+        return f"measure {self.numbers[index]}"
+
+    # -- checks -----------------------------------------------------------------------
+    def _check_endings(self) -> None:
+        for index, sign in enumerate(self.signs):
+            if sign.problems:
+                raise self.refuse(sign.problems[0])
+            if 0 in sign.endings:
+                raise self.refuse(f"the ending bracket over {self.name(index)} has no number")
+        index = 0
+        count = len(self.signs)
+        while index < count:
+            if not self.signs[index].endings:
+                index += 1
+                continue
+            group_start = index
+            brackets: list[tuple[int, int]] = []
+            bracket_start = index
+            while index < count and self.signs[index].endings:
+                sign = self.signs[index]
+                following = self.signs[index + 1] if index + 1 < count else None
+                if sign.ending_stops or following is None or following.endings != sign.endings:
+                    brackets.append((bracket_start, index))
+                    bracket_start = index + 1
+                index += 1
+            last = max(n for i in range(group_start, index) for n in self.signs[i].endings)
+            for first, stop in brackets:
+                if self.signs[stop].end_repeat:
+                    continue
+                # An ending that is not the last of its group, or is only for the first
+                # time through, must send the player back with a repeat sign at its end.
+                endings = self.signs[first].endings
+                if last not in endings or max(endings) < 2:
+                    later = self._repeat_after(stop)
+                    where = "" if later is None else f" (the repeat sign is at {self.name(later)})"
+                    raise self.refuse(
+                        f"the ending {_passes(endings)} over {self._span(first, stop)} "
+                        f"has no repeat sign at its end{where}"
+                    )
+            for i in range(group_start, index):
+                self.group_last[i] = last
+
+    def _repeat_after(self, stop: int) -> int | None:
+        """The backward repeat sign after an ending closed at ``stop``, for the message."""
+        for index in range(stop + 1, len(self.signs)):
+            sign = self.signs[index]
+            if sign.start_repeat or sign.endings:
+                return None
+            if sign.end_repeat:
+                return index
+        return None
+
+    def _check_jump(self) -> None:
+        jumps = [(i, s.jump) for i, s in enumerate(self.signs) if s.jump is not None]
+        fines = [i for i, s in enumerate(self.signs) if s.fine]
+        if not jumps:
+            return
+        if len(jumps) > 1:
+            listed = ", ".join(f"{j.label} in {self.name(i)}" for i, j in jumps)
+            raise self.refuse(f"the score has {len(jumps)} jumps ({listed}); choreo follows one")
+        self.jump_at, self.jump = jumps[0]
+        jump, at = self.jump, self.jump_at
+        if jump.target == "segno":
+            segnos = [i for i, s in enumerate(self.signs) if s.segno]
+            if not segnos:
+                raise self.refuse(f"{jump.label} in {self.name(at)} but the score has no segno")
+            if len(segnos) > 1:
+                listed = ", ".join(self.name(i) for i in segnos)
+                raise self.refuse(f"{jump.label} with {len(segnos)} segnos ({listed})")
+            if segnos[0] > at:
+                raise self.refuse(f"the segno in {self.name(segnos[0])} comes after {jump.label}")
+            self.return_to = segnos[0]
+        until = jump.until
+        if until == "end" and fines:
+            until = "fine"  # a plain D.C. in a score with a Fine stops there
+        if until == "fine":
+            if len(fines) != 1:
+                found = "no Fine" if not fines else f"{len(fines)} Fines"
+                raise self.refuse(f"{jump.label} in {self.name(at)} but the score has {found}")
+            if not self.return_to <= fines[0] <= at:
+                raise self.refuse(
+                    f"the Fine in {self.name(fines[0])} is not between where "
+                    f"{jump.label} returns to and {self.name(at)}"
+                )
+            self.fine_at = fines[0]
+        if until == "coda":
+            self._find_coda(jump, at)
+        self._check_one_movement(jump, at)
+
+    def _find_coda(self, jump: Jump, at: int) -> None:
+        to_codas = [i for i, s in enumerate(self.signs) if s.to_coda]
+        codas = [i for i, s in enumerate(self.signs) if s.coda]
+        if not to_codas and len(codas) == 2:
+            to_codas, codas = codas[:1], codas[1:]  # the first sign says "to coda"
+        if len(to_codas) != 1 or len(codas) != 1:
+            raise self.refuse(
+                f"{jump.label} in {self.name(at)} needs one 'To Coda' and one coda sign; "
+                f"the score has {len(to_codas)} and {len(codas)}"
+            )
+        if not self.return_to <= to_codas[0] <= at:
+            raise self.refuse(f"the 'To Coda' in {self.name(to_codas[0])} is never reached")
+        if codas[0] <= at:
+            raise self.refuse(f"the coda in {self.name(codas[0])} comes before {jump.label}")
+        self.to_coda_at, self.coda_at = to_codas[0], codas[0]
+
+    def _check_one_movement(self, jump: Jump, at: int) -> None:
+        """A final barline before the jump means several movements: where would D.C. go?"""
+        for index in range(self.return_to, at):
+            if self.signs[index].final_barline and index != self.fine_at:
+                raise self.refuse(
+                    f"{jump.label} in {self.name(at)} comes after the final barline of "
+                    f"{self.name(index)}; the score seems to hold several movements, so "
+                    "where it returns to is unclear"
+                )
+
+    def _span(self, first: int, last: int) -> str:
+        if first == last:
+            return self.name(first)
+        return f"measures {self.numbers[first]}-{self.numbers[last]}"
+
+    # -- playing ----------------------------------------------------------------------
+    def play(self) -> list[int]:
+        signs = self.signs
+        count = len(signs)
+        order: list[int] = []
+        limit = 64 * count + 64
+        index = 0
+        section_start = 0  # where a backward repeat returns to
+        time_through = 1
+        jumped = False
+        in_endings = False
+        while index < count:
+            if len(order) > limit:
+                raise self.refuse("the repeats never end")
+            sign = signs[index]
+            if sign.start_repeat and index != section_start:
+                section_start, time_through = index, 1
+            if in_endings and not sign.endings:
+                section_start, time_through = index, 1  # past the endings: a new section
+            in_endings = bool(sign.endings)
+            if sign.endings:
+                wanted = self.group_last[index] if jumped else time_through
+                if wanted not in sign.endings:
+                    index += 1
+                    continue
+            order.append(index)
+            if sign.end_repeat and not jumped:
+                times = sign.times or (max(2, self.group_last[index]) if sign.endings else 2)
+                if time_through < times:
+                    time_through += 1
+                    index, in_endings = section_start, False
+                    continue
+                if not sign.endings:
+                    section_start, time_through = index + 1, 1
+            if index == self.jump_at and not jumped:
+                jumped = True
+                index, in_endings = self.return_to, False
+                continue
+            if jumped and index == self.fine_at:
+                break
+            if jumped and index == self.to_coda_at and self.coda_at is not None:
+                index = self.coda_at
+                continue
+            index += 1
+        if self.jump is not None and self.jump_at is not None and not jumped:
+            raise self.refuse(f"{self.jump.label} in {self.name(self.jump_at)} is never reached")
+        return order
+
+
+def _passes(endings: tuple[int, ...]) -> str:
+    return ", ".join(str(n) for n in endings) + "."

@@ -1,0 +1,110 @@
+"""Shared helpers for the score tests: each corpus score is parsed once per test run.
+
+Plain cached functions rather than session fixtures: a fixture imported into several test
+modules is set up once per module, and op. 132 takes seconds to parse.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from choreo.score.files import resolve_score
+from choreo.score.reader import ReadScore, parse_score, read_measure_map
+from choreo.score.repeats import RepeatSigns
+from choreo.timing import MeasureMap
+
+MAPLE_LEAF = "joplin/maple_leaf_rag"  # a pickup, AABBACCDD with first and second endings
+WEBER = "weber/concertino_clarinet"  # ten tempo marks, one with a dotted referent
+CHORALE = "bach/bwv66.6"  # a one-beat pickup in 4/4
+QUARTET = "beethoven/opus132"  # 1,124 measures, meter changes, several movements
+HANDEL = "handel/rinaldo/lascia_chio_pianga"  # 4/4 then 3/4, D.S. al Fine
+
+
+@cache
+def parsed(work: str) -> ReadScore:
+    """A corpus work parsed by music21 (through choreo's reader, no pickle cache)."""
+    return parse_score(resolve_score(f"corpus:{work}"), "musicxml")
+
+
+@cache
+def written(work: str, part: int = 0) -> tuple[MeasureMap, tuple[RepeatSigns, ...]]:
+    return read_measure_map(parsed(work), part=part, source=f"corpus:{work}")
+
+
+def music21_measure_seconds(read: ReadScore, part: int) -> list[float]:
+    """music21's own start time of each measure of a part, from ``Part.secondsMap``."""
+    from music21 import stream
+
+    seconds_map: list[dict[str, Any]] = read.stream.parts[part].secondsMap
+    return [
+        float(entry["offsetSeconds"])
+        for entry in seconds_map
+        if isinstance(entry["element"], stream.Measure)
+    ]
+
+
+def repeat_score(path: Path, *, coda: bool = False) -> Path:
+    """A small score written with music21: endings plus D.C. al Fine (or D.S. al Coda).
+
+    ``|: 1 2 [1. 3 :| [2. 4 ] 5 6 (Fine) 7 8 (D.C. al Fine)`` or, with ``coda``,
+    ``1 2 |: 3 4 [1. 5 :| [2. 6 ] 7 (segno) 8 (To Coda) 9 (D.S. al Coda) 10 (Coda) 11``.
+    """
+    from music21 import bar, meter, note, repeat, spanner, stream, tempo
+
+    score = stream.Score()
+    part = stream.Part()
+    part.partName = "Flute"
+    count = 11 if coda else 8
+    for number in range(1, count + 1):
+        measure = stream.Measure(number=number)
+        measure.append(note.Note("C5", type="whole"))
+        part.append(measure)
+    first = part.measure(1)
+    first.insert(0, meter.TimeSignature("4/4"))
+    first.insert(0, tempo.MetronomeMark(number=120))
+    if coda:
+        part.measure(3).leftBarline = bar.Repeat(direction="start")
+        part.measure(5).rightBarline = bar.Repeat(direction="end")
+        part.insert(0, spanner.RepeatBracket(part.measure(5), number=1))
+        part.insert(0, spanner.RepeatBracket(part.measure(6), number=2))
+        part.measure(7).insert(0, repeat.Segno())
+        part.measure(8).insert(4.0, repeat.Coda("to Coda"))
+        part.measure(9).insert(4.0, repeat.DalSegnoAlCoda())
+        part.measure(9).rightBarline = bar.Barline("light-light")
+        part.measure(10).insert(0, repeat.Coda())
+        part.measure(10).insert(0, tempo.MetronomeMark(number=60))
+    else:
+        first.leftBarline = bar.Repeat(direction="start")
+        part.measure(3).rightBarline = bar.Repeat(direction="end")
+        part.insert(0, spanner.RepeatBracket(part.measure(3), number=1))
+        part.insert(0, spanner.RepeatBracket(part.measure(4), number=2))
+        part.measure(6).insert(4.0, repeat.Fine())
+        part.measure(6).rightBarline = bar.Barline("final")
+        part.measure(8).insert(4.0, repeat.DaCapoAlFine())
+    score.insert(0, part)
+    score.write("musicxml", fp=path)
+    return path
+
+
+def pickup_score(path: Path, *, beats: float = 1.0, meter_text: str = "4/4") -> Path:
+    """A score that opens with a pickup of ``beats`` quarter notes, then two full bars."""
+    from music21 import meter, note, stream, tempo
+
+    part = stream.Part()
+    pickup = stream.Measure(number=0)
+    pickup.insert(0, meter.TimeSignature(meter_text))
+    pickup.insert(0, tempo.MetronomeMark(number=90))
+    pickup.append(note.Note("G4", quarterLength=beats))
+    bar_length = pickup.timeSignature.barDuration.quarterLength
+    pickup.paddingLeft = bar_length - beats
+    part.append(pickup)
+    for number in (1, 2):
+        measure = stream.Measure(number=number)
+        measure.append(note.Note("C5", quarterLength=bar_length))
+        part.append(measure)
+    score = stream.Score()
+    score.insert(0, part)
+    score.write("musicxml", fp=path)
+    return path

@@ -1,0 +1,135 @@
+"""choreo's JSON cache of measure maps; music21's pickle cache is never used."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from choreo.score import cache, load_measure_map, score_hash
+
+SCORES = Path(__file__).resolve().parent.parent / "scores"
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CHOREO_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def waltz(tmp_path: Path) -> Path:
+    path = tmp_path / "waltz.musicxml"
+    shutil.copyfile(SCORES / "studio-waltz.musicxml", path)
+    return path
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.json"))
+
+
+def test_a_second_load_comes_from_the_cache(cache_dir: Path, waltz: Path) -> None:
+    first = load_measure_map(str(waltz))
+    [entry] = _entries(cache_dir)
+    # Mark the entry so that a load that really reads it can be told from a parse.
+    data = json.loads(entry.read_text())
+    data["map"]["tempos"][0]["qpm"] = 33.0
+    entry.write_text(json.dumps(data))
+    second = load_measure_map(str(waltz))
+    assert second.tempos[0].qpm == 33.0
+    assert first.tempos[0].qpm == 84.0
+    assert load_measure_map(str(waltz), use_cache=False).tempos[0].qpm == 84.0
+
+
+def test_the_cached_map_equals_the_parsed_one(cache_dir: Path, waltz: Path) -> None:
+    parsed = load_measure_map(str(waltz), performed=True)
+    cached = load_measure_map(str(waltz), performed=True)
+    assert cached == parsed
+    assert cached.measures == parsed.measures and cached.marks == parsed.marks
+
+
+def test_the_source_is_the_one_asked_for(cache_dir: Path, waltz: Path, tmp_path: Path) -> None:
+    load_measure_map(str(waltz))
+    again = load_measure_map("waltz.musicxml", base=tmp_path)
+    assert again.source == "waltz.musicxml"
+    assert len(_entries(cache_dir)) == 1
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{", b"[1, 2]", b'{"key": "x"}', b"\xff\xfe\x00", b'{"map": {}}']
+)
+def test_a_corrupt_entry_is_a_miss(cache_dir: Path, waltz: Path, garbage: bytes) -> None:
+    good = load_measure_map(str(waltz))
+    [entry] = _entries(cache_dir)
+    entry.write_bytes(garbage)
+    assert load_measure_map(str(waltz)) == good
+    assert json.loads(entry.read_text())["map"]["measures"]  # rewritten
+
+
+def test_an_entry_with_the_right_key_but_broken_map_is_a_miss(cache_dir: Path, waltz: Path) -> None:
+    good = load_measure_map(str(waltz))
+    [entry] = _entries(cache_dir)
+    data = json.loads(entry.read_text())
+    data["map"]["measures"][0] = {"number": "1"}
+    entry.write_text(json.dumps(data))
+    assert load_measure_map(str(waltz)) == good
+
+
+def test_the_key_covers_content_and_options(cache_dir: Path, waltz: Path) -> None:
+    load_measure_map(str(waltz))
+    load_measure_map(str(waltz), part=1)
+    load_measure_map(str(waltz), part="piano")
+    load_measure_map(str(waltz), performed=True)
+    slow = load_measure_map(str(waltz), default_tempo=60.0)
+    assert len(_entries(cache_dir)) == 5
+    assert slow.tempos[0].qpm == 84.0  # the score's own mark wins
+    text = waltz.read_bytes().replace(b'tempo="84"', b'tempo="42"')
+    waltz.write_bytes(text.replace(b"<per-minute>84<", b"<per-minute>42<"))
+    changed = load_measure_map(str(waltz))
+    assert changed.tempos[0].qpm == 42.0
+    assert len(_entries(cache_dir)) == 6
+
+
+def test_the_key_includes_music21_and_cache_versions(
+    cache_dir: Path, waltz: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = cache.CacheKey(score_hash(waltz), 0, False, 120.0)
+    before = key.digest()
+    monkeypatch.setattr(cache, "CACHE_VERSION", cache.CACHE_VERSION + 1)
+    assert key.digest() != before
+    monkeypatch.undo()
+    cache.music21_version.cache_clear()
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1")
+    try:
+        assert key.digest() != before
+    finally:
+        cache.music21_version.cache_clear()
+
+
+def test_writes_leave_no_temporary_files(cache_dir: Path, waltz: Path) -> None:
+    load_measure_map(str(waltz))
+    assert [p.name for p in cache_dir.iterdir() if not p.name.endswith(".json")] == []
+    assert [p.name for p in cache_dir.iterdir() if p.name.startswith(".tmp")] == []
+
+
+def test_an_unwritable_cache_is_skipped(
+    tmp_path: Path, waltz: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("CHOREO_CACHE_DIR", str(blocker))
+    assert len(load_measure_map(str(waltz)).measures) == 32
+
+
+def test_music21s_pickle_cache_is_neither_read_nor_written(cache_dir: Path, waltz: Path) -> None:
+    from music21 import converter, environment
+
+    scratch = environment.Environment().getRootTempDir()
+    pickle = converter.PickleFilter(waltz).getPickleFp(scratch, zipType="gz")
+    load_measure_map(str(waltz))
+    load_measure_map(str(waltz), use_cache=False)
+    assert not pickle.exists()
