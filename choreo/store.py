@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.anchor import Anchor
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -30,6 +32,10 @@ from choreo.errors import ConflictError, SaveError, SceneError
 from choreo.model import Scene
 
 MAX_SCENE_BYTES = 5 * 1024 * 1024
+# The pure-Python YAML reader spends 50-80 µs per line or list item, so the bytes limit
+# alone still lets a file of `1,1,1,...` take minutes; this bounds the work to seconds
+# while leaving room for scenes of several thousand beats (2,000 beats are ~40,000).
+MAX_SCENE_ITEMS = 150_000
 MAX_DEPTH = 32
 BACKUP_SUFFIX = "~"
 # Values a fight director reads as text but YAML would read as a number or a date.
@@ -111,6 +117,14 @@ def parse_scene(data: bytes, path: Path) -> SceneFile:
         raise SceneError(f"not UTF-8 text (byte {error.start})", where=path) from None
     if "\x00" in text:
         raise SceneError("not a text file (contains NUL bytes)", where=path)
+    items = len(text.splitlines()) + text.count(",") + text.count("[") + text.count("{")
+    if items > MAX_SCENE_ITEMS:
+        raise SceneError(
+            f"scene file has more than {MAX_SCENE_ITEMS:,} lines and list items, "
+            "too many to read",
+            where=path,
+        )
+    _refuse_deep_flow(text, path)
     document, indent = _load_yaml(text, path)
     if not isinstance(document, CommentedMap):
         raise SceneError(
@@ -136,25 +150,58 @@ def _yaml(indent: tuple[int, int] = (4, 2)) -> YAML:
 
 
 def _load_yaml(text: str, path: Path) -> tuple[Any, tuple[int, int]]:
+    # One parse: the indent guess loads with our loader (loading ignores dump indents).
+    yaml = _yaml()
     try:
-        _, sequence_indent, offset = load_yaml_guess_indent(text)
+        try:
+            document, sequence_indent, offset = load_yaml_guess_indent(text, yaml=yaml)
+        except IndexError:  # ruamel's guess trips on a line of only dashes after `key:`
+            document, sequence_indent, offset = yaml.load(text), None, None
         indent = (sequence_indent or 4, offset if offset is not None else 2)
         if indent[0] < indent[1] + 2:
             indent = (indent[1] + 2, indent[1])
-        return _yaml(indent).load(text), indent
+        return document, indent
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "malformed YAML"
         raise SceneError(
-            f"malformed YAML: {problem}",
+            f"malformed YAML: {_one_line(problem)}",
             where=path,
             line=mark.line + 1 if mark else None,
             col=mark.column + 1 if mark else None,
         ) from None
     except YAMLError as error:
-        raise SceneError(f"malformed YAML: {error}", where=path) from None
+        raise SceneError(f"malformed YAML: {_one_line(str(error))}", where=path) from None
     except RecursionError:
         raise SceneError("YAML is nested too deeply", where=path) from None
+    except ValueError as error:
+        # Raised while building values: a date like 2024-02-30, an integer over
+        # Python's 4300-digit limit.
+        problem = str(error)
+        if "integer string conversion" in problem:
+            problem = "a number has more than 4300 digits"
+        raise SceneError(f"a value cannot be read: {_one_line(problem)}", where=path) from None
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """A YAML problem quotes the file's own text, which may span lines or run long."""
+    flat = "\\n".join(text.splitlines())
+    return flat if len(flat) <= limit else flat[:limit] + "..."
+
+
+_QUOTED_OR_COMMENT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*")
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _refuse_deep_flow(text: str, path: Path) -> None:
+    """Refuse ``[[[[...`` before the YAML parser spends seconds recursing into it."""
+    depth = 0
+    bare = _QUOTED_OR_COMMENT.sub("", text)  # keeps every newline, so lines still count
+    for bracket in _BRACKETS.finditer(bare):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = bare.count("\n", 0, bracket.start()) + 1
+            raise SceneError("YAML is nested too deeply", where=path, line=line)
 
 
 def _refuse_unsafe_nodes(document: CommentedMap, path: Path) -> None:
@@ -171,6 +218,14 @@ def _refuse_unsafe_nodes(document: CommentedMap, path: Path) -> None:
         ):
             raise SceneError(
                 "YAML tags (!...) are not allowed in a scene file", where=path, line=line, col=col
+            )
+        anchor = getattr(node, Anchor.attrib, None)  # getattr: `.anchor` would add one
+        if anchor is not None and anchor.value is not None:
+            # An aliased scalar is one object in the tree but a copy per use once
+            # validated: a megabyte string aliased a million times is a memory bomb.
+            raise SceneError(
+                "YAML anchors and aliases (&, *) are not allowed in a scene file",
+                where=path, line=line, col=col,
             )
         if isinstance(node, CommentedMap | CommentedSeq):
             if id(node) in seen:

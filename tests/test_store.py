@@ -150,6 +150,7 @@ def test_schema_violations_in_the_users_terms(replace: str, by: str, line: int, 
         (b"a: &x [1]\nb: *x\n", "anchors and aliases"),
         (b"[" * 5000, "nested too deeply"),
     ],
+    ids=["empty", "list", "not-utf8", "python-tag", "alias", "deep"],
 )
 def test_hostile_yaml_is_refused(text: bytes, words: str) -> None:
     with pytest.raises(SceneError) as caught:
