@@ -44,6 +44,11 @@ class SyncRecord(StrictModel):
     beat_seconds: dict[str, float] = Field(
         default_factory=dict, description="each beat's start in seconds at the last sync"
     )
+    anchors: dict[str, str] = Field(
+        default_factory=dict,
+        description="each beat's place at the last sync and the rehearsal mark before it, "
+        "'AT = MARK+BARS:BEAT' (e.g. '19:3 = B+2:3'), for `choreo sync --rebase`",
+    )
 
 
 class ScoreRef(StrictModel):

@@ -1,0 +1,125 @@
+"""Sync figures: 500 beats into Beethoven op. 132 (1,124 measures), push, pull and drift.
+
+Target (issue 6): a sync in under 3 s once the measure map is cached (music21 itself needs
+about 97 s to write this score). Printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORK = "corpus:beethoven/opus132"
+BEATS = 500
+TARGET_SECONDS = 3.0
+BALLET = ("grand jeté", "fouetté", "pas de bourrée", "arabesque", "pirouette")
+COMBAT = ("flying kick", "knife slash", "parry", "sweep", "elbow strike")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="choreo-bench-") as folder:
+        saved = os.environ.get("CHOREO_CACHE_DIR")
+        os.environ["CHOREO_CACHE_DIR"] = str(Path(folder) / "cache")  # never the user's
+        try:
+            _sync(Path(folder))
+        finally:
+            if saved is None:
+                os.environ.pop("CHOREO_CACHE_DIR", None)
+            else:
+                os.environ["CHOREO_CACHE_DIR"] = saved
+
+
+def _sync(folder: Path) -> None:
+    from choreo.score import load_measure_map, resolve_score, score_hash
+    from choreo.store import read_scene
+    from choreo.sync import drift, pull, push
+
+    project = folder / "project"
+    (project / "scenes").mkdir(parents=True)
+    (project / "scores").mkdir()
+    score = project / "scores" / "opus132.mxl"
+    shutil.copyfile(resolve_score(WORK), score)  # a file of the project: no corpus look-up
+
+    started = time.perf_counter()
+    measures = load_measure_map(str(score))
+    parse = time.perf_counter() - started
+    print(
+        f"   parse op. 132 once (then cached) {parse:8.2f} s  ({len(measures.measures)} measures)"
+    )
+
+    scene_path = project / "scenes" / "quartet.yaml"
+    scene_path.write_text(_scene_text(measures), encoding="utf-8")
+
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        result = push(read_scene(scene_path))
+        runs.append(time.perf_counter() - started)
+    best = statistics.median(runs)
+    print(f"   push {BEATS} beats (read scene, write score copy, save scene, median of 3)")
+    print(
+        f"     {best:8.3f} s  ({TARGET_SECONDS / best:.1f}x inside the {TARGET_SECONDS:g} s target)"
+    )
+    print(f"     {result.beats} directions, {result.output.stat().st_size / 1e6:.1f} MB written")
+
+    out = project / "quartet.mxl"
+    started = time.perf_counter()
+    push(read_scene(scene_path), out)
+    print(f"   push to .mxl                      {time.perf_counter() - started:8.3f} s")
+
+    started = time.perf_counter()
+    pull(read_scene(scene_path))
+    print(f"   pull marks                        {time.perf_counter() - started:8.3f} s")
+
+    scene_file = read_scene(scene_path)
+    started = time.perf_counter()
+    lines = drift(scene_file, measures, "0" * 64)
+    print(
+        f"   drift against a changed hash      {time.perf_counter() - started:8.3f} s  "
+        f"({len(lines)} lines)"
+    )
+    assert score_hash(score)  # the file the scene follows is still there
+
+    command = [sys.executable, "-m", "choreo", "sync", str(scene_path)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=dict(os.environ))
+    elapsed = time.perf_counter() - started
+    print(f"   `choreo sync` as a command        {elapsed:8.3f} s  (target < {TARGET_SECONDS:g} s)")
+
+
+def _scene_text(measures: object) -> str:
+    """A scene with ``BEATS`` beats spread over every part of the quartet's first violin."""
+    from choreo.timing import MeasureMap
+
+    assert isinstance(measures, MeasureMap)
+    lines = [
+        "schema: 1",
+        "id: quartet",
+        "title: Heiliger Dankgesang, staged",
+        "score:",
+        "  file: ../scores/opus132.mxl",
+        "beats:",
+    ]
+    total = len(measures.measures)
+    for number in range(BEATS):
+        measure = measures.measures[number * total // BEATS]
+        lines += [
+            f"  # beat {number + 1}",
+            f"  - id: b{number + 1:03d}",
+            f'    at: "{measure.number}:{measure.first_beat:g}"',
+            f"    ballet: {BALLET[number % len(BALLET)]}",
+            f"    combat: {COMBAT[number % len(COMBAT)]}",
+        ]
+        if number % 25 == 0:
+            lines.append(f"    cue: section {number // 25 + 1}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Pull: a beat skeleton for each rehearsal mark and staff text the scene does not have.
+
+A mark is already in the scene when a beat carries its id, or sits at its place (a mark
+and a tempo word printed together make one beat). New beats take ids from the mark
+(``mark-A``, ``mark-dolce``), so pulling again adds nothing and the ids stay put.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from choreo.model import Beat, Position, Scene, next_beat_id
+from choreo.project import measures_for
+from choreo.store import SceneFile, save_scene
+from choreo.sync.record import score_source
+from choreo.timing import EPSILON, MeasureMap, RehearsalMark
+
+ID_PREFIX = "mark-"
+REHEARSAL_CUE = "rehearsal "
+TEXT_CUE = "text "
+_ID_LENGTH = 64
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.]+")
+_PULLED_CUE = re.compile(rf'^(?:{REHEARSAL_CUE}\S+|{TEXT_CUE}".*")$', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PullResult:
+    """The beats a pull added, and how many of the score's marks the scene already had."""
+
+    scene_file: SceneFile
+    added: tuple[Beat, ...]
+    present: int
+
+    def summary(self) -> str:
+        if not self.added:
+            return f"nothing to add: the scene has all {self.present} of the score's marks"
+        listed = ", ".join(f"{beat.id} ({beat.at})" for beat in self.added[:8])
+        if len(self.added) > 8:
+            listed += f", and {len(self.added) - 8} more"
+        count = len(self.added)
+        noun = "beat" if count == 1 else "beats"
+        lines = [f"added {count} {noun} from the score's marks: {listed}"]
+        if self.present:
+            lines.append(f"{self.present} marks were already in the scene")
+        return "\n".join(lines)
+
+
+def pull(scene_file: SceneFile) -> PullResult:
+    """Add the skeletons and save the scene (comments and layout kept)."""
+    scene = scene_file.scene
+    score_source(scene, scene_file.path)
+    measures = measures_for(scene, scene_file.path)
+    added = skeletons(scene, measures)
+    present = len(measures.marks) - len(added)
+    if not added:
+        return PullResult(scene_file, (), present)
+    saved = save_scene(scene_file, with_beats(scene, added, measures))
+    return PullResult(saved, tuple(added), present)
+
+
+def cue_of(mark: RehearsalMark) -> str:
+    """``rehearsal A`` or ``text "dolce"``: what in the score starts the beat."""
+    if mark.kind == "rehearsal":
+        return REHEARSAL_CUE + mark.text
+    return f'{TEXT_CUE}"{mark.text}"'
+
+
+def is_pulled_cue(cue: str) -> bool:
+    """A cue in the form ``cue_of`` writes (a person's "rehearsal hall door" is not)."""
+    return _PULLED_CUE.match(cue) is not None
+
+
+def skeletons(scene: Scene, measures: MeasureMap) -> list[Beat]:
+    """New beats for the marks the scene lacks, in score order."""
+    taken: set[object] = {beat.id for beat in scene.beats}
+    places = {_place(beat.at) for beat in scene.beats}
+    cues = {beat.cue for beat in scene.beats if beat.cue}
+    # A cue names one mark only when the score prints that text once.
+    printed = Counter(cue_of(mark) for mark in measures.marks)
+    slugs: dict[str, int] = {}
+    added: list[Beat] = []
+    for mark in measures.marks:
+        ident = _mark_id(mark, slugs)
+        position = Position(mark.measure, mark.beat)
+        here = _place(position)
+        cue = cue_of(mark)
+        if ident in taken or here in places or (cue in cues and printed[cue] == 1):
+            continue
+        if not ident:
+            ident = next_beat_id(taken)
+        taken.add(ident)
+        places.add(here)
+        added.append(Beat(id=ident, at=position, cue=cue_of(mark)))
+    return added
+
+
+def _mark_id(mark: RehearsalMark, seen: dict[str, int]) -> str:
+    """``mark-A``, ``mark-dolce-come-un-ricordo``; a text printed again gets ``-2``, ..."""
+    plain = unicodedata.normalize("NFKD", mark.text).encode("ascii", "ignore").decode()
+    slug = _NOT_ID.sub("-", plain).strip("-._")
+    if mark.kind == "words":
+        slug = slug.lower()
+    base = (ID_PREFIX + slug)[: _ID_LENGTH - 4].rstrip("-._") if slug else ""
+    if not base:
+        return ""
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def _place(position: Position) -> tuple[str, float]:
+    return (position.measure, round(position.beat, 3))
+
+
+def with_beats(scene: Scene, added: list[Beat], measures: MeasureMap) -> Scene:
+    """The scene with each new beat after the last beat that starts no later."""
+    beats = list(scene.beats)
+    offsets = [_offset(beat, measures) for beat in beats]
+    for beat in added:
+        offset = _offset(beat, measures)
+        at = len(beats)
+        if offset is not None:
+            at = 0
+            for index, existing in enumerate(offsets):
+                if existing is not None and existing <= offset + EPSILON:
+                    at = index + 1
+        beats.insert(at, beat)
+        offsets.insert(at, offset)
+    return scene.model_copy(update={"beats": beats})
+
+
+def _offset(beat: Beat, measures: MeasureMap) -> float | None:
+    try:
+        return measures.offset_of(beat.at, beat.pass_number or 1)
+    except (KeyError, ValueError):
+        return None

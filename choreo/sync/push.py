@@ -1,0 +1,201 @@
+"""Push: the scene's beats into a copy of its score, one MusicXML direction per beat.
+
+Everything is checked before anything is written: the score copy first (a failed write
+leaves no partial file), then the scene records what it was synced against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from choreo.errors import ChoreoError, SaveError, ScoreError
+from choreo.model import Beat, Scene, SyncRecord
+from choreo.placement import PlacedBeat, place_beats
+from choreo.project import inside_project
+from choreo.score import resolve_score, score_hash
+from choreo.store import SceneFile, atomic_write, project_of, save_scene
+from choreo.sync.musicxml import (
+    XML_SUFFIXES,
+    Direction,
+    insert_directions,
+    package,
+    read_document,
+    remove_directions,
+)
+from choreo.sync.pull import is_pulled_cue
+from choreo.sync.record import ScoreMaps, score_maps, score_source, sync_record
+
+OUTPUT_SUFFIXES = (*XML_SUFFIXES, ".mxl")
+MAX_SCORE_BYTES = 50 * 1024 * 1024  # as the score engine allows
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What a push wrote: the score copy, how many beats and marks, what it replaced."""
+
+    scene_file: SceneFile  # the scene as saved, with its new sync record
+    score: Path
+    output: Path
+    beats: int
+    marks: int
+    replaced: int  # choreo directions of an earlier sync that the score already held
+
+    def summary(self) -> str:
+        marks = f" and {_plural(self.marks, 'rehearsal mark')}" if self.marks else ""
+        lines = [f"wrote {_plural(self.beats, 'beat')}{marks} into {self.output}"]
+        if self.replaced:
+            lines.append(f"replaced {_plural(self.replaced, 'earlier choreo direction')}")
+        lines.append(f"recorded the score's state in {self.scene_file.path.name}")
+        return "\n".join(lines)
+
+
+def push(scene_file: SceneFile, out: Path | None = None) -> SyncResult:
+    """Write the score copy with the beats as directions; record the sync in the scene."""
+    scene = scene_file.scene
+    reference = score_source(scene, scene_file.path)
+    source = resolve_score(reference, scene_file.path.resolve().parent)
+    if source.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ChoreoError(
+            f"sync writes beats into MusicXML, and {source.name} is not MusicXML",
+            where=source,
+            hint="export the score from your notation program as MusicXML (.musicxml or .mxl)",
+        )
+    target = _output(scene_file, source, out)
+    data = _read(source)
+    digest = hashlib.sha256(data).hexdigest()
+    maps = score_maps(scene, scene_file.path)
+    # The map must describe the very bytes edited here.
+    if digest != score_hash(source):
+        raise ScoreError("the score changed while it was being read; sync again", where=source)
+    placed = place_beats(scene, maps.scene)
+    _refuse_unplaced(scene_file, placed)
+    directions = _directions(placed, maps)
+    document = read_document(source, data)
+    text, replaced = remove_directions(document.text)
+    text = insert_directions(
+        document,
+        text,
+        directions,
+        part=maps.written.part,
+        parts=len(maps.written.parts),
+        measures=len(maps.written.measures),
+    )
+    if out is None:
+        _make_folder(target.parent)
+    atomic_write(target, package(document, text, target), backup=False)
+    record = sync_record(digest, maps, placed, scene)
+    saved = save_scene(scene_file, with_record(scene, record))
+    marks = sum(1 for direction in directions if direction.rehearsal)
+    return SyncResult(saved, source, target, len(directions), marks, replaced)
+
+
+def with_record(scene: Scene, record: SyncRecord) -> Scene:
+    return scene.model_copy(update={"score": scene.score.model_copy(update={"synced": record})})
+
+
+def default_output(scene_file: SceneFile, source: Path) -> Path:
+    """``PROJECT/scores/<score stem>.choreo.musicxml``."""
+    return project_of(scene_file.path) / "scores" / f"{source.stem}.choreo.musicxml"
+
+
+def _output(scene_file: SceneFile, source: Path, out: Path | None) -> Path:
+    if out is not None:
+        if out.suffix.lower() not in OUTPUT_SUFFIXES:
+            raise ChoreoError(
+                f"the score copy is MusicXML: give -o a name ending in "
+                f"{', '.join(OUTPUT_SUFFIXES)}",
+                where=out,
+            )
+        target = out
+    else:
+        project = project_of(scene_file.path)
+        target = inside_project(default_output(scene_file, source), project, what="the score")
+    if target.exists() and target.resolve() == source.resolve():
+        raise ChoreoError(
+            "the score copy would overwrite the scene's own score",
+            where=target,
+            hint="give another output path with -o",
+        )
+    return target
+
+
+def _read(source: Path) -> bytes:
+    try:
+        size = source.stat().st_size
+        if size > MAX_SCORE_BYTES:
+            raise ScoreError("the score is too large to edit", where=source)
+        return source.read_bytes()
+    except OSError as error:
+        raise ScoreError(
+            f"cannot read the score: {error.strerror or error}", where=source
+        ) from None
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SaveError(
+            f"could not make the folder for the score copy: {error.strerror or error}",
+            where=folder,
+        ) from None
+
+
+def _refuse_unplaced(scene_file: SceneFile, placed: list[PlacedBeat]) -> None:
+    """A beat outside the score would be silently lost from the copy: refuse instead."""
+    outside = [spot for spot in placed if not spot.placed]
+    if not outside:
+        return
+    first = outside[0]
+    more = f" (and {_plural(len(outside) - 1, 'more beat')})" if len(outside) > 1 else ""
+    raise ChoreoError(
+        f"beat {first.beat.id} at {first.beat.at} is outside the score: {first.problem}{more}",
+        where=scene_file.path,
+        line=scene_file.beat_line(first.beat.id),
+        hint="move or delete the beat, then sync again; nothing was written",
+    )
+
+
+def _directions(placed: list[PlacedBeat], maps: ScoreMaps) -> list[Direction]:
+    written = maps.written
+    directions = []
+    for spot in placed:
+        beat = spot.beat
+        # A beat on a later pass sits in the same written bar as the first pass.
+        measure = written.measure(beat.at.measure)
+        if measure is None:  # the scene's own map placed it, so the written map has it
+            raise ScoreError(f"measure {beat.at.measure} is not in the written score")
+        quarters = (beat.at.beat - measure.first_beat) * measure.beat_length
+        directions.append(
+            Direction(beat.id, measure.index, quarters, words(beat), _rehearsal(spot))
+        )
+    return directions
+
+
+def words(beat: Beat) -> str:
+    """``b07 grand jeté / flying kick``: the beat's id and moves, as the score shows them."""
+    moves = " / ".join(move for move in (beat.ballet, beat.combat) if move)
+    text = f"{beat.id} {moves}" if moves else beat.id
+    if beat.pass_number:
+        text += f" (pass {beat.pass_number})"
+    return text
+
+
+def _rehearsal(spot: PlacedBeat) -> str | None:
+    """A cue, or the phrase for a beat on count 1.
+
+    A cue that ``--pull`` wrote names a mark the score prints already: no second mark.
+    """
+    cue = spot.beat.cue
+    if cue:
+        return None if is_pulled_cue(cue) else cue
+    counts = spot.counts
+    if counts is not None and counts.phrase >= 1 and abs(counts.count - 1) < 1e-6:
+        return str(counts)
+    return None
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,161 @@
+"""What a sync remembers about the score: hash, measures, tempi, seconds and anchors.
+
+The record lets ``check`` notice a changed score and ``--rebase`` follow moved marks. An
+anchor names a beat's place at the last sync and the rehearsal mark at or before it:
+``"19:3 = B+2:3"`` is measure 19 beat 3, two bars after the bar of mark B, on beat 3.
+Bars are counted in written order, so renumbered bars do not break an anchor.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+from choreo.errors import ChoreoError
+from choreo.model import Position, Scene, SyncRecord, format_beat
+from choreo.placement import PlacedBeat
+from choreo.project import measures_for
+from choreo.timing import EPSILON, MeasureMap, RehearsalMark
+
+TEMPO_SUMMARY_LIMIT = 500  # SyncRecord.tempos holds at most this many characters
+
+
+@dataclass(frozen=True)
+class ScoreMaps:
+    """The scene's measure map (its own order) and the written one (the file's order)."""
+
+    scene: MeasureMap
+    written: MeasureMap
+
+
+def score_source(scene: Scene, scene_path: Path) -> str:
+    """The scene's score reference; a scene without one has nothing to sync with."""
+    if not scene.score.file:
+        raise ChoreoError(
+            "the scene has no score to sync with",
+            where=scene_path,
+            hint="set score.file to a MusicXML file or corpus:PATH",
+        )
+    return scene.score.file
+
+
+def score_maps(scene: Scene, scene_path: Path) -> ScoreMaps:
+    """Both maps from the score engine; one read when the scene follows written order."""
+    score_source(scene, scene_path)
+    measures = measures_for(scene, scene_path)
+    if measures.order == "written":
+        return ScoreMaps(measures, measures)
+    unrolled = scene.model_copy(
+        update={"score": scene.score.model_copy(update={"order": "written"})}
+    )
+    return ScoreMaps(measures, measures_for(unrolled, scene_path))
+
+
+def sync_record(digest: str, maps: ScoreMaps, placed: list[PlacedBeat], scene: Scene) -> SyncRecord:
+    measures = maps.scene
+    return SyncRecord(
+        hash=digest,
+        measures=len(measures.measures),
+        duration_seconds=round(measures.duration_seconds, 3),
+        tempos=tempo_summary(measures),
+        beat_seconds={
+            spot.beat.id: round(spot.start_seconds, 3)
+            for spot in placed
+            if spot.start_seconds is not None
+        },
+        anchors=anchors(scene, maps.written),
+    )
+
+
+def tempo_summary(measures: MeasureMap) -> str:
+    """``"96@0:4 132@7:1"``: each tempo and where it starts, cut to fit the record."""
+    words: list[str] = []
+    for mark in measures.tempos:
+        try:
+            position, _ = measures.position_at(mark.offset)
+        except ValueError:
+            continue
+        words.append(f"{format_beat(round(mark.qpm, 3))}@{position}")
+    text = " ".join(words)
+    if len(text) <= TEMPO_SUMMARY_LIMIT:
+        return text
+    cut = text[: TEMPO_SUMMARY_LIMIT - 10].rsplit(" ", 1)[0]
+    return f"{cut} +{len(words) - len(cut.split())} more"
+
+
+# -- anchors ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    at: Position  # the beat's place at the last sync
+    mark: str  # the rehearsal mark's text
+    bars: int  # written bars from the mark's bar to the beat's
+    beat: float
+
+    def __str__(self) -> str:
+        return f"{self.at} = {self.mark}+{self.bars}:{format_beat(self.beat)}"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor | None:
+        """The anchor a record holds, or ``None`` for text a person mangled."""
+        try:
+            at, rest = text.split(" = ", 1)
+            mark, tail = rest.rsplit("+", 1)
+            bars, beat = tail.split(":")
+            return cls(Position.parse(at), mark, int(bars), float(beat))
+        except ValueError:
+            return None
+
+
+def anchor_marks(measures: MeasureMap) -> dict[str, int]:
+    """Rehearsal marks a beat can follow, by text, with their written bar index.
+
+    A text printed twice cannot say which one a beat followed, so it anchors nothing.
+    """
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
+    for mark in measures.marks:
+        if mark.kind != "rehearsal":
+            continue
+        measure = measures.measure(mark.measure)
+        if measure is None:
+            continue
+        if mark.text in seen:
+            repeated.add(mark.text)
+        seen[mark.text] = measure.index
+    return {text: index for text, index in seen.items() if text not in repeated}
+
+
+def anchors(scene: Scene, written: MeasureMap) -> dict[str, str]:
+    """Each beat's anchor: the nearest rehearsal mark at or before it, in written order."""
+    marks = anchor_marks(written)
+    by_time: list[tuple[float, str, int]] = []
+    for mark in written.marks:
+        if mark.text in marks:
+            offset = _offset(written, mark)
+            if offset is not None:
+                by_time.append((offset, mark.text, marks[mark.text]))
+    by_time.sort()
+    times = [entry[0] for entry in by_time]
+    found: dict[str, str] = {}
+    for beat in scene.beats:
+        measure = written.measure(beat.at.measure)
+        try:
+            offset = written.offset_of(beat.at)
+        except (KeyError, ValueError):
+            continue
+        before = bisect_right(times, offset + EPSILON)
+        if measure is None or before == 0:
+            continue
+        _, text, index = by_time[before - 1]
+        found[beat.id] = str(Anchor(beat.at, text, measure.index - index, beat.at.beat))
+    return found
+
+
+def _offset(measures: MeasureMap, mark: RehearsalMark) -> float | None:
+    try:
+        return measures.offset_of(Position(mark.measure, mark.beat))
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,240 @@
+"""MusicXML text editing: directions spliced in at their time, everything else untouched."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from choreo.errors import ChoreoError, ScoreError
+from choreo.sync.musicxml import (
+    Direction,
+    ScoreDocument,
+    decode,
+    escape,
+    insert_directions,
+    package,
+    read_document,
+    remove_directions,
+)
+
+# A piano part (two staves, so music21 makes two parts of it), two measures at 2
+# divisions a quarter: staff 1 has a half-note chord, a grace note and a half note;
+# staff 2 has four quarters after a backup. Comments and CDATA hold lookalike tags.
+PIANO = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<score-partwise version="4.0">
+  <!-- <part id="X"><measure number="9"></measure></part> is only a comment -->
+  <part-list>
+    <score-part id="P1"><part-name>Piano</part-name></score-part>
+  </part-list>
+  <part id="P1">
+    <measure number="1">
+      <attributes>
+        <divisions>2</divisions>
+        <staves>2</staves>
+      </attributes>
+      <note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration><staff>1</staff></note>
+      <note><chord/><pitch><step>E</step><octave>4</octave></pitch><duration>4</duration><staff>1</staff></note>
+      <note><grace/><pitch><step>A</step><octave>4</octave></pitch><staff>1</staff></note>
+      <note><pitch><step>G</step><octave>4</octave></pitch><duration>4</duration><staff>1</staff></note>
+      <backup><duration>8</duration></backup>
+      <note><pitch><step>C</step><octave>3</octave></pitch><duration>2</duration><staff>2</staff></note>
+      <note><pitch><step>D</step><octave>3</octave></pitch><duration>2</duration><staff>2</staff></note>
+      <note><pitch><step>E</step><octave>3</octave></pitch><duration>2</duration><staff>2</staff></note>
+      <note><pitch><step>F</step><octave>3</octave></pitch><duration>2</duration><staff>2</staff></note>
+    </measure>
+    <measure number="2">
+      <direction><direction-type><words><![CDATA[<measure> </note>]]></words></direction-type>
+      </direction>
+      <note><rest/><duration>8</duration><staff>1</staff></note>
+    </measure>
+  </part>
+</score-partwise>
+"""
+
+HERE = Path("piano.musicxml")
+
+
+def document(text: str = PIANO, codec: str = "utf-8") -> ScoreDocument:
+    return ScoreDocument(HERE, text, codec)
+
+
+def insert(text: str, directions: list[Direction], part: int = 0) -> str:
+    return insert_directions(document(text), text, directions, part=part, parts=2, measures=2)
+
+
+def at(beat_id: str, measure: int, quarters: float, rehearsal: str | None = None) -> Direction:
+    return Direction(beat_id, measure, quarters, f"{beat_id} words", rehearsal)
+
+
+def position_of(text: str, beat_id: str) -> int:
+    return text.index(f'id="choreo-{beat_id}"')
+
+
+def test_a_direction_goes_before_the_note_at_its_time() -> None:
+    out = insert(PIANO, [at("b1", 0, 0.0), at("b2", 0, 2.0), at("b3", 1, 0.0)])
+    assert position_of(out, "b1") < out.index("<step>C</step><octave>4")
+    # At quarter 2, after the chord: before G's grace note, which belongs with G.
+    chord_end = out.index("<step>E</step><octave>4")
+    assert chord_end < position_of(out, "b2") < out.index("<grace/>")
+    assert "<offset>" not in out
+    # The comment's lookalike measure does not count; b3 is in measure 2, past the CDATA.
+    assert out.index('<measure number="2">') < position_of(out, "b3")
+    assert position_of(out, "b3") > out.index("]]></words>")
+
+
+def test_a_chord_and_a_grace_note_are_never_split() -> None:
+    out = insert(PIANO, [at(f"b{i}", 0, i / 2) for i in range(8)])
+    assert not re.search(r"</direction>\s*<note><chord/>", out)
+    assert not re.search(r"<grace/>.*</note>\s*<direction", out)
+
+
+def test_a_time_between_notes_is_reached_by_the_other_voice_or_an_offset() -> None:
+    out = insert(PIANO, [at("b1", 0, 1.0), at("b2", 0, 1.5), at("b3", 1, 2.5)])
+    # Quarter 1 exists only in staff 2, after the backup.
+    assert out.index("<backup>") < position_of(out, "b1") < out.index("<step>D</step>")
+    # Quarter 1.5 is inside staff 2's D: the nearest earlier note and an offset of 1 division.
+    block = out[position_of(out, "b2") : out.index("</direction>", position_of(out, "b2"))]
+    assert "<offset>1</offset>" in block
+    block = out[position_of(out, "b3") : out.index("</direction>", position_of(out, "b3"))]
+    assert "<offset>5</offset>" in block
+
+
+def test_the_second_staff_of_a_piano_is_music21s_second_part() -> None:
+    out = insert(PIANO, [at("b1", 0, 0.0)], part=1)
+    block = out[position_of(out, "b1") : out.index("</direction>", position_of(out, "b1"))]
+    assert "<staff>2</staff>" in block
+
+
+def test_a_rehearsal_mark_gets_a_direction_of_its_own() -> None:
+    out = insert(PIANO, [at("b1", 0, 0.0, rehearsal="3·1")])
+    assert out.index('id="choreo.b1"') < position_of(out, "b1")
+    assert "<rehearsal>3·1</rehearsal>" in out
+    assert ElementTree.fromstring(out.encode()).findall(".//direction[@id='choreo.b1']")
+
+
+def test_new_lines_follow_the_files_own_indent_and_line_breaks() -> None:
+    windows = PIANO.replace("\n", "\r\n").replace("  ", "\t")
+    out = insert(windows, [at("b1", 0, 2.0)])
+    added = _added_lines(windows, out)
+    assert all(line.endswith("\r") or line == "" for line in added)
+    assert added[0].startswith('\t\t\t<direction placement="above"')
+    assert remove_directions(out) == (windows, 1)
+
+
+def _added_lines(before: str, after: str) -> list[str]:
+    old = set(before.split("\n"))
+    return [line for line in after.split("\n") if line not in old]
+
+
+def test_a_file_without_line_breaks_gets_none() -> None:
+    compact = re.sub(r">\s+<", "><", PIANO)
+    out = insert(compact, [at("b1", 0, 2.0), at("b2", 1, 0.0)])
+    assert out.count("\n") == compact.count("\n")
+    assert remove_directions(out) == (compact, 2)
+
+
+def test_the_layout_must_match_what_music21_read() -> None:
+    with pytest.raises(ScoreError, match="music21 read 3 parts"):
+        insert_directions(document(), PIANO, [], part=0, parts=3, measures=2)
+    with pytest.raises(ScoreError, match="2 <measure> elements where music21 read 5"):
+        insert_directions(document(), PIANO, [], part=0, parts=2, measures=5)
+
+
+def test_an_empty_measure_element_cannot_take_a_direction() -> None:
+    text = PIANO.replace('<measure number="2">', '<measure number="3"/>\n    <measure number="2">')
+    with pytest.raises(ChoreoError, match="empty <measure/>"):
+        insert_directions(document(text), text, [at("b1", 1, 0.0)], part=0, parts=2, measures=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1), st.floats(0, 3.99), st.booleans()),
+        max_size=12,
+    )
+)
+def test_removing_what_was_inserted_gives_back_every_byte(
+    places: list[tuple[int, float, bool]],
+) -> None:
+    directions = [
+        at(f"b{n}", measure, round(quarters, 3), "A" if mark else None)
+        for n, (measure, quarters, mark) in enumerate(places)
+    ]
+    out = insert(PIANO, directions)
+    tree = ElementTree.fromstring(out.encode())
+    assert (
+        len(tree.findall(".//direction/direction-type/words")) == len(directions) + 1
+    )  # and the score's
+    expected = len(directions) + sum(1 for d in directions if d.rehearsal)
+    assert remove_directions(out) == (PIANO, expected)
+
+
+def test_only_choreos_directions_are_removed() -> None:
+    text = PIANO.replace("<direction>", '<direction id="intro"><!-- id="choreo-x" -->', 1)
+    assert remove_directions(text) == (text, 0)
+
+
+# -- encodings and files ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PIANO.encode("utf-8"),
+        b"\xef\xbb\xbf" + PIANO.encode("utf-8"),
+        PIANO.replace("UTF-8", "UTF-16").encode("utf-16"),
+        b"\xfe\xff" + PIANO.replace("UTF-8", "UTF-16").encode("utf-16-be"),
+        PIANO.replace("UTF-8", "ISO-8859-1").replace("Piano", "Pian\xf6").encode("latin-1"),
+        PIANO.replace("Piano", "Pia\xffno").encode("latin-1"),  # a stray byte in UTF-8
+    ],
+    ids=["utf8", "utf8-bom", "utf16le", "utf16be", "latin1", "stray-byte"],
+)
+def test_every_byte_outside_the_directions_survives(data: bytes) -> None:
+    text, codec, bom = decode(data, HERE)
+    source = ScoreDocument(HERE, text, codec, bom)
+    out = insert_directions(source, text, [at("b1", 0, 2.0, "Ωmega")], part=0, parts=2, measures=2)
+    assert source.encode(text) == data
+    written = source.encode(out)
+    again = read_document(HERE, written)
+    assert again.codec == codec
+    assert remove_directions(again.text)[0] == text
+    assert source.encode(remove_directions(again.text)[0]) == data
+    if codec in ("iso8859-1", "latin-1") and "ISO" in text:
+        assert b"&#937;mega" in written  # Ω cannot be said in Latin-1: a reference
+
+
+def test_broken_utf16_is_refused() -> None:
+    with pytest.raises(ScoreError, match="not valid utf-16"):
+        decode(b"\xff\xfe<\x00\x00\xd8", HERE)
+
+
+def test_package_writes_an_mxl_that_names_its_score(tmp_path: Path) -> None:
+    import zipfile
+
+    data = package(document(), PIANO, tmp_path / "copy.mxl")
+    target = tmp_path / "copy.mxl"
+    target.write_bytes(data)
+    with zipfile.ZipFile(target) as archive:
+        assert archive.read("copy.musicxml").decode() == PIANO
+        assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+    reread = read_document(target, data)
+    assert reread.text == PIANO and reread.member == "copy.musicxml"
+
+
+def test_escape_keeps_text_as_text() -> None:
+    assert escape("kick & <turn>\x07") == "kick &amp; &lt;turn&gt;"
+
+
+def test_importing_sync_does_not_load_music21() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, choreo.sync; print('music21' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,131 @@
+"""`choreo sync --pull`: a beat skeleton per rehearsal mark and staff text, once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from choreo.errors import ChoreoError
+from choreo.store import read_scene
+from choreo.sync import pull, push
+from tests.conftest import SCENES, SCORES
+
+# The opera house score prints: 'Lento lamentoso' (0:4), A (1:1), 'cresc.' (9:1),
+# B and 'Valse macabre' (17:1), C and 'Tarantella furiosa' (29:1).
+SCENE = """\
+# Pulled from the opera house score.
+schema: 1
+id: pulled
+title: Marks from the score
+score:
+  file: ../scores/opera-house.musicxml
+beats:
+  # Eve is already on at mark B
+  - id: b01
+    at: "17:1"   # the waltz starts
+    ballet: balancé
+  - id: b02
+    at: "20:2"
+    combat: jab
+"""
+
+
+@pytest.fixture
+def scene_path(tmp_path: Path) -> Path:
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "scores").mkdir()
+    shutil.copyfile(SCORES / "opera-house.musicxml", tmp_path / "scores" / "opera-house.musicxml")
+    path = tmp_path / "scenes" / "pulled.yaml"
+    path.write_text(SCENE, encoding="utf-8")
+    return path
+
+
+def test_each_mark_the_scene_lacks_becomes_a_beat(scene_path: Path) -> None:
+    result = pull(read_scene(scene_path))
+
+    beats = read_scene(scene_path).scene.beats
+    assert [(b.id, str(b.at), b.cue) for b in beats] == [
+        ("mark-lento-lamentoso", "0:4", 'text "Lento lamentoso"'),
+        ("mark-A", "1:1", "rehearsal A"),
+        ("mark-cresc", "9:1", 'text "cresc."'),
+        ("b01", "17:1", None),  # B and its tempo word: Eve's beat is already there
+        ("b02", "20:2", None),
+        ("mark-C", "29:1", "rehearsal C"),  # one beat for C and 'Tarantella furiosa'
+    ]
+    assert [beat.id for beat in result.added] == [
+        "mark-lento-lamentoso",
+        "mark-A",
+        "mark-cresc",
+        "mark-C",
+    ]
+    assert "added 4 beats" in result.summary()
+
+
+def test_comments_and_existing_beats_are_kept(scene_path: Path) -> None:
+    pull(read_scene(scene_path))
+    text = scene_path.read_text(encoding="utf-8")
+    assert text.startswith("# Pulled from the opera house score.\n")
+    # The comment above the first beat stays above the list; each beat keeps its own.
+    assert "  # Eve is already on at mark B\n" in text
+    existing = SCENE[SCENE.index("  - id: b01") :]
+    assert existing in text
+    assert '    cue: text "Lento lamentoso"\n' in text
+
+
+def test_pulling_again_adds_nothing_and_keeps_the_ids(scene_path: Path) -> None:
+    pull(read_scene(scene_path))
+    first = scene_path.read_bytes()
+    again = pull(read_scene(scene_path))
+    assert again.added == ()
+    assert scene_path.read_bytes() == first
+    assert "nothing to add" in again.summary()
+
+
+def test_a_mark_already_cued_elsewhere_is_not_added_again(scene_path: Path) -> None:
+    text = SCENE + '  - id: b03\n    at: "2:1"\n    cue: rehearsal A\n'
+    scene_path.write_text(text, encoding="utf-8")
+    added = [beat.id for beat in pull(read_scene(scene_path)).added]
+    assert "mark-A" not in added and "mark-C" in added
+
+
+def test_a_pulled_beat_gets_no_second_mark_when_pushed(scene_path: Path) -> None:
+    pull(read_scene(scene_path))
+    written = push(read_scene(scene_path)).output.read_text(encoding="utf-8")
+    assert "<rehearsal>rehearsal A</rehearsal>" not in written
+    assert written.count(">A</rehearsal>") == 1  # the score's own
+
+
+def test_a_scene_without_a_score_has_nothing_to_pull(tmp_path: Path) -> None:
+    path = tmp_path / "bare.yaml"
+    path.write_text("schema: 1\nid: bare\ntitle: Bare\n", encoding="utf-8")
+    with pytest.raises(ChoreoError, match="no score"):
+        pull(read_scene(path))
+    assert path.read_text(encoding="utf-8") == "schema: 1\nid: bare\ntitle: Bare\n"
+
+
+@pytest.mark.parametrize(
+    "scene", sorted(SCENES.glob("*.yaml")) or [None], ids=lambda p: p.stem if p else "none"
+)
+def test_the_demo_scenes_pull_cleanly(project: Path, scene: Path | None) -> None:
+    if scene is None:
+        pytest.skip("no demo scenes yet")
+    path = project / "scenes" / scene.name
+    scene_file = read_scene(path)
+    if not scene_file.scene.score.file:
+        pytest.skip("the demo scene has no score")
+    before = {beat.id: beat for beat in scene_file.scene.beats}
+    result = pull(scene_file)
+    after = read_scene(path).scene
+    assert {b.id: b for b in after.beats if b.id in before} == before
+    assert len(after.beats) == len(before) + len(result.added)
+    assert pull(read_scene(path)).added == ()
+
+
+def test_only_cues_in_pulls_own_form_name_a_printed_mark() -> None:
+    from choreo.sync.pull import is_pulled_cue
+
+    assert is_pulled_cue("rehearsal A") and is_pulled_cue('text "Valse macabre"')
+    assert not is_pulled_cue("rehearsal hall door bangs")
+    assert not is_pulled_cue("text message arrives")

@@ -1,0 +1,143 @@
+"""Drift and `choreo sync --rebase`: the score changes under a synced scene.
+
+The small test score is synced, then replaced by a version with four 4/4 bars inserted
+before mark B (B moves from bar 5 to bar 9, C from 9 to 13), or by one without mark C.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from choreo.errors import ChoreoError
+from choreo.project import measures_for, score_digest
+from choreo.store import SceneFile, read_scene
+from choreo.sync import drift, push, rebase
+from tests.test_sync_push import built, make_project, texts_at
+
+__all__ = ["built"]  # the session fixture, shared with the push tests
+
+SCENE = """\
+schema: 1
+id: moving
+title: The music moves
+score:
+  file: SCORE
+beats:
+  - id: b01
+    at: "0:4"    # before mark A: nothing to follow
+  - id: b02
+    at: "2:3"    # A+1
+  - id: b03
+    at: "6:2"    # B+1, in 6/8
+  - id: b04
+    at: "9:1"    # on mark C
+  - id: b05
+    at: "10:3"   # C+1
+  - id: b06
+    at: "3:1"    # A+2, moved by hand after the sync
+"""
+
+
+@pytest.fixture
+def synced(tmp_path: Path, built: dict[str, Path]) -> Path:
+    """A project synced against the small score; the scene's path."""
+    scene_path = make_project(tmp_path, built["small"], SCENE)
+    push(read_scene(scene_path))
+    return scene_path
+
+
+def replace_score(scene_path: Path, version: Path) -> None:
+    shutil.copyfile(version, scene_path.parent.parent / "scores" / "small.musicxml")
+
+
+def current_drift(scene_path: Path) -> list[str]:
+    scene_file = read_scene(scene_path)
+    measures = measures_for(scene_file.scene, scene_path)
+    digest = score_digest(scene_file.scene, scene_path)
+    assert digest is not None
+    return drift(scene_file, measures, digest)
+
+
+def test_the_sync_records_anchors(synced: Path) -> None:
+    record = read_scene(synced).scene.score.synced
+    assert record is not None
+    assert record.anchors == {
+        "b02": "2:3 = A+1:3",
+        "b03": "6:2 = B+1:2",
+        "b04": "9:1 = C+0:1",
+        "b05": "10:3 = C+1:3",
+        "b06": "3:1 = A+2:1",
+    }
+
+
+def test_no_drift_while_the_score_is_the_same(synced: Path) -> None:
+    assert current_drift(synced) == []
+
+
+def test_drift_names_the_beats_that_moved_or_fell_out(synced: Path, built: dict[str, Path]) -> None:
+    replace_score(synced, built["inserted"])
+    lines = current_drift(synced)
+    assert lines[0] == "the score changed since the last sync"
+    assert "measures: 11 → 15" in lines
+    assert any(line.startswith("length: 23.12 s → 33.12 s") for line in lines)
+    # 9:1 was mark C (29 quarters in); now it is mark B (33 quarters), 4 × 0.625 s later.
+    assert "b04 at 9:1 moved +2.50 s (18.12 s → 20.62 s)" in lines
+    assert any(line.startswith("b03 at 6:2 moved +0.31 s") for line in lines)
+    assert "b05 at 10:3 is outside the score now: measure 10 (6/8) has no beat 3" in lines
+    assert not any(line.startswith(("b01", "b02", "b06")) for line in lines)
+
+
+def test_rebase_keeps_beats_with_their_marks(synced: Path, built: dict[str, Path]) -> None:
+    text = synced.read_text(encoding="utf-8").replace('at: "3:1"', 'at: "3:2"')
+    synced.write_text(text, encoding="utf-8")
+    replace_score(synced, built["inserted"])
+
+    result = rebase(read_scene(synced))
+
+    moved = {move.beat_id: (str(move.before), str(move.after)) for move in result.moved}
+    assert moved == {"b03": ("6:2", "10:2"), "b04": ("9:1", "13:1"), "b05": ("10:3", "14:3")}
+    assert result.left == ("b06 at 3:2: moved by hand since the sync (it was at 3:1)",)
+    scene = read_scene(synced).scene
+    assert [str(beat.at) for beat in scene.beats] == ["0:4", "2:3", "10:2", "13:1", "14:3", "3:2"]
+    saved = synced.read_text(encoding="utf-8")
+    assert '    at: "13:1"   # on mark C\n' in saved  # comments stay with their beats
+    summary = result.summary()
+    assert "moved 3 beats" in summary and "b04 9:1 → 13:1 (0 bars after C)" in summary
+
+    again = rebase(read_scene(synced))
+    assert again.moved == () and len(again.left) == 1
+    # A fresh sync writes the rebased beats where the new score has them.
+    written = push(read_scene(synced)).output
+    found = texts_at(written, 0)
+    assert found["b04"] == [("13", 1.0)] and found["b03"] == [("10", 2.0)]
+    assert found["C"] == [("13", 1.0)]
+
+
+def test_a_mark_that_disappeared_leaves_its_beats(synced: Path, built: dict[str, Path]) -> None:
+    replace_score(synced, built["short"])
+    result = rebase(read_scene(synced))
+    assert result.moved == ()
+    assert "b04 at 9:1: the score no longer prints mark C once" in result.left
+    assert "no beat needed to move" in result.summary()
+    assert any("b04 at 9:1 is outside the score now" in line for line in current_drift(synced))
+
+
+def test_rebase_needs_an_earlier_sync(tmp_path: Path, built: dict[str, Path]) -> None:
+    scene_path = make_project(tmp_path, built["small"], SCENE)
+    before = scene_path.read_bytes()
+    with pytest.raises(ChoreoError, match="no rehearsal-mark anchors"):
+        rebase(read_scene(scene_path))
+    assert scene_path.read_bytes() == before
+
+
+def test_a_hand_edited_anchor_is_ignored(synced: Path, built: dict[str, Path]) -> None:
+    scene_file: SceneFile = read_scene(synced)
+    text = synced.read_text(encoding="utf-8").replace("9:1 = C+0:1", "nonsense")
+    synced.write_text(text, encoding="utf-8")
+    replace_score(synced, built["inserted"])
+    moved = {move.beat_id for move in rebase(read_scene(synced)).moved}
+    assert moved == {"b03", "b05"}
+    assert scene_file.scene.beat("b04") is not None
