@@ -34,6 +34,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "hit-off-beat": ("warning", "a hit that does not land on a strong beat"),
     "too-short": ("warning", "a beat shorter than its ballet move's typical counts"),
     "score-changed": ("warning", "the score changed since the scene was last synced"),
+    "score-drift": ("warning", "what moved since the last sync: bars, tempi, beats in seconds"),
     "no-score": ("info", "the scene has no score; beats sit on a steady 4/4 grid"),
 }
 

@@ -8,11 +8,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from choreo.checks import Diagnostic, check_scene
+from choreo.checks import RULES, Diagnostic, check_scene
 from choreo.errors import ChoreoError
 from choreo.model import Scene, ScoreRef
 from choreo.project import measures_for, score_digest
 from choreo.store import SceneFile, atomic_write, new_scene_text, read_scene
+from choreo.timing import MeasureMap
 from choreo.vocabulary import Vocabulary
 
 Results = list[tuple[SceneFile, list[Diagnostic]]]
@@ -61,8 +62,25 @@ def check_files(
         found = check_scene(
             scene, vocabulary, measures, line_of=scene_file.beat_line, score_hash=digest
         )
+        if digest is not None:
+            found.extend(_drift(scene_file, measures, digest))
         results.append((scene_file, found))
     return results
+
+
+def _drift(scene_file: SceneFile, measures: MeasureMap, digest: str) -> list[Diagnostic]:
+    """What moved under the scene since its last sync, one diagnostic a line."""
+    from choreo.sync import drift
+
+    severity = RULES["score-drift"][0]
+    found = []
+    for line in drift(scene_file, measures, digest)[1:]:  # the first is score-changed's
+        beat_id = line.split(" ", 1)[0]
+        beat = beat_id if scene_file.scene.beat(beat_id) else None
+        line_number = scene_file.beat_line(beat) if beat else None
+        message = line.removeprefix(f"{beat} ") if beat else line
+        found.append(Diagnostic("score-drift", severity, beat, message, line_number))
+    return found
 
 
 def diagnostics_json(results: Results) -> list[dict[str, Any]]:

@@ -113,3 +113,20 @@ def test_check_of_a_folder_checks_every_scene(tmp_path: Path) -> None:
     write_scene(tmp_path, name="b.yaml")
     result = choreo("check", str(tmp_path))
     assert result.returncode == 0 and "2 scenes checked" in result.stdout
+
+
+def test_check_says_what_moved_when_the_score_changed_after_a_sync(project: Path) -> None:
+    scene = project / "scenes" / "opera-house.yaml"
+    assert choreo("sync", str(scene)).returncode == 0
+    assert choreo("check", str(scene)).stdout.count("warning") == 0
+    score = project / "scores" / "opera-house.musicxml"
+    text = score.read_text(encoding="utf-8")
+    assert text.count("<per-minute>132</per-minute>") == 1
+    score.write_text(text.replace("<per-minute>132</per-minute>", "<per-minute>120</per-minute>"))
+    result = choreo("check", str(scene), "--format", "json")
+    rows = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert rows[0]["code"] == "score-changed"
+    moved = {r["beat"]: r["message"] for r in rows if r["code"] == "score-drift" and r["beat"]}
+    assert "b12" not in moved  # on the downbeat of bar 17, where the tempo changes
+    assert moved["b13"].startswith("at 19:1 moved +0.27 s")
