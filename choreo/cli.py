@@ -178,6 +178,7 @@ def sync(
     if pull and rebase:
         raise ChoreoError("--pull and --rebase are separate steps: run one, then the other")
     scene_file = read_scene(scene)
+    result: score_sync.SyncResult | score_sync.PullResult | score_sync.RebaseResult
     with _progress("syncing with the score"):
         if pull:
             result = score_sync.pull(scene_file)
