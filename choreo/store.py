@@ -15,7 +15,9 @@ import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.anchor import Anchor
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLFutureWarning, YAMLWarning
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -32,14 +34,21 @@ from choreo.errors import ConflictError, SaveError, SceneError
 from choreo.model import Scene
 
 MAX_SCENE_BYTES = 5 * 1024 * 1024
-# The pure-Python YAML reader spends 50-80 µs per line or list item, so the bytes limit
-# alone still lets a file of `1,1,1,...` take minutes; this bounds the work to seconds
-# while leaving room for scenes of several thousand beats (2,000 beats are ~40,000).
-MAX_SCENE_ITEMS = 150_000
+# The bytes limit alone lets a file take minutes: the pure-Python YAML reader spends
+# 50-90 µs per line, key or list item, and blank lines cost it quadratic time. This
+# bounds the work to seconds; a 2,000-beat scene with every field filled counts ~70,000.
+MAX_SCENE_ITEMS = 100_000
 MAX_DEPTH = 32
 BACKUP_SUFFIX = "~"
+# ruamel prints warnings (a reused anchor, a duplicate key) as multi-line source dumps on
+# stderr; a scene that has them gets one SceneError line instead, or loads as is.
+warnings.filterwarnings("ignore", category=YAMLWarning)
+warnings.filterwarnings("ignore", category=YAMLFutureWarning)
 # Values a fight director reads as text but YAML would read as a number or a date.
 _ALWAYS_QUOTED = {"at", "start"}
+# The emitter writes NEL and the Unicode line/paragraph separators raw in plain or single-
+# quoted text, and a reader folds them into spaces: only double quotes escape them.
+_FOLDED_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 @dataclass
@@ -91,14 +100,19 @@ def _read_bytes(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise SceneError("is a folder, not a scene file", where=path)
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # /dev/zero never ends and a pipe blocks until someone writes: not scenes.
+            raise SceneError("not a regular file (a device, pipe or socket)", where=path)
+        size = status.st_size
         if size > MAX_SCENE_BYTES:
             raise SceneError(
                 f"scene file is {size // 1024} KB, more than the "
                 f"{MAX_SCENE_BYTES // (1024 * 1024)} MB limit",
                 where=path,
             )
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            return handle.read(MAX_SCENE_BYTES + 1)  # a file still growing stays bounded
     except FileNotFoundError:
         raise SceneError("no such file", where=path) from None
     except PermissionError:
@@ -117,11 +131,10 @@ def parse_scene(data: bytes, path: Path) -> SceneFile:
         raise SceneError(f"not UTF-8 text (byte {error.start})", where=path) from None
     if "\x00" in text:
         raise SceneError("not a text file (contains NUL bytes)", where=path)
-    items = len(text.splitlines()) + text.count(",") + text.count("[") + text.count("{")
+    items = len(text.splitlines()) + sum(text.count(mark) for mark in ":,[{")
     if items > MAX_SCENE_ITEMS:
         raise SceneError(
-            f"scene file has more than {MAX_SCENE_ITEMS:,} lines and list items, "
-            "too many to read",
+            f"scene file has more than {MAX_SCENE_ITEMS:,} lines and list items, too many to read",
             where=path,
         )
     _refuse_deep_flow(text, path)
@@ -138,6 +151,12 @@ def parse_scene(data: bytes, path: Path) -> SceneFile:
         first = problems[0]
         first.details = problems  # type: ignore[attr-defined]
         raise first from None
+    except (TypeError, KeyError, AttributeError, IndexError):
+        # pydantic reports only ValueErrors from validators; one that trips over a shape
+        # it did not expect (`beats: [{id: []}]` is a TypeError) is still the file's fault.
+        raise SceneError(
+            "a value has a shape the scene format does not allow", where=path
+        ) from None
     return SceneFile(path, scene, document, text, digest_of(data), indent)
 
 
@@ -181,6 +200,15 @@ def _load_yaml(text: str, path: Path) -> tuple[Any, tuple[int, int]]:
         if "integer string conversion" in problem:
             problem = "a number has more than 4300 digits"
         raise SceneError(f"a value cannot be read: {_one_line(problem)}", where=path) from None
+    except Exception:
+        # ruamel's value builders fail in their own ways on a standard tag that does not
+        # fit its value: `!!int ''` is an IndexError, `!!bool x` a KeyError, `!!set x` an
+        # AttributeError, some an AssertionError.
+        raise SceneError(
+            "a value cannot be read as its YAML tag (!!...) says",
+            where=path,
+            hint="scene files need no YAML tags; remove them",
+        ) from None
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -225,7 +253,9 @@ def _refuse_unsafe_nodes(document: CommentedMap, path: Path) -> None:
             # validated: a megabyte string aliased a million times is a memory bomb.
             raise SceneError(
                 "YAML anchors and aliases (&, *) are not allowed in a scene file",
-                where=path, line=line, col=col,
+                where=path,
+                line=line,
+                col=col,
             )
         if isinstance(node, CommentedMap | CommentedSeq):
             if id(node) in seen:
@@ -462,9 +492,22 @@ def _merge_mapping(target: CommentedMap, full: dict[str, Any], significant: dict
         if key in target and value is None and not wanted:
             _delete_keeping_comment(target, key)  # cleared: the key goes, not `notes: null`
         elif key in target:
-            target[key] = _merged_value(target[key], value, significant.get(key), key)
+            had_items = isinstance(target[key], list) and len(target[key]) > 0
+            merged = _merged_value(target[key], value, significant.get(key), key)
+            if had_items and isinstance(merged, CommentedSeq) and not merged:
+                _forget_comments_above(target, key, merged)
+            target[key] = merged
         elif wanted:
             _insert_in_order(target, key, _new_node(significant[key], key), order)
+
+
+def _forget_comments_above(target: CommentedMap, key: str, sequence: CommentedSeq) -> None:
+    """An emptied sequence is written ``[]``; the comments above its first item would come
+    out between ``key:`` and ``[]``, at the margin, and no YAML reader accepts that. They
+    spoke of items that are gone (ruamel may merge a comment after ``key:`` into them)."""
+    sequence.ca.comment = None
+    sequence.ca.items.clear()
+    target.ca.items.pop(key, None)
 
 
 def _merged_value(old: Any, full: Any, significant: Any, key: str) -> Any:
@@ -532,7 +575,9 @@ def _new_node(value: Any, key: str, like: Any = None) -> Any:
             sequence.fa.set_flow_style()
         return sequence
     if isinstance(value, str) and (
-        key in _ALWAYS_QUOTED or isinstance(like, DoubleQuotedScalarString)
+        key in _ALWAYS_QUOTED
+        or isinstance(like, DoubleQuotedScalarString)
+        or _FOLDED_BREAKS.search(value)
     ):
         return DoubleQuotedScalarString(value)
     return value

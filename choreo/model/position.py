@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
-POSITION_PATTERN = r"^\s*(\d+[a-zA-Z]?)\s*:\s*(\d+(?:\.\d+)?)\s*$"
+POSITION_PATTERN = r"^\s*(\d{1,5}[a-zA-Z]?)\s*:\s*(\d{1,3}(?:\.\d{1,6})?)\s*$"
 _POSITION = re.compile(POSITION_PATTERN)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -44,10 +44,11 @@ class Position:
 
 
 def format_beat(beat: float) -> str:
-    """``1.0`` → ``1``, ``2.5`` → ``2.5``, thirds kept to three places."""
-    if float(beat).is_integer():
+    """``1.0`` → ``1``, ``2.5`` → ``2.5``; six places at most, as a position may have."""
+    beat = round(float(beat), 6)
+    if beat.is_integer():
         return str(int(beat))
-    return f"{beat:.3f}".rstrip("0").rstrip(".")
+    return f"{beat:.6f}".rstrip("0").rstrip(".")
 
 
 def _to_position(value: Any) -> Any:

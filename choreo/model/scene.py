@@ -156,7 +156,7 @@ class Beat(StrictModel):
         default=None, description="out of distance, in distance, or close (grappling)"
     )
     contact: bool = Field(default=False, description="true when the action makes contact")
-    intensity: int = Field(default=3, description="1..5")
+    intensity: int = Field(default=3, strict=True, description="1..5")
     hit: bool = Field(default=False, description="the impact should land on a strong beat")
     cue: ShortText | None = Field(default=None, description="what starts the beat")
     status: RehearsalStatus = Field(default="idea", description="rehearsal status")
@@ -206,7 +206,7 @@ class Scene(StrictModel):
         if not isinstance(data, dict) or not isinstance(data.get("beats"), list):
             return data
         beats = data["beats"]
-        taken = {b.get("id") for b in beats if isinstance(b, dict)}
+        taken = {b.get("id") for b in beats if isinstance(b, dict) and isinstance(b.get("id"), str)}
         if all(isinstance(b, dict) and "id" in b for b in beats):
             return data
         data = dict(data)
