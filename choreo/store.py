@@ -402,7 +402,7 @@ def save_scene(
     unless ``force``.
     """
     target = path or scene_file.path
-    if not force and target == scene_file.path:
+    if not force and target.resolve() == scene_file.path.resolve():
         try:
             on_disk = target.read_bytes()
         except FileNotFoundError:
@@ -422,8 +422,10 @@ def save_scene(
 def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
     """Write, flush, fsync, rename over: readers see the old file or the new, never half.
 
-    The previous version stays beside it as ``NAME~``.
+    The previous version stays beside it as ``NAME~``. A symlink keeps pointing at the
+    file it named: the write goes to its target.
     """
+    path = path.resolve() if path.is_symlink() else path
     folder = path.parent
     descriptor = -1
     temporary = ""

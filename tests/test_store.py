@@ -157,3 +157,15 @@ def test_hostile_yaml_is_refused(text: bytes, words: str) -> None:
         parse_scene(text, Path("h.yaml"))
     assert words in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_symlinked_scene_stays_a_symlink(tmp_path: Path) -> None:
+    real = write_scene(tmp_path, name="real.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    loaded = read_scene(link)
+    scene = loaded.scene.model_copy(deep=True)
+    scene.title = "Through the link"
+    save_scene(loaded, scene)
+    assert link.is_symlink()
+    assert read_scene(real).scene.title == "Through the link"
