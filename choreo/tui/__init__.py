@@ -1,0 +1,1 @@
+"""The terminal editor: a scene's beats in a table, a form, a measure timeline and checks."""

@@ -1,0 +1,127 @@
+"""The choreo terminal app: which screen opens, the keys that work everywhere, and the one
+factory the command line, ``choreo serve`` and the tests all build the app with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+import choreo
+from choreo.errors import ChoreoError, SceneError
+from choreo.tui.commands import SceneCommands
+from choreo.tui.messages import OpeningFailed, SceneChosen
+from choreo.tui.screens.editor import EditorScreen, EditorSettings
+from choreo.tui.screens.help import HelpScreen
+from choreo.tui.screens.picker import ScenePicker
+from choreo.tui.screens.questions import Question
+from choreo.tui.widgets.beat_table import BeatTable
+
+PALETTE_COMMANDS = (
+    "Command palette (ctrl+p)",
+    [
+        ("Export Markdown", "the beat sheet as NAME.md next to the scene"),
+        ("Sync to score", "the beats into a copy of the score (when choreo sync is there)"),
+        ("Check the scene", "run the checks now"),
+        ("Score info", "measures, meters and tempi the beats follow"),
+        ("jump 17", "go to measure 17 and the first beat on it"),
+    ],
+)
+
+
+def demo_scenes() -> Path:
+    """The demo scenes that come with choreo: the repository's own scenes/ folder."""
+    return Path(choreo.__file__).resolve().parent.parent / "scenes"
+
+
+class ChoreoApp(App[None]):
+    """A scene picker or one scene's editor."""
+
+    CSS_PATH = "editor.tcss"
+    TITLE = "choreo"
+    COMMANDS = App.COMMANDS | {SceneCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
+                tooltip="Quit choreo, asking first when there are unsaved edits"),
+        Binding("f1", "help", "Help", id="help",
+                tooltip="Every key and what it does"),
+        Binding("ctrl+p", "command_palette", "Commands", id="command-palette", priority=True,
+                show=False,
+                tooltip="Export, sync, check, score info, jump to a measure"),
+    ]  # fmt: skip
+
+    def __init__(self, scene_path: Path | None, *, folder: Path, settings: EditorSettings) -> None:
+        super().__init__()
+        self.scene_path = scene_path
+        self.folder = folder
+        self.settings = settings
+        self.failure: ChoreoError | None = None
+
+    def on_mount(self) -> None:
+        if self.scene_path is not None:
+            self.push_screen(EditorScreen(self.scene_path, settings=self.settings))
+        else:
+            self.push_screen(ScenePicker(self.folder))
+
+    @property
+    def editor(self) -> EditorScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
+
+    @on(SceneChosen)
+    def open_scene(self, message: SceneChosen) -> None:
+        self.push_screen(EditorScreen(message.path, settings=self.settings, exit_on_failure=False))
+
+    @on(OpeningFailed)
+    def _opening_failed(self, message: OpeningFailed) -> None:
+        self.failure = message.error
+        self.exit(return_code=2)
+
+    async def action_quit(self) -> None:
+        if isinstance(self.screen, Question):
+            return  # a question is open: it is answered first
+        editor = self.editor
+        if editor is None:
+            self.exit()
+        else:
+            editor.request_quit()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections = [
+            ("Anywhere", _bindings(ChoreoApp.BINDINGS)),
+            ("Editing a scene", _bindings(EditorScreen.BINDINGS)),
+            ("In the beat table", _bindings(BeatTable.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections, PALETTE_COMMANDS))
+
+
+def _bindings(bindings: list[BindingType]) -> list[Binding]:
+    return [b for b in bindings if isinstance(b, Binding)]
+
+
+def make_app(
+    scene_path: Path | None,
+    *,
+    folder: Path | None = None,
+    settings: EditorSettings | None = None,
+) -> ChoreoApp:
+    """The app on one scene, or a picker over ``folder`` (./scenes/, else the demo)."""
+    if folder is None:
+        folder = Path("scenes") if Path("scenes").is_dir() else demo_scenes()
+    return ChoreoApp(scene_path, folder=folder, settings=settings or EditorSettings())
+
+
+def run_editor(scene: Path | None) -> None:
+    """What ``choreo`` and ``choreo edit [SCENE]`` run; a scene that cannot be opened ends
+    as a :class:`ChoreoError` for the command line to report."""
+    if scene is not None and not scene.is_file():
+        problem = "is a folder, not a scene file" if scene.is_dir() else "no such file"
+        raise SceneError(problem, where=scene)
+    app = make_app(scene)
+    app.run()
+    if app.failure is not None:
+        raise app.failure

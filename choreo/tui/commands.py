@@ -1,0 +1,82 @@
+"""The command palette (ctrl+p) for the scene being edited: export, sync, check, the score,
+and "jump 17" to go to a measure."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from choreo.tui.screens.editor import EditorScreen
+
+_JUMP = re.compile(
+    r"^\s*(?:jump|go|measure|bar|m)\s*(?:to\s*)?(?:measure\s*|bar\s*)?(\d+[a-zA-Z]?)\s*$"
+)
+
+
+def sync_available() -> bool:
+    """``choreo sync`` is offered once its module is part of choreo."""
+    return importlib.util.find_spec("choreo.sync") is not None
+
+
+class SceneCommands(Provider):
+    """Commands that act on the scene open in the editor."""
+
+    def _editor(self) -> EditorScreen | None:
+        screen = self.screen
+        return screen if isinstance(screen, EditorScreen) and screen.session else None
+
+    def _commands(self, editor: EditorScreen) -> list[tuple[str, str, Callable[[], object]]]:
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            ("Export Markdown", "write the beat sheet next to the scene (ctrl+e)",
+             editor.action_export_markdown),
+            ("Check the scene", "run the checks now and show what they find", editor.action_check),
+            ("Score info", "the measures, meters and tempi the beats follow",
+             editor.action_score_info),
+        ]  # fmt: skip
+        if sync_available():
+            commands.append(
+                (
+                    "Sync to score",
+                    "write the beats into a copy of the score as directions",
+                    editor.action_sync,
+                )
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        editor = self._editor()
+        if editor is None:
+            return
+        for name, help_text, command in self._commands(editor):
+            yield DiscoveryHit(name, command, help=help_text)
+        yield DiscoveryHit(
+            "Jump to measure…", partial(editor.notify, 'type "jump 17" to go to measure 17'),
+            help='type "jump" and a measure number, e.g. "jump 17"',
+        )  # fmt: skip
+
+    async def search(self, query: str) -> Hits:
+        editor = self._editor()
+        if editor is None:
+            return
+        jump = _JUMP.match(query)
+        if jump:
+            number = jump.group(1)
+            yield Hit(
+                1.0, f"Jump to measure {number}", partial(editor.jump_to_measure, number),
+                text=f"Jump to measure {number}", help="the first beat on or after it",
+            )  # fmt: skip
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands(editor):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
+        if not jump and matcher.match("Jump to measure") > 0:
+            yield Hit(
+                matcher.match("Jump to measure"), matcher.highlight("Jump to measure"),
+                partial(editor.notify, 'type "jump 17" to go to measure 17'),
+                text="Jump to measure", help='add a measure number, e.g. "jump 17"',
+            )  # fmt: skip

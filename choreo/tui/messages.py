@@ -1,0 +1,97 @@
+"""What the editor's workers and widgets tell the screen.
+
+Workers run in threads and never touch widgets: they post one of these and the screen
+updates itself on the UI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.message import Message
+
+from choreo.checks import Diagnostic
+from choreo.errors import ChoreoError
+from choreo.model import Scene
+from choreo.placement import PlacedBeat
+from choreo.store import SceneFile
+from choreo.timing import MeasureMap
+
+
+@dataclass
+class SceneRead(Message):
+    """The scene file was read (on opening, or again on a reload), with any unsaved edits
+    journaled for it: the scene they make and when they were journaled."""
+
+    scene_file: SceneFile
+    reload: bool = False
+    unsaved: tuple[Scene, float] | None = None
+
+
+@dataclass
+class ScoreRead(Message):
+    """The scene's score was read into a measure map."""
+
+    measures: MeasureMap
+    seconds: float
+    digest: str | None = None  # the score file's content hash
+
+
+@dataclass
+class SceneAnalysed(Message):
+    """Every beat placed and checked; ``generation`` says which edit it describes."""
+
+    generation: int
+    placed: list[PlacedBeat]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class SceneSaved(Message):
+    scene_file: SceneFile
+    scene: Scene
+
+
+@dataclass
+class OpeningFailed(Message):
+    """The scene named on the command line cannot be opened: the app ends with this error."""
+
+    error: ChoreoError
+
+
+@dataclass
+class SceneChosen(Message):
+    """A scene was picked from a folder."""
+
+    path: Path
+
+
+@dataclass
+class ScoreSynced(Message):
+    """The beats were written into a copy of the score and the scene saved with its record."""
+
+    scene_file: SceneFile
+    summary: str
+
+
+@dataclass
+class SheetExported(Message):
+    path: Path
+
+
+@dataclass
+class FieldEdited(Message):
+    """The user finished editing a field of the beat in row ``index``."""
+
+    index: int
+    beat_id: str
+    field: str
+    text: str
+
+
+@dataclass
+class DiagnosticChosen(Message):
+    """The user chose a diagnostic: show its beat."""
+
+    beat_id: str | None

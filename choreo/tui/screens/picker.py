@@ -1,0 +1,81 @@
+"""Choose a scene from a folder: ./scenes/, or the demo scenes that come with choreo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from choreo.errors import ChoreoError
+from choreo.store import read_scene
+from choreo.tui.messages import SceneChosen
+
+
+def scene_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def describe(path: Path) -> Text:
+    """The file name, and the scene's title and beat count when it reads."""
+    try:
+        scene = read_scene(path).scene
+    except ChoreoError as error:
+        return Text.assemble((path.name, "bold"), "  ", (error.message, "#e0303a"))
+    beats = len(scene.beats)
+    return Text.assemble(
+        (f"{path.name:<28}", "bold"), f" {scene.title}  ",
+        (f"{beats} beat{'s' if beats != 1 else ''}", "dim"),
+    )  # fmt: skip
+
+
+class ScenePicker(Screen[None]):
+    """The scene files of one folder; enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_scene", "Open", id="picker-open",
+                tooltip="Open the highlighted scene in the editor"),
+    ]  # fmt: skip
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.paths = scene_files(folder)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Label(f"choreo · scenes in {self.folder}", id="picker-title", markup=False)
+            if self.paths:
+                yield OptionList(
+                    *[Option(describe(p), id=str(i)) for i, p in enumerate(self.paths)],
+                    id="picker-list",
+                )
+            else:
+                yield Label(
+                    "No scene files (*.yaml) here. Make one with "
+                    "`choreo new scenes/NAME.yaml --title TITLE`.",
+                    id="picker-empty", markup=False,
+                )  # fmt: skip
+        yield Footer()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._open(int(event.option.id or 0))
+
+    def action_open_scene(self) -> None:
+        picker = self.query(OptionList).first(OptionList) if self.paths else None
+        if picker is not None and picker.highlighted is not None:
+            self._open(picker.highlighted)
+
+    def _open(self, index: int) -> None:
+        self.post_message(SceneChosen(self.paths[index]))

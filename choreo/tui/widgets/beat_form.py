@@ -1,0 +1,162 @@
+"""The selected beat's fields; moves complete from the vocabulary, people from the cast."""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.suggester import Suggester, SuggestFromList
+from textual.widgets import Input, Label
+
+from choreo.model import Beat, Scene
+from choreo.tui.fields import FIELDS, STATUSES, FieldError, FieldName, field_text, read_field
+from choreo.tui.messages import FieldEdited
+from choreo.vocabulary import Vocabulary
+
+_LAST_NAME = re.compile(r"^(.*[,\s])?([^,\s]*)$")
+
+
+class SuggestCastMember(Suggester):
+    """Completes the last name in a comma-separated list of cast ids."""
+
+    def __init__(self, cast: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.cast = cast
+
+    async def get_suggestion(self, value: str) -> str | None:
+        match = _LAST_NAME.match(value)
+        if match is None or not match.group(2):
+            return None
+        before, partial = match.group(1) or "", match.group(2)
+        for member in self.cast:
+            if member.startswith(partial) and member != partial:
+                return before + member
+        return None
+
+
+class FieldInput(Input):
+    """One field of the beat form."""
+
+    # Input sets its virtual width to its text on every change; as a layout reactive that
+    # would lay out the whole screen each time the form shows another beat. A field has a
+    # fixed size, so a repaint is enough.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, field: FieldName, placeholder: str, tooltip: str) -> None:
+        super().__init__(placeholder=placeholder, id=f"field-{field}", compact=True)
+        self.field: FieldName = field
+        self.tooltip = tooltip
+
+
+class BeatForm(VerticalScroll):
+    """Edits one beat. A field is committed on enter or when focus leaves it; a value
+    that does not read shows its problem under the field and changes nothing."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.index: int | None = None
+        self.beat: Beat | None = None
+        self.cast: set[str] = set()
+        self._problems: dict[str, str | None] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("No beats yet: press [b]a[/b] in the table to add one.", id="form-empty")
+        for field in FIELDS:
+            with Horizontal(classes="field-row", id=f"row-{field.name}"):
+                yield Label(field.label, classes="field-label")
+                yield FieldInput(field.name, field.placeholder, field.tooltip)
+            yield Label("", classes="field-error", id=f"error-{field.name}")
+
+    def inputs(self) -> list[FieldInput]:
+        return list(self.query(FieldInput))
+
+    def input_for(self, field: str) -> FieldInput:
+        return self.query_one(f"#field-{field}", FieldInput)
+
+    def set_choices(self, scene: Scene, vocabulary: Vocabulary) -> None:
+        """What the fields complete from: the vocabulary, the scene's cast and props."""
+        vocabulary = vocabulary.with_scene_moves(scene.moves)
+        cast = [member.id for member in scene.cast]
+        props = sorted({prop for member in scene.cast for prop in member.props})
+        self.cast = set(cast)
+        suggesters: dict[str, Suggester] = {
+            "ballet": SuggestFromList(vocabulary.names("ballet"), case_sensitive=False),
+            "combat": SuggestFromList(vocabulary.names("combat"), case_sensitive=False),
+            "performers": SuggestCastMember(cast),
+            "attacker": SuggestFromList(cast),
+            "partner": SuggestFromList(cast),
+            "weapon": SuggestFromList(props, case_sensitive=False),
+            "hit": SuggestFromList(["yes", "no"], case_sensitive=False),
+            "status": SuggestFromList(list(STATUSES)),
+        }
+        for field_input in self.inputs():
+            field_input.suggester = suggesters.get(field_input.field)
+
+    def show_beat(self, index: int | None, beat: Beat | None, *, keep_typed: bool = False) -> None:
+        """Fill the fields from a beat (or empty them); with ``keep_typed`` the field being
+        typed in keeps its text."""
+        self.index, self.beat = index, beat
+        self.set_class(beat is None, "-empty")
+        self.border_title = "beat" if beat is None else f"beat {beat.id} · row {(index or 0) + 1}"
+        for field_input in self.inputs():
+            field_input.disabled = beat is None
+            if keep_typed and field_input.has_focus:
+                continue
+            text = "" if beat is None else field_text(beat, field_input.field)
+            if field_input.value != text:
+                suggester, field_input.suggester = field_input.suggester, None
+                field_input.value = text  # no suggestion is looked up for a filled value
+                field_input.suggester = suggester
+                field_input.cursor_position = 0  # a long value shows its start
+            self._show_problem(field_input.field, None)
+
+    def pending_edit(self) -> FieldEdited | None:
+        """The focused field's text when it differs from the beat: an edit to commit now."""
+        focused = self.screen.focused
+        if not isinstance(focused, FieldInput) or self.beat is None or self.index is None:
+            return None
+        return self._edit_of(focused)
+
+    def _edit_of(self, field_input: FieldInput) -> FieldEdited | None:
+        if self.beat is None or self.index is None:
+            return None
+        if field_input.value == field_text(self.beat, field_input.field):
+            return None
+        return FieldEdited(self.index, self.beat.id, field_input.field, field_input.value)
+
+    def show_problem(self, field: str, problem: str | None) -> None:
+        self._show_problem(field, problem)
+
+    def _show_problem(self, field: str, problem: str | None) -> None:
+        if self._problems.get(field) == problem:
+            return  # unchanged: no layout pass for the whole screen
+        self._problems[field] = problem
+        error = self.query_one(f"#error-{field}", Label)
+        error.update(problem or "")
+        error.set_class(problem is not None, "-shown")
+        self.query_one(f"#row-{field}").set_class(problem is not None, "-invalid")
+
+    @on(Input.Changed)
+    def _check_as_typed(self, event: Input.Changed) -> None:
+        if not isinstance(event.input, FieldInput):
+            return
+        if self.beat is None or event.value == field_text(self.beat, event.input.field):
+            self._show_problem(event.input.field, None)
+            return
+        try:
+            read_field(event.input.field, event.value, self.cast)
+        except FieldError as error:
+            self._show_problem(event.input.field, error.message)
+        else:
+            self._show_problem(event.input.field, None)
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _commit(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        if isinstance(event.input, FieldInput) and (edit := self._edit_of(event.input)):
+            self.post_message(edit)
