@@ -42,17 +42,21 @@ class BeatField:
 
 
 FIELDS: tuple[BeatField, ...] = (
-    BeatField("at", "at", "5:1", "measure:beat as printed in the score; 12:2.5 is the and-of-two"),
-    BeatField("length", "length", "to the next beat", "beats; empty lasts up to the next beat"),
-    BeatField("ballet", "ballet", "grand jeté", "the ballet move (completes from the vocabulary)"),
     BeatField(
-        "combat", "combat", "flying kick", "the combat action (completes from the vocabulary)"
+        "at", "at", "e.g. 5:1", "measure:beat as printed in the score; 12:2.5 is the and-of-two"
     ),
-    BeatField("performers", "performers", "eve, guard1", "cast ids, separated by commas"),
+    BeatField("length", "length", "to the next beat", "beats; empty lasts up to the next beat"),
+    BeatField(
+        "ballet", "ballet", "e.g. grand jeté", "the ballet move (completes from the vocabulary)"
+    ),
+    BeatField(
+        "combat", "combat", "e.g. flying kick", "the combat action (completes from the vocabulary)"
+    ),
+    BeatField("performers", "performers", "e.g. eve, guard1", "cast ids, separated by commas"),
     BeatField("attacker", "attacker", "", "who delivers the action (a cast id)"),
     BeatField("partner", "partner", "", "who receives or reacts (a cast id)"),
     BeatField("weapon", "weapon", "", "the prop used, from the cast's props"),
-    BeatField("intensity", "intensity", "1..5", "how hard: 1 marking to 5 all out"),
+    BeatField("intensity", "intensity", "1 to 5", "how hard: 1 marking to 5 all out"),
     BeatField("hit", "hit", "yes / no", "yes when the impact should land on a strong beat"),
     BeatField("cue", "cue", "", "what starts the beat"),
     BeatField("status", "status", "idea", "rehearsal status: " + ", ".join(STATUSES)),
