@@ -187,6 +187,8 @@ def sync(
         else:
             result = score_sync.push(scene_file, out)
     _emit(result.summary())
+    if isinstance(result, score_sync.RebaseResult) and result.left:
+        raise typer.Exit(1)  # some beats need a person's eye: they were left where they were
 
 
 @app.command()

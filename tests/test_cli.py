@@ -130,3 +130,15 @@ def test_check_says_what_moved_when_the_score_changed_after_a_sync(project: Path
     moved = {r["beat"]: r["message"] for r in rows if r["code"] == "score-drift" and r["beat"]}
     assert "b12" not in moved  # on the downbeat of bar 17, where the tempo changes
     assert moved["b13"].startswith("at 19:1 moved +0.27 s")
+
+
+def test_rebase_exits_1_when_it_leaves_a_beat_moved_by_hand(project: Path) -> None:
+    scene = project / "scenes" / "opera-house.yaml"
+    assert choreo("sync", str(scene)).returncode == 0
+    clean = choreo("sync", str(scene), "--rebase")
+    assert clean.returncode == 0, clean.stdout
+    text = scene.read_text(encoding="utf-8")
+    scene.write_text(text.replace('at: "5:3"', 'at: "6:1"', 1), encoding="utf-8")
+    result = choreo("sync", str(scene), "--rebase")
+    assert result.returncode == 1
+    assert "left b05 at 6:1: moved by hand since the sync (it was at 5:3)" in result.stdout
