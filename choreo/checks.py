@@ -14,7 +14,7 @@ from typing import Any, Literal
 from choreo.model import Beat, Scene, format_beat
 from choreo.placement import PlacedBeat, place_beats
 from choreo.timing import EPSILON, MeasureMap
-from choreo.vocabulary import Vocabulary
+from choreo.vocabulary import Move, Vocabulary
 
 Severity = Literal["error", "warning", "info"]
 SAFETY_RISK = 4
@@ -147,14 +147,8 @@ def _check_each_beat(
             if not measures.steady or code == "past-barline":
                 report(code, beat, f"{beat.at}: {spot.problem}")
             continue
-        if (
-            previous is not None
-            and previous.start_offset is not None
-            and (
-                spot.start_offset is not None
-                and spot.start_offset < previous.start_offset - EPSILON
-            )
-        ):
+        start = spot.start_offset or 0.0  # a placed beat has one
+        if previous is not None and start < (previous.start_offset or 0.0) - EPSILON:
             report(
                 "beats-out-of-order",
                 beat,
@@ -162,17 +156,14 @@ def _check_each_beat(
             )
         previous = spot
         if beat.hit:
-            _check_hit(beat, measures, report)
-        if (
-            ballet is not None
-            and spot.length_beats is not None
-            and (spot.length_beats + EPSILON < ballet.counts)
-        ):
+            _check_hit(beat, start, measures, report)
+        length = spot.length_beats
+        if ballet is not None and length is not None and length + EPSILON < ballet.counts:
             report(
                 "too-short",
                 beat,
                 f"{ballet.name} usually takes {format_beat(ballet.counts)} "
-                f"counts; this beat lasts {format_beat(round(spot.length_beats, 3))}",
+                f"counts; this beat lasts {format_beat(round(length, 3))}",
             )
 
 
@@ -181,7 +172,7 @@ def _known_move(
     beat: Beat,
     kind: Literal["ballet", "combat"],
     report: Callable[[str, Beat | None, str], None],
-) -> Any:
+) -> Move | None:
     name = getattr(beat, kind)
     if not name:
         return None
@@ -200,16 +191,16 @@ def strong_beats(beat_count: int) -> list[int]:
     return [1]
 
 
-def _check_hit(beat: Beat, measures: MeasureMap, report: Callable[..., None]) -> None:
+def _check_hit(beat: Beat, here: float, measures: MeasureMap, report: Callable[..., None]) -> None:
+    """``here`` is the beat's placed offset."""
     measure = measures.measure(beat.at.measure, beat.pass_number or 1)
     if measure is None:
         return
     strong = strong_beats(measure.beat_count)
     if any(abs(beat.at.beat - s) < EPSILON for s in strong):
         return
-    here = measures.offset_of(beat.at, beat.pass_number or 1)
     candidates = [
-        (f"{measure.number}:{s}", measure.offset + (s - measure.first_beat) * measure.beat_length)
+        (f"{measure.number}:{s}", measure.offset_of_beat(s))
         for s in strong
         if measure.first_beat <= s < measure.last_beat
     ]
@@ -235,16 +226,10 @@ def _check_overlaps(placed: list[PlacedBeat], report: Callable[..., None]) -> No
     )
     busy: dict[str, PlacedBeat] = {}
     for spot in timed:
+        start = spot.start_offset or 0.0
         for who in spot.beat.everyone():
             earlier = busy.get(who)
-            if (
-                earlier is not None
-                and earlier.end_offset is not None
-                and (
-                    spot.start_offset is not None
-                    and spot.start_offset < earlier.end_offset - EPSILON
-                )
-            ):
+            if earlier is not None and start < (earlier.end_offset or 0.0) - EPSILON:
                 report(
                     "performer-overlap",
                     spot.beat,

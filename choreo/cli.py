@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -56,10 +58,12 @@ def _emit(text: str) -> None:
 
 def _scene_paths(targets: list[Path]) -> list[Path]:
     """Scene files named directly, or every ``*.yaml`` in a named folder, sorted."""
+    from choreo.store import scene_files_in
+
     paths: list[Path] = []
     for target in targets:
         if target.is_dir():
-            found = sorted(p for p in target.iterdir() if p.suffix in {".yaml", ".yml"})
+            found = scene_files_in(target)
             if not found:
                 raise ChoreoError("no scene files (*.yaml) in this folder", where=target)
             paths.extend(found)
@@ -145,6 +149,8 @@ def export(
     from choreo.export import export_scenes
     from choreo.store import atomic_write, read_scene
 
+    if out is None and output_format is ExportFormat.midi and sys.stdout.isatty():
+        raise ChoreoError("MIDI is binary: give a file with -o, or pipe the output")
     scene_files = [read_scene(path) for path in _scene_paths(scenes)]
     with _progress("reading scores"):
         data = export_scenes(
@@ -153,8 +159,6 @@ def export(
     if out is not None:
         atomic_write(out, data, backup=False)
         typer.echo(f"wrote {out}", err=True)
-    elif output_format is ExportFormat.midi and sys.stdout.isatty():
-        raise ChoreoError("MIDI is binary: give a file with -o, or pipe the output")
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -193,7 +197,7 @@ def sync(
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port on 127.0.0.1")] = 8000,
     scene: Annotated[Path | None, typer.Argument(help="scene file; default: pick one")] = None,
 ) -> None:
     """Serve the editor in a web browser (textual-serve, on 127.0.0.1 only)."""
@@ -214,7 +218,7 @@ def score(
     """Print the score's measure map: measures, meters, tempi and seconds."""
     from choreo.score import load_measure_map, measure_map_json, measure_map_text
 
-    chosen: int | str = int(part) if part.isdigit() else part
+    chosen: int | str = int(part) if part.isdecimal() else part  # "²" is a digit, not a number
     with _progress(f"reading {file}"):
         measures = load_measure_map(file, base=Path.cwd(), part=chosen, performed=performed)
     if output is TextOrJson.json:
@@ -249,37 +253,33 @@ class _progress:
 
     def __init__(self, message: str) -> None:
         self.message = message
-        self._stop: object = None
+        self._spinner: tuple[threading.Event, threading.Thread] | None = None
 
     def __enter__(self) -> _progress:
         if not sys.stderr.isatty():
             return self
-        import threading
-        import time
-
         stop = threading.Event()
-        started = time.monotonic()
-
-        def spin() -> None:
-            frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-            tick = 0
-            while not stop.wait(0.1):
-                if time.monotonic() - started > 0.5:
-                    elapsed = time.monotonic() - started
-                    sys.stderr.write(f"\r{frames[tick % 10]} {self.message} {elapsed:4.1f}s")
-                    sys.stderr.flush()
-                    tick += 1
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
-        thread = threading.Thread(target=spin, daemon=True)
+        thread = threading.Thread(target=self._spin, args=(stop,), daemon=True)
         thread.start()
-        self._stop = (stop, thread)
+        self._spinner = (stop, thread)
         return self
 
+    def _spin(self, stop: threading.Event) -> None:
+        frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+        started = time.monotonic()
+        tick = 0
+        while not stop.wait(0.1):
+            elapsed = time.monotonic() - started
+            if elapsed > 0.5:
+                sys.stderr.write(f"\r{frames[tick % len(frames)]} {self.message} {elapsed:4.1f}s")
+                sys.stderr.flush()
+                tick += 1
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
     def __exit__(self, *_: object) -> None:
-        if isinstance(self._stop, tuple):
-            stop, thread = self._stop
+        if self._spinner is not None:
+            stop, thread = self._spinner
             stop.set()
             thread.join()
 

@@ -20,7 +20,7 @@ def measures_for(scene: Scene, scene_path: Path, *, use_cache: bool = True) -> M
 
     return load_measure_map(
         scene.score.file,
-        base=scene_path.resolve().parent,
+        base=_scene_folder(scene_path),
         part=scene.score.part,
         performed=scene.score.order == "performed",
         default_tempo=scene.score.tempo,
@@ -28,18 +28,38 @@ def measures_for(scene: Scene, scene_path: Path, *, use_cache: bool = True) -> M
     )
 
 
-def score_digest(scene: Scene, scene_path: Path) -> str | None:
-    """The content hash of the scene's score file, to notice when it changed."""
+def score_file(scene: Scene, scene_path: Path) -> Path | None:
+    """The score file the scene follows (its ``score.file`` is relative to the scene)."""
     if not scene.score.file:
         return None
-    from choreo.score import resolve_score, score_hash
+    from choreo.score import resolve_score
 
-    return score_hash(resolve_score(scene.score.file, scene_path.resolve().parent))
+    return resolve_score(scene.score.file, _scene_folder(scene_path))
+
+
+def score_digest(scene: Scene, scene_path: Path) -> str | None:
+    """The content hash of the scene's score file, to notice when it changed."""
+    path = score_file(scene, scene_path)
+    if path is None:
+        return None
+    from choreo.score import score_hash
+
+    return score_hash(path)
 
 
 def grid_for(scene: Scene) -> MeasureMap:
     last = max((b.at.measure_value for b in scene.beats), default=0)
     return steady_grid(scene.score.tempo, last + _GRID_SPARE_MEASURES)
+
+
+def project_of(scene_path: Path) -> Path:
+    """The parent of the scene's ``scenes/`` folder, else the scene's own folder."""
+    folder = _scene_folder(scene_path)
+    return folder.parent if folder.name == "scenes" else folder
+
+
+def _scene_folder(scene_path: Path) -> Path:
+    return scene_path.resolve().parent
 
 
 def inside_project(target: Path, project: Path, *, what: str) -> Path:

@@ -8,11 +8,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from choreo.checks import RULES, Diagnostic, check_scene
 from choreo.errors import ChoreoError
-from choreo.model import Scene, ScoreRef
+from choreo.model import Scene, ScoreRef, id_from
 from choreo.project import measures_for, score_digest
-from choreo.store import SceneFile, atomic_write, new_scene_text, read_scene
+from choreo.store import SCENE_SUFFIXES, SceneFile, atomic_write, new_scene_text, read_scene
 from choreo.timing import MeasureMap
 from choreo.vocabulary import Vocabulary
 
@@ -23,20 +25,22 @@ def write_new_scene(path: Path, *, title: str, score: Path | None) -> Path:
     """A valid empty scene; its id is the file's stem, its score relative to it."""
     if path.exists():
         raise ChoreoError("already exists; not overwriting it", where=path)
-    if path.suffix not in {".yaml", ".yml"}:
+    if path.suffix not in SCENE_SUFFIXES:
         raise ChoreoError("a scene file ends in .yaml", where=path)
     if not path.parent.is_dir():
         raise ChoreoError("no such folder", where=path.parent)
     reference = None
     if score is not None:
-        if not str(score).startswith("corpus:") and not score.is_file():
-            raise ChoreoError("no such score file", where=score)
+        from choreo.score import resolve_score
+
+        resolve_score(str(score))  # a missing file, a folder, a corpus work that is not there
         reference = _relative_to(score, path.parent)
-    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in path.stem).strip("-.")
     try:
-        scene = Scene(id=stem or "scene", title=title, score=ScoreRef(file=reference))
-    except ValueError as error:
-        raise ChoreoError(f"cannot make a scene: {error}", where=path) from None
+        scene = Scene(id=id_from(path.stem) or "scene", title=title, score=ScoreRef(file=reference))
+    except ValidationError as error:
+        problem = error.errors()[0]
+        key = ".".join(str(part) for part in problem["loc"])
+        raise ChoreoError(f"cannot make a scene: {key}: {problem['msg']}", where=path) from None
     atomic_write(path, new_scene_text(scene).encode("utf-8"), backup=False)
     return path
 
@@ -69,18 +73,20 @@ def check_files(
 
 
 def _drift(scene_file: SceneFile, measures: MeasureMap, digest: str) -> list[Diagnostic]:
-    """What moved under the scene since its last sync, one diagnostic a line."""
-    from choreo.sync import drift
+    """What moved under the scene since its last sync, one diagnostic each."""
+    from choreo.sync.drift import changes
 
     severity = RULES["score-drift"][0]
-    found = []
-    for line in drift(scene_file, measures, digest)[1:]:  # the first is score-changed's
-        beat_id = line.split(" ", 1)[0]
-        beat = beat_id if scene_file.scene.beat(beat_id) else None
-        line_number = scene_file.beat_line(beat) if beat else None
-        message = line.removeprefix(f"{beat} ") if beat else line
-        found.append(Diagnostic("score-drift", severity, beat, message, line_number))
-    return found
+    return [
+        Diagnostic(
+            "score-drift",
+            severity,
+            change.beat,
+            change.message,
+            scene_file.beat_line(change.beat) if change.beat else None,
+        )
+        for change in changes(scene_file.scene, measures, digest)
+    ]
 
 
 def diagnostics_json(results: Results) -> list[dict[str, Any]]:

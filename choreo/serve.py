@@ -10,6 +10,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from choreo.errors import ChoreoError
+
 HOST = "127.0.0.1"
 
 
@@ -25,4 +27,10 @@ def serve(port: int = 8000, scene: Path | None = None) -> None:
     """Serve the editor at http://127.0.0.1:PORT until interrupted."""
     from textual_serve.server import Server
 
-    Server(editor_command(scene), host=HOST, port=port, title="choreo").serve()
+    try:
+        Server(editor_command(scene), host=HOST, port=port, title="choreo").serve()
+    except OSError as error:  # the port is taken, or below 1024 for a user
+        raise ChoreoError(
+            f"cannot serve on {HOST}:{port}: {error.strerror or error}",
+            hint="choose another port with --port",
+        ) from None

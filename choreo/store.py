@@ -32,7 +32,9 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from choreo.errors import ConflictError, SaveError, SceneError
 from choreo.model import Scene
+from choreo.project import project_of
 
+SCENE_SUFFIXES = (".yaml", ".yml")
 MAX_SCENE_BYTES = 5 * 1024 * 1024
 # The bytes limit alone lets a file take minutes: the pure-Python YAML reader spends
 # 50-90 µs per line, key or list item, and blank lines cost it quadratic time. This
@@ -77,10 +79,9 @@ class SceneFile:
         return None
 
 
-def project_of(scene_path: Path) -> Path:
-    """The parent of the scene's ``scenes/`` folder, else the scene's own folder."""
-    folder = scene_path.resolve().parent
-    return folder.parent if folder.name == "scenes" else folder
+def scene_files_in(folder: Path) -> list[Path]:
+    """The scene files (``*.yaml``) in a folder, sorted: the order an export takes them."""
+    return sorted(path for path in folder.iterdir() if path.suffix in SCENE_SUFFIXES)
 
 
 def digest_of(data: bytes) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from choreo.model.position import Position, format_beat
+from choreo.model.timecode import Timecode as Timecode  # placement and the editor import it here
 
 EPSILON = 1e-9
-FPS_CHOICES = (23.976, 24.0, 25.0, 29.97, 30.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,10 @@ class Measure:
     @property
     def end_offset(self) -> float:
         return self.offset + self.quarter_length
+
+    def offset_of_beat(self, beat: float) -> float:
+        """Quarter offset of a beat number of this measure (no bounds check)."""
+        return self.offset + (beat - self.first_beat) * self.beat_length
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +159,7 @@ class MeasureMap:
                 f"measure {measure.number} ({measure.time_signature}) has no beat "
                 f"{format_beat(position.beat)}"
             )
-        return measure.offset + (position.beat - measure.first_beat) * measure.beat_length
+        return measure.offset_of_beat(position.beat)
 
     def position_at(self, offset: float) -> tuple[Position, int]:
         """The position (and pass) of a quarter offset."""
@@ -268,33 +273,47 @@ def build_measures(
 ) -> tuple[Measure, ...]:
     """Measures from ``(number, quarter_length, time_signature, beat_count, beat_length,
     first_beat)`` rows laid end to end, with seconds from the tempo marks."""
-    offset = 0.0
-    plain = [
-        Measure(number, i, 0.0, ql, ts, count, unit, 0.0, 0.0, 0.0, first)
-        for i, (number, ql, ts, count, unit, first) in enumerate(rows)
-    ]
-    timing = MeasureMap(measures=(), tempos=tuple(tempos))
     measures = []
-    for measure in plain:
-        start = timing.seconds_at(offset)
-        end = timing.seconds_at(offset + measure.quarter_length)
+    offset = 0.0
+    for index, (number, length, signature, count, unit, first) in enumerate(rows):
         measures.append(
-            Measure(
-                measure.number,
-                measure.index,
-                offset,
-                measure.quarter_length,
-                measure.time_signature,
-                measure.beat_count,
-                measure.beat_length,
-                timing.tempo_at(offset),
-                start,
-                end - start,
-                measure.first_beat,
+            Measure(number, index, offset, length, signature, count, unit, 0.0, 0.0, 0.0, first)
+        )
+        offset += length
+    return timed(measures, tempos)
+
+
+def timed(measures: Iterable[Measure], tempos: Sequence[TempoMark]) -> tuple[Measure, ...]:
+    """The measures with their tempo and seconds (start and length) from the tempo marks."""
+    timing = MeasureMap(measures=(), tempos=tuple(tempos))
+    found = []
+    for measure in measures:
+        start = timing.seconds_at(measure.offset)
+        found.append(
+            replace(
+                measure,
+                tempo_qpm=timing.tempo_at(measure.offset),
+                start_seconds=start,
+                seconds=timing.seconds_at(measure.end_offset) - start,
             )
         )
-        offset += measure.quarter_length
-    return tuple(measures)
+    return tuple(found)
+
+
+def clock(seconds: float, places: int = 1) -> str:
+    """``95.34`` → ``1:35.3``: minutes and seconds, rounded before they are split so that
+    59.96 s reads ``1:00.0``, never ``0:60.0``."""
+    minutes, rest = divmod(round(seconds, places), 60)
+    return f"{int(minutes)}:{rest:0{places + 3 if places else 2}.{places}f}"
+
+
+def tempo_changes(tempos: Iterable[TempoMark]) -> list[TempoMark]:
+    """Only the marks that change the tempo, so the tempo map stays small."""
+    kept: list[TempoMark] = []
+    for mark in tempos:
+        if not kept or abs(kept[-1].qpm - mark.qpm) > EPSILON:
+            kept.append(mark)
+    return kept
 
 
 def steady_grid(tempo_qpm: float, measure_count: int = 64) -> MeasureMap:
@@ -302,60 +321,3 @@ def steady_grid(tempo_qpm: float, measure_count: int = 64) -> MeasureMap:
     rows = [(str(n), 4.0, "4/4", 4, 1.0, 1.0) for n in range(1, measure_count + 1)]
     tempos = [TempoMark(0.0, tempo_qpm)]
     return MeasureMap(build_measures(rows, tempos), tuple(tempos), steady=True)
-
-
-# -- SMPTE timecode ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Timecode:
-    """SMPTE timecode at one of the film rates; 29.97 is drop-frame."""
-
-    frames: int  # frame count in the label system (nominal rate)
-    fps: float
-
-    @property
-    def nominal(self) -> int:
-        return round(self.fps)
-
-    @property
-    def drop_frame(self) -> bool:
-        return math.isclose(self.fps, 29.97)
-
-    @classmethod
-    def parse(cls, text: str, fps: float) -> Timecode:
-        pieces = text.replace(";", ":").split(":")
-        if len(pieces) != 4 or not all(p.isdigit() for p in pieces):
-            raise ValueError(f"timecode {text!r} is not HH:MM:SS:FF")
-        hours, minutes, secs, frames = (int(p) for p in pieces)
-        nominal = round(fps)
-        if minutes > 59 or secs > 59 or frames >= nominal:
-            raise ValueError(f"timecode {text!r} is out of range at {fps} fps")
-        total = ((hours * 60 + minutes) * 60 + secs) * nominal + frames
-        if math.isclose(fps, 29.97):
-            total_minutes = hours * 60 + minutes
-            total -= 2 * (total_minutes - total_minutes // 10)
-        return cls(total, fps)
-
-    def plus_seconds(self, seconds: float) -> Timecode:
-        """Real seconds later: frames run at the true rate (24000/1001 for 23.976)."""
-        true_rate = self.nominal * 1000 / 1001 if self.nominal != self.fps else self.fps
-        return Timecode(self.frames + math.floor(seconds * true_rate + 1e-6), self.fps)
-
-    def __str__(self) -> str:
-        nominal = self.nominal
-        frames = self.frames
-        separator = ":"
-        if self.drop_frame:
-            separator = ";"
-            per_ten = 17982  # frames in ten minutes of 29.97 drop-frame
-            tens, rest = divmod(frames, per_ten)
-            if rest > 1:
-                frames += 18 * tens + 2 * ((rest - 2) // 1798)
-            else:
-                frames += 18 * tens
-        ff = frames % nominal
-        ss = frames // nominal % 60
-        mm = frames // (nominal * 60) % 60
-        hh = frames // (nominal * 3600) % 24
-        return f"{hh:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"

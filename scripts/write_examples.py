@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from choreo.export import export_scenes
-from choreo.store import read_scene
+from choreo.store import read_scene, scene_files_in
 
 ROOT = Path(__file__).resolve().parent.parent
 # file in examples/ → the export options that write it (the CLI's flags)
@@ -26,7 +26,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 
 def demo_scenes(root: Path = ROOT) -> list[Path]:
     """The demo's scene files in the order ``choreo export scenes/`` takes them."""
-    return sorted(p for p in (root / "scenes").iterdir() if p.suffix in {".yaml", ".yml"})
+    return scene_files_in(root / "scenes")
 
 
 def example(name: str, root: Path = ROOT) -> bytes:

@@ -34,3 +34,11 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(SCENES, tmp_path / "scenes")
     shutil.copytree(SCORES, tmp_path / "scores")
     return tmp_path
+
+
+@pytest.fixture
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh state folder (locks, journals) for one test."""
+    folder = tmp_path / "state"
+    monkeypatch.setenv("CHOREO_STATE_DIR", str(folder))
+    return folder

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ruamel.yaml.comments import CommentedMap
+
+from choreo.model import Scene
+from choreo.store import SceneFile
+
 PLAIN_SCENE = """\
 # A rooftop fight, no score yet.
 schema: 1
@@ -54,3 +59,8 @@ def write_scene(folder: Path, text: str = PLAIN_SCENE, name: str = "rooftop.yaml
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def in_memory(scene: Scene) -> SceneFile:
+    """A scene as if read from a file, for code that takes a SceneFile but reads no disk."""
+    return SceneFile(Path("memory.yaml"), scene, CommentedMap(), "", "", (4, 2))

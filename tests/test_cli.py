@@ -3,34 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.run_cli import assert_one_line_error, choreo
 from tests.scene_texts import PLAIN_SCENE, write_scene
-
-
-def choreo(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "choreo", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    for word in words:
-        assert word in lines[0]
-    assert result.stdout == ""
 
 
 def test_help_lists_the_commands() -> None:
@@ -48,6 +26,28 @@ def test_new_writes_a_valid_scene_and_refuses_to_overwrite(tmp_path: Path) -> No
     assert "title: Roof at dawn" in target.read_text()
     assert choreo("check", str(target)).returncode == 0
     assert_one_line_error(choreo("new", str(target), "--title", "Again"), "already exists")
+
+
+@pytest.mark.parametrize(
+    ("name", "scene_id"), [("café noir.yaml", "cafe-noir"), ("_draft.yaml", "draft")]
+)
+def test_new_makes_an_id_from_any_file_name(tmp_path: Path, name: str, scene_id: str) -> None:
+    result = choreo("new", tmp_path / name, "--title", "T")
+    assert result.returncode == 0, result.stderr
+    assert f"id: {scene_id}\n" in (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_new_refuses_a_title_too_long_in_one_line(tmp_path: Path) -> None:
+    result = choreo("new", tmp_path / "s.yaml", "--title", "x" * 2001)
+    assert_one_line_error(result, "title", "2000 characters")
+    assert not (tmp_path / "s.yaml").exists()
+
+
+@pytest.mark.parametrize("score", ["corpus:", "missing.musicxml", "."])
+def test_new_refuses_a_score_it_cannot_follow(tmp_path: Path, score: str) -> None:
+    result = choreo("new", tmp_path / "s.yaml", "--title", "S", "--score", score, cwd=tmp_path)
+    assert_one_line_error(result, score)
+    assert not (tmp_path / "s.yaml").exists()
 
 
 def test_new_with_a_score_writes_it_relative_to_the_scene(tmp_path: Path) -> None:

@@ -4,25 +4,12 @@ exit 2, one line on stderr, no traceback, nothing written."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.run_cli import assert_one_line_error, choreo
 from tests.scene_texts import write_scene
-
-
-def choreo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "choreo", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -61,11 +48,7 @@ def test_bad_files_give_one_line_and_exit_2(
         pytest.skip("new writes a file; only a missing folder is bad input for it")
     before = snapshot(tmp_path)
     args = [a.replace("{}", str(path)) for a in command]
-    result = choreo(*args, cwd=tmp_path)
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert_one_line_error(choreo(*args, cwd=tmp_path))
     assert snapshot(tmp_path) == before
 
 
@@ -92,14 +75,13 @@ def test_unreadable_scene(tmp_path: Path) -> None:
         ("moves", "--kind"),
         ("schema", "extra"),
         ("serve", "--port", "http"),
+        ("serve", "--port", "99999"),
+        ("score", "{scene}", "--part", "²"),  # a digit to str.isdigit, not a number
     ],
     ids=lambda a: " ".join(a),
 )
 def test_bad_arguments_give_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     scene = write_scene(tmp_path)
     before = snapshot(tmp_path)
-    result = choreo(*[a.replace("{scene}", str(scene)) for a in args], cwd=tmp_path)
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert_one_line_error(choreo(*[a.replace("{scene}", str(scene)) for a in args], cwd=tmp_path))
     assert snapshot(tmp_path) == before

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ruamel.yaml.comments import CommentedMap
 
 from choreo.export import export_scenes
 from choreo.export.csv_sheet import neutralise
 from choreo.model import Beat, CastMember, Scene
 from choreo.placement import place_beats
-from choreo.store import SceneFile, read_scene
+from choreo.store import read_scene
 from choreo.timing import steady_grid
+from tests.scene_texts import in_memory
 
 SCENE = """\
 schema: 1
@@ -65,10 +65,6 @@ HOSTILE = [
     "<script>alert(1)</script>",
     "plain text",
 ]
-
-
-def in_memory(scene: Scene) -> SceneFile:
-    return SceneFile(Path("memory.yaml"), scene, CommentedMap(), "", "", (4, 2))
 
 
 def rows_of(data: bytes) -> list[dict[str, str]]:

@@ -19,11 +19,11 @@ from choreo.export import export_scenes
 from choreo.placement import place_beats
 from choreo.project import measures_for
 from choreo.score import load_measure_map
-from choreo.store import read_scene
+from choreo.store import read_scene, scene_files_in
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SCENES = sorted(p for p in (ROOT / "scenes").iterdir() if p.suffix in {".yaml", ".yml"})
+SCENES = scene_files_in(ROOT / "scenes")
 CHOREO = Path(sys.executable).with_name("choreo")
 REGENERATE = "run .venv/bin/python scripts/write_examples.py and review the diff"
 

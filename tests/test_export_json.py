@@ -12,7 +12,7 @@ from choreo.export import export_scenes
 from choreo.model import Scene
 from choreo.placement import place_beats
 from choreo.store import SceneFile, read_scene
-from choreo.timing import MeasureMap, TempoMark, build_measures
+from tests.measure_maps import score_with_meter_and_tempo_changes
 
 SCENE = """\
 schema: 1
@@ -55,16 +55,6 @@ EXTRA_KEYS = {
     "number", "start_seconds", "end_seconds", "seconds", "length_beats", "timecode",
     "end_timecode", "counts", "risk", "problem",
 }  # fmt: skip
-
-
-def score_with_meter_and_tempo_changes() -> MeasureMap:
-    """A one-beat pickup, four bars of 4/4 at 96, four of 6/8 at 72, two of 3/4 at 140."""
-    rows = [("0", 1.0, "4/4", 4, 1.0, 4.0)]
-    rows += [(str(n), 4.0, "4/4", 4, 1.0, 1.0) for n in range(1, 5)]
-    rows += [(str(n), 3.0, "6/8", 2, 1.5, 1.0) for n in range(5, 9)]
-    rows += [(str(n), 3.0, "3/4", 3, 1.0, 1.0) for n in range(9, 11)]
-    tempos = [TempoMark(0.0, 96.0), TempoMark(17.0, 72.0), TempoMark(29.0, 140.0)]
-    return MeasureMap(build_measures(rows, tempos), tuple(tempos))
 
 
 MEASURES = score_with_meter_and_tempo_changes()

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from ruamel.yaml.comments import CommentedMap
 
 from choreo.export import export_scenes
 from choreo.export.markdown import heading_slug
@@ -19,6 +18,7 @@ from choreo.model import Beat, CastMember, Scene, ScoreRef
 from choreo.placement import place_beats
 from choreo.store import SceneFile, read_scene
 from choreo.timing import MeasureMap, TempoMark, build_measures, steady_grid
+from tests.scene_texts import in_memory
 
 SCENE = """\
 schema: 1
@@ -95,10 +95,6 @@ def write_scene(tmp_path: Path, text: str = SCENE, name: str = "opera-house.yaml
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return read_scene(path)
-
-
-def in_memory(scene: Scene) -> SceneFile:
-    return SceneFile(Path("memory.yaml"), scene, CommentedMap(), "", "", (4, 2))
 
 
 @dataclass

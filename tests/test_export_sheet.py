@@ -11,6 +11,7 @@ import pytest
 from choreo.errors import ChoreoError
 from choreo.export import build_sheets, export_scenes, speed_label
 from choreo.store import SceneFile, read_scene
+from tests.run_cli import assert_one_line_error, choreo
 
 SCENE = """\
 schema: 1
@@ -128,13 +129,6 @@ def test_export_imports_neither_textual_nor_music21_nor_mido() -> None:
 
 
 def test_the_cli_reports_an_unknown_performer_in_one_line(scene_file: SceneFile) -> None:
-    choreo = Path(sys.executable).with_name("choreo")
-    result = subprocess.run(
-        [str(choreo), "export", str(scene_file.path), "--performer", "adam"],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 2
-    assert result.stdout == ""
+    result = choreo("export", scene_file.path, "--performer", "adam")
+    assert_one_line_error(result)
     assert result.stderr.startswith("error: no scene has a performer 'adam'")
-    assert "Traceback" not in result.stderr

@@ -17,6 +17,7 @@ LIGHT = [
     "choreo.vocabulary",
     "choreo.score",
     "choreo.export",
+    "choreo.sync",
 ]
 
 

@@ -663,6 +663,15 @@ def scenes(draw: st.DrawFn) -> Scene:
             beat_seconds=st.dictionaries(IDS, FINITE, max_size=3),
         )
     )
+    fps = draw(st.sampled_from([23.976, 24, 25, 29.97, 30]))
+    # Any start the film's rate can say: frames count 0..fps-1.
+    hours, minutes, seconds = (
+        draw(st.integers(0, 99)),
+        draw(st.integers(0, 59)),
+        draw(st.integers(0, 59)),
+    )
+    frames = draw(st.integers(0, round(fps) - 1))
+    separator = draw(st.sampled_from([":", ";"]))
     return Scene(
         id=draw(IDS),
         title=draw(TEXT),
@@ -672,8 +681,8 @@ def scenes(draw: st.DrawFn) -> Scene:
             file=draw(st.none() | st.sampled_from(["../scores/x.musicxml", "corpus:bach/bwv66.6"])),
             part=draw(st.integers(0, 9) | IDS),
             tempo=draw(st.floats(min_value=0.01, max_value=1000)),
-            fps=draw(st.sampled_from([23.976, 24, 25, 29.97, 30])),
-            start=draw(st.from_regex(r"\d\d:\d\d:\d\d[:;]\d\d", fullmatch=True)),
+            fps=fps,
+            start=f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{frames:02d}",
             synced=synced,
         ),
         cast=[

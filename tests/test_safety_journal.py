@@ -23,13 +23,6 @@ BASE = digest_of(PLAIN_SCENE.encode("utf-8"))
 
 
 @pytest.fixture
-def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "state"
-    monkeypatch.setenv("CHOREO_STATE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def scene(tmp_path: Path) -> Path:
     return write_scene(tmp_path)
 

@@ -23,13 +23,6 @@ TIMEOUT = 60
 
 
 @pytest.fixture
-def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "state"
-    monkeypatch.setenv("CHOREO_STATE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def scene(tmp_path: Path) -> Path:
     (tmp_path / "scenes").mkdir()
     return write_scene(tmp_path / "scenes")

@@ -133,3 +133,20 @@ def test_music21s_pickle_cache_is_neither_read_nor_written(cache_dir: Path, walt
     load_measure_map(str(waltz))
     load_measure_map(str(waltz), use_cache=False)
     assert not pickle.exists()
+
+
+def test_a_performed_read_keeps_the_written_map_too(
+    cache_dir: Path, waltz: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sync needs both orders of a performed scene; the score is parsed once for them."""
+    from choreo.score import load
+
+    performed = load_measure_map(str(waltz), performed=True)
+    written = load_measure_map(str(waltz), use_cache=False)
+
+    def no_second_parse(*_: object, **__: object) -> None:
+        raise AssertionError("the score was parsed again")
+
+    monkeypatch.setattr(load, "read_file", no_second_parse)
+    assert load_measure_map(str(waltz)) == written
+    assert load_measure_map(str(waltz), performed=True) == performed

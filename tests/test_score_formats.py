@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -123,8 +121,3 @@ def test_score_hash_is_sha256_of_the_bytes(tmp_path: Path) -> None:
 
     path = SCORES / "corridor.musicxml"
     assert score_hash(path) == hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def test_importing_choreo_score_does_not_import_music21() -> None:
-    code = "import sys, choreo.score; sys.exit('music21' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

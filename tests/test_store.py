@@ -129,6 +129,12 @@ def test_malformed_files_name_file_line_and_key(extra: str, line: int, words: st
         ),
         ("tempo: 120", "tempo: -4", 7, "score.tempo: input should be greater than 0"),
         ("palette: doubt", "palette: blue", 5, "palette: expected 'grief'"),
+        (  # frames count 0..23 at 24 fps: placing a beat could not say this start
+            "tempo: 120",
+            'tempo: 120\n  start: "01:00:00:24"',
+            7,
+            "score: timecode '01:00:00:24' is out of range at 24 fps",
+        ),
     ],
 )
 def test_schema_violations_in_the_users_terms(replace: str, by: str, line: int, words: str) -> None:

@@ -229,12 +229,3 @@ def test_package_writes_an_mxl_that_names_its_score(tmp_path: Path) -> None:
 
 def test_escape_keeps_text_as_text() -> None:
     assert escape("kick & <turn>\x07") == "kick &amp; &lt;turn&gt;"
-
-
-def test_importing_sync_does_not_load_music21() -> None:
-    import subprocess
-    import sys
-
-    code = "import sys, choreo.sync; print('music21' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip() == "False"

@@ -129,3 +129,40 @@ def test_only_cues_in_pulls_own_form_name_a_printed_mark() -> None:
     assert is_pulled_cue("rehearsal A") and is_pulled_cue('text "Valse macabre"')
     assert not is_pulled_cue("rehearsal hall door bangs")
     assert not is_pulled_cue("text message arrives")
+
+
+SUFFIXED_BARS = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<score-partwise version="3.1">
+  <part-list><score-part id="P1"><part-name>Violin</part-name></score-part></part-list>
+  <part id="P1">
+    <measure number="1">
+      <attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type></time>
+      </attributes>
+      <direction><direction-type><rehearsal>A</rehearsal></direction-type></direction>
+      <note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration></note>
+    </measure>
+    <measure number="1bis">
+      <direction><direction-type><rehearsal>B</rehearsal></direction-type></direction>
+      <note><pitch><step>D</step><octave>4</octave></pitch><duration>4</duration></note>
+    </measure>
+  </part>
+</score-partwise>
+"""
+
+
+def test_a_mark_in_a_bar_no_position_can_name_is_left_out(tmp_path: Path) -> None:
+    """The score numbers a bar "1bis"; a beat there would make the scene unreadable."""
+    (tmp_path / "scores").mkdir()
+    (tmp_path / "scores" / "bis.musicxml").write_text(SUFFIXED_BARS, encoding="utf-8")
+    path = tmp_path / "bis.yaml"
+    path.write_text(
+        "schema: 1\nid: bis\ntitle: Bis\nscore:\n  file: scores/bis.musicxml\n", encoding="utf-8"
+    )
+    result = pull(read_scene(path))
+    assert [beat.id for beat in result.added] == ["mark-A"]
+    assert [mark.text for mark in result.left_out] == ["B"]
+    assert "left out 1 mark" in result.summary() and "B (measure 1bis)" in result.summary()
+    assert [str(beat.at) for beat in read_scene(path).scene.beats] == ["1:1"]
+    again = pull(read_scene(path))
+    assert again.added == () and again.present == 1

@@ -11,8 +11,6 @@ import difflib
 import os
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +25,7 @@ from choreo.store import read_scene
 from choreo.sync import push
 from choreo.sync.push import words
 from tests.conftest import SCENES, SCORES
+from tests.run_cli import assert_one_line_error, choreo
 
 # -- scores built with music21 --------------------------------------------------------------
 
@@ -596,19 +595,14 @@ def test_output_names_and_places(tmp_path: Path, built: dict[str, Path]) -> None
 # -- the command line ---------------------------------------------------------------------------
 
 
-def _choreo(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "choreo", *map(str, arguments)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
-
-
 def test_the_sync_command(tmp_path: Path, built: dict[str, Path]) -> None:
     scene_path = make_project(tmp_path, built["small"], small_scene())
-    done = _choreo("sync", scene_path)
+    done = choreo("sync", scene_path)
     assert done.returncode == 0, done.stderr
     assert "wrote 11 beats and 2 rehearsal marks into" in done.stdout + done.stderr
     assert (tmp_path / "scores" / "small.choreo.musicxml").exists()
 
-    pulled = _choreo("sync", "--pull", scene_path)
+    pulled = choreo("sync", "--pull", scene_path)
     assert pulled.returncode == 0, pulled.stderr
     assert "mark-dolce (6:2), mark-C (9:1)" in pulled.stdout + pulled.stderr
 
@@ -618,9 +612,5 @@ def test_the_sync_command_refuses_a_beat_outside_the_score(
 ) -> None:
     text = small_scene() + '  - id: b99\n    at: "40:1"\n'
     scene_path = make_project(tmp_path, built["small"], text)
-    done = _choreo("sync", scene_path, "-o", tmp_path / "out.musicxml")
-    assert done.returncode == 2
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "b99" in lines[0]
-    assert "Traceback" not in done.stderr
+    assert_one_line_error(choreo("sync", scene_path, "-o", tmp_path / "out.musicxml"), "b99")
     assert not (tmp_path / "out.musicxml").exists()

@@ -6,13 +6,16 @@ before mark B (B moves from bar 5 to bar 9, C from 9 to 13), or by one without m
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
 import pytest
 
 from choreo.errors import ChoreoError
+from choreo.model import Position
 from choreo.project import measures_for, score_digest
+from choreo.scenes import check_files
 from choreo.store import SceneFile, read_scene
 from choreo.sync import drift, push, rebase
 from tests.test_sync_push import built, make_project, texts_at
@@ -141,3 +144,29 @@ def test_a_hand_edited_anchor_is_ignored(synced: Path, built: dict[str, Path]) -
     moved = {move.beat_id for move in rebase(read_scene(synced)).moved}
     assert moved == {"b03", "b05"}
     assert scene_file.scene.beat("b04") is not None
+
+
+def test_an_anchor_naming_no_beat_leaves_its_beat(synced: Path, built: dict[str, Path]) -> None:
+    """'C+0:nan' parses as numbers, yet moving b04 there would save an unreadable scene."""
+    text = synced.read_text(encoding="utf-8").replace("9:1 = C+0:1", "9:1 = C+0:nan")
+    synced.write_text(text, encoding="utf-8")
+    replace_score(synced, built["inserted"])
+    result = rebase(read_scene(synced))
+    assert {move.beat_id for move in result.moved} == {"b03", "b05"}
+    assert any(line.startswith("b04 at 9:1: position '13:nan'") for line in result.left)
+    assert read_scene(synced).scene.beat("b04").at == Position.parse("9:1")  # type: ignore[union-attr]
+
+
+def test_drift_keeps_score_lines_apart_from_a_beat_named_like_them(
+    synced: Path, built: dict[str, Path]
+) -> None:
+    """A beat called 'tempo' is not the 'tempo map: ...' line of the score."""
+    text = synced.read_text(encoding="utf-8").replace("id: b01", "id: tempo")
+    text = text.replace('"b01":', '"tempo":').replace("b01:", "tempo:")
+    assert "tempos: 96@0:4\n" in text
+    synced.write_text(text.replace("tempos: 96@0:4\n", "tempos: 60@0:4\n"), encoding="utf-8")
+    replace_score(synced, built["inserted"])
+    [(_, found)] = check_files([synced], progress=lambda _: contextlib.nullcontext())
+    drifted = [(d.beat, d.message) for d in found if d.code == "score-drift"]
+    assert any(beat is None and message.startswith("tempo map: ") for beat, message in drifted)
+    assert all(message.startswith("at ") for beat, message in drifted if beat is not None)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from choreo.model import Position
-from choreo.timing import MeasureMap, TempoMark, Timecode, build_measures, steady_grid
+from choreo.timing import MeasureMap, TempoMark, Timecode, build_measures, clock, steady_grid
 
 
 def pickup_map() -> MeasureMap:
@@ -113,3 +113,11 @@ def test_position_seconds_position_round_trips(measure: int, beat: float) -> Non
 def test_measure_map_survives_json() -> None:
     measures = pickup_map()
     assert MeasureMap.from_dict(measures.to_dict()) == measures
+
+
+@pytest.mark.parametrize(
+    ("seconds", "places", "label"),
+    [(95.25, 1, "1:35.2"), (59.96, 1, "1:00.0"), (59.9996, 3, "1:00.000"), (81.989, 3, "1:21.989")],
+)
+def test_clock_never_shows_sixty_seconds(seconds: float, places: int, label: str) -> None:
+    assert clock(seconds, places) == label

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from choreo.export.sheet import LINE_BREAKS, SceneSheet, SheetBeat, one_line, speed_label
 from choreo.model import Beat, format_beat
 from choreo.placement import FULL_SPEED
+from choreo.timing import clock  # a fight is counted in minutes and tenths
 
 # Backslash first in meaning: escaping it keeps a note ending in "\" from escaping the
 # cell's own "|". Entities rather than backslashes for <, > and &, so no HTML tag,
@@ -65,7 +66,7 @@ def render_markdown(sheets: list[SceneSheet]) -> str:
         count = len(sheet.beats)
         lines.append(
             f"{number}. [{escape(heading)}](#{heading_slug(heading)}): "
-            f"{count} beat{'s' if count != 1 else ''}, {_clock(sheet.duration_seconds)}"
+            f"{count} beat{'s' if count != 1 else ''}, {clock(sheet.duration_seconds)}"
         )
     for sheet, heading in zip(sheets, headings, strict=True):
         lines += ["", f"## {escape(heading)}", ""]
@@ -131,7 +132,7 @@ def _facts(sheet: SceneSheet) -> list[str]:
             slow = _range(tempo[0] * sheet.speed, tempo[1] * sheet.speed)
             text += f" in the score, ♩ = {slow} at {speed_label(sheet.speed)}"
         facts.append(("Tempo", text))
-    facts.append(("Duration", f"{_clock(sheet.duration_seconds)} from the first beat to the last"))
+    facts.append(("Duration", f"{clock(sheet.duration_seconds)} from the first beat to the last"))
     timecodes = _timecode_range(sheet)
     if timecodes:
         facts.append(("Timecode", f"{timecodes} at {format_beat(float(scene.score.fps))} fps"))
@@ -303,8 +304,7 @@ def _action(beat: Beat) -> str:
 
 
 def _moves(beat: Beat) -> str:
-    moves = [escape(m) for m in (beat.ballet, beat.combat) if m and m.strip()]
-    return " / ".join(moves)
+    return " / ".join(escape(move) for move in beat.named_moves())
 
 
 def _safety_summary(sheet: SceneSheet) -> list[str]:
@@ -352,12 +352,6 @@ def _spark(intensity: int) -> str:
 
 
 # -- numbers --------------------------------------------------------------------------
-
-
-def _clock(seconds: float) -> str:
-    """``95.25`` → ``1:35.3``; a fight is counted in minutes and tenths."""
-    minutes, rest = divmod(round(seconds, 1), 60)
-    return f"{int(minutes)}:{rest:04.1f}"
 
 
 def _range(low: float, high: float) -> str:

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from choreo.export.sheet import SceneSheet, one_line
+from choreo.model import Beat
 from choreo.timing import EPSILON, Measure
 
 TICKS_PER_QUARTER = 480
@@ -62,7 +63,7 @@ def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
             events.append((_tick(measure.offset), change))
             meter = signature
     for spot in sheet.placed:
-        name = marker_name(spot.beat.id, spot.beat.ballet, spot.beat.combat)
+        name = marker_name(spot.beat)
         events.append((_tick(spot.start_offset or 0.0), mido.MetaMessage("marker", text=name)))
     # A stable sort keeps tempo and meter ahead of a marker on the same tick.
     return sorted(events, key=lambda event: event[0])
@@ -83,10 +84,10 @@ def _clicks(sheet: SceneSheet) -> list[tuple[int, Any]]:
     return sorted(events, key=lambda event: event[0])
 
 
-def marker_name(beat_id: str, ballet: str | None, combat: str | None) -> str:
+def marker_name(beat: Beat) -> str:
     """``b01 grand jeté / flying kick``: what the DAW shows at the beat."""
-    moves = " / ".join(one_line(m) for m in (ballet, combat) if m and m.strip())
-    return f"{beat_id} {moves}" if moves else beat_id
+    moves = " / ".join(one_line(move) for move in beat.named_moves())
+    return f"{beat.id} {moves}" if moves else beat.id
 
 
 def _beats_of(measure: Measure) -> list[tuple[int, tuple[int, int]]]:
@@ -94,9 +95,8 @@ def _beats_of(measure: Measure) -> list[tuple[int, tuple[int, int]]]:
     clicks = []
     beat = float(math.ceil(measure.first_beat - EPSILON))
     while beat < measure.last_beat - EPSILON:
-        offset = measure.offset + (beat - measure.first_beat) * measure.beat_length
         sound = DOWNBEAT if beat == 1.0 else OTHER_BEAT
-        clicks.append((_tick(offset), sound))
+        clicks.append((_tick(measure.offset_of_beat(beat)), sound))
         beat += 1.0
     return clicks
 

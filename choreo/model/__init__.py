@@ -10,6 +10,7 @@ from choreo.model.scene import (
     Scene,
     ScoreRef,
     SyncRecord,
+    id_from,
     next_beat_id,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "ScoreRef",
     "SyncRecord",
     "format_beat",
+    "id_from",
     "next_beat_id",
 ]

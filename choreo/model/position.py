@@ -30,6 +30,12 @@ class Position:
             raise ValueError(f"position {text!r}: beats count from 1")
         return cls(re.sub(r"^0+(?=\d)", "", measure), beat)
 
+    @classmethod
+    def of(cls, measure: str, beat: float) -> Position:
+        """The position as a scene file can hold it; ``ValueError`` when ``M:B`` cannot
+        say it (a measure numbered ``12bis`` in the score, a beat past 999)."""
+        return cls.parse(f"{measure}:{format_beat(beat)}")
+
     @property
     def measure_value(self) -> int:
         """The numeric part of the measure, for ordering beats."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from choreo.model.position import Position, PositionField
+from choreo.model.timecode import Timecode
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -86,6 +88,12 @@ class ScoreRef(StrictModel):
         if fps not in FPS_CHOICES:
             raise ValueError(f"fps {fps:g} is not one of 23.976, 24, 25, 29.97, 30")
         return fps
+
+    @model_validator(mode="after")
+    def _start_fits_the_rate(self) -> ScoreRef:
+        # Frames count from 0 to fps - 1: "00:00:00:24" at 24 fps has no frame to be.
+        Timecode.parse(self.start, self.fps)
+        return self
 
 
 class CastMember(StrictModel):
@@ -175,6 +183,10 @@ class Beat(StrictModel):
     def position(self) -> Position:
         return self.at
 
+    def named_moves(self) -> list[str]:
+        """The ballet move and the combat action, those the beat names, in that order."""
+        return [move for move in (self.ballet, self.combat) if move and move.strip()]
+
     def everyone(self) -> list[str]:
         """Performers, attacker and partner, each once, in that order."""
         names = list(self.performers)
@@ -229,6 +241,14 @@ class Scene(StrictModel):
 
 
 _BEAT_ID = re.compile(r"^b(\d+)$")
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.]+")
+
+
+def id_from(text: str, limit: int = 64) -> str:
+    """An id made from a name: accents dropped, every other character run a hyphen;
+    empty when nothing is left (``"Café noir"`` → ``"Cafe-noir"``)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_ID.sub("-", plain).strip("-._")[:limit].rstrip("-._")
 
 
 def next_beat_id(taken: set[object], *, reserve: bool = False) -> str:

@@ -39,7 +39,7 @@ def load_measure_map(
             if found is not None:
                 return dataclasses.replace(found, source=source)
         guard.check_content(path, form)
-        measures = read_file(
+        written, measures = read_file(
             path, form, part=part, performed=performed, default_tempo=default_tempo, source=source
         )
     except ScoreError as error:
@@ -48,6 +48,9 @@ def load_measure_map(
         raise
     if use_cache:
         cache.store(key, measures)
+        if performed:
+            # Sync asks for the written map next: parsed already, so kept too.
+            cache.store(dataclasses.replace(key, performed=False), written)
     return measures
 
 
@@ -59,8 +62,9 @@ def read_file(
     performed: bool = False,
     default_tempo: float = 120.0,
     source: str = "",
-) -> MeasureMap:
-    """Parse a vetted file with music21 and convert it (no cache)."""
+) -> tuple[MeasureMap, MeasureMap]:
+    """Parse a vetted file with music21 and convert it (no cache): the written map, and
+    the map in the order asked for (the same map when that is the written order)."""
     from choreo.score.reader import parse_score, read_measure_map
     from choreo.score.repeats import performed_map
 
@@ -69,9 +73,9 @@ def read_file(
         read, part=part, default_tempo=default_tempo, source=source, where=path
     )
     if not performed:
-        return written
+        return written, written
     try:
-        return performed_map(written, signs)
+        return written, performed_map(written, signs)
     except ScoreError as error:
         error.where = error.where or str(path)
         error.hint = error.hint or "follow the written order instead"

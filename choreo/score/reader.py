@@ -15,7 +15,15 @@ from typing import Any
 
 from choreo.errors import ScoreError
 from choreo.score.repeats import Jump, RepeatSigns
-from choreo.timing import EPSILON, Measure, MeasureMap, RehearsalMark, TempoMark
+from choreo.timing import (
+    EPSILON,
+    Measure,
+    MeasureMap,
+    RehearsalMark,
+    TempoMark,
+    tempo_changes,
+    timed,
+)
 
 _ABC_TUNE = re.compile(rb"^X:\s*(\d+)", re.MULTILINE)
 _JUMP_WORDS = re.compile(r"\b(d\.\s*c\.|d\.\s*s\.|da\s+capo|dal\s+segno|fine|coda)\b", re.I)
@@ -152,7 +160,7 @@ def choose_part(
         ident = candidate.id if isinstance(candidate.id, str) else ""
         if wanted in (name.casefold(), ident.casefold()):
             return index
-    if wanted.isdigit() and int(wanted) < len(parts):
+    if wanted.isdecimal() and int(wanted) < len(parts):
         return int(wanted)
     raise ScoreError(f"the score has no part '{part}'; its parts are: {listed}", where=where)
 
@@ -163,7 +171,6 @@ def choose_part(
 def _measures(measures_m21: list[Any], part: Any, tempos: list[TempoMark]) -> tuple[Measure, ...]:
     from music21 import meter
 
-    timing = MeasureMap(measures=(), tempos=tuple(tempos))
     offsets = [float(m.getOffsetBySite(part)) for m in measures_m21]
     meter_now: Any = measures_m21[0].timeSignature or measures_m21[0].getContextByClass(
         meter.TimeSignature
@@ -185,7 +192,6 @@ def _measures(measures_m21: list[Any], part: Any, tempos: list[TempoMark]) -> tu
         first_beat = 1.0 + float(m.paddingLeft) / beat_length
         if index == 0 and first_beat == 1.0 and length < bar_length - EPSILON and m.number == 0:
             first_beat = 1.0 + (bar_length - length) / beat_length  # an unmarked pickup
-        start = timing.seconds_at(offset)
         measures.append(
             Measure(
                 number=f"{m.number}{m.numberSuffix or ''}",
@@ -195,13 +201,13 @@ def _measures(measures_m21: list[Any], part: Any, tempos: list[TempoMark]) -> tu
                 time_signature=ratio,
                 beat_count=beat_count,
                 beat_length=beat_length,
-                tempo_qpm=timing.tempo_at(offset),
-                start_seconds=start,
-                seconds=timing.seconds_at(offset + length) - start,
+                tempo_qpm=0.0,  # tempo and seconds: `timed`, from the tempo marks
+                start_seconds=0.0,
+                seconds=0.0,
                 first_beat=first_beat,
             )
         )
-    return tuple(measures)
+    return timed(measures, tempos)
 
 
 def _meter(time_signature: Any) -> tuple[str, int, float, float]:
@@ -250,11 +256,7 @@ def _tempo_marks(
             tempos.append(TempoMark(offset, qpm))
     if not tempos or tempos[0].offset > start + EPSILON:
         tempos.insert(0, TempoMark(start, default_tempo))
-    kept: list[TempoMark] = []
-    for mark in tempos:
-        if not kept or abs(kept[-1].qpm - mark.qpm) > EPSILON:
-            kept.append(mark)
-    return kept
+    return tempo_changes(tempos)
 
 
 def _quarter_bpm(mark: Any) -> float | None:

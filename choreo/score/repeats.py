@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from choreo.errors import ScoreError
-from choreo.timing import EPSILON, Measure, MeasureMap, TempoMark
+from choreo.timing import EPSILON, Measure, MeasureMap, TempoMark, tempo_changes, timed
 
 JumpTarget = Literal["capo", "segno"]
 JumpEnd = Literal["end", "fine", "coda"]
@@ -70,7 +70,7 @@ def performed_map(written: MeasureMap, signs: Sequence[RepeatSigns]) -> MeasureM
 def relay(written: MeasureMap, order: Sequence[int]) -> MeasureMap:
     """Measures in ``order`` laid end to end, each carrying the tempo it had as written."""
     tempos: list[TempoMark] = []
-    placed: list[tuple[Measure, float, int]] = []
+    placed: list[Measure] = []
     passes: Counter[str] = Counter()
     offset = written.measures[0].offset if written.measures else 0.0
     for index in order:
@@ -80,32 +80,12 @@ def relay(written: MeasureMap, order: Sequence[int]) -> MeasureMap:
         for mark in written.tempos:
             if measure.offset + EPSILON < mark.offset < measure.end_offset - EPSILON:
                 tempos.append(TempoMark(offset + mark.offset - measure.offset, mark.qpm))
-        placed.append((measure, offset, passes[measure.number]))
+        pass_number = passes[measure.number]
+        placed.append(replace(measure, index=len(placed), offset=offset, pass_number=pass_number))
         offset += measure.quarter_length
-    tempos = _without_repeats(tempos)
-    timing = MeasureMap(measures=(), tempos=tuple(tempos))
-    measures = []
-    for position, (measure, start, pass_number) in enumerate(placed):
-        start_seconds = timing.seconds_at(start)
-        end_seconds = timing.seconds_at(start + measure.quarter_length)
-        measures.append(
-            Measure(
-                number=measure.number,
-                index=position,
-                offset=start,
-                quarter_length=measure.quarter_length,
-                time_signature=measure.time_signature,
-                beat_count=measure.beat_count,
-                beat_length=measure.beat_length,
-                tempo_qpm=timing.tempo_at(start),
-                start_seconds=start_seconds,
-                seconds=end_seconds - start_seconds,
-                first_beat=measure.first_beat,
-                pass_number=pass_number,
-            )
-        )
+    tempos = tempo_changes(tempos)
     return MeasureMap(
-        measures=tuple(measures),
+        measures=timed(placed, tempos),
         tempos=tuple(tempos),
         parts=written.parts,
         part=written.part,
@@ -114,16 +94,6 @@ def relay(written: MeasureMap, order: Sequence[int]) -> MeasureMap:
         marks=written.marks,
         notes=written.notes,
     )
-
-
-def _without_repeats(tempos: list[TempoMark]) -> list[TempoMark]:
-    """Drop marks that change nothing, so the tempo map stays small."""
-    kept: list[TempoMark] = []
-    for mark in tempos:
-        if kept and abs(kept[-1].qpm - mark.qpm) < EPSILON:
-            continue
-        kept.append(mark)
-    return kept
 
 
 class _Plan:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from choreo.model.position import format_beat
-from choreo.timing import MeasureMap
+from choreo.timing import MeasureMap, clock
 
 
 def measure_map_json(mm: MeasureMap) -> dict[str, Any]:
@@ -79,13 +79,12 @@ def _header(mm: MeasureMap) -> str:
     order = "performed order" if mm.order == "performed" else "written order"
     count = len(mm.measures)
     duration = mm.duration_seconds
-    minutes, seconds = divmod(duration, 60.0)
     pieces = [
         f"parts: {parts or 'none'}",
         f"part {mm.part}",
         f"{count} measure{'s' if count != 1 else ''}",
         order,
-        f"{int(minutes)}:{seconds:06.3f} ({duration:.3f} s)",
+        f"{clock(duration, 3)} ({duration:.3f} s)",
     ]
     if mm.source:
         pieces.insert(0, mm.source)

@@ -2,41 +2,73 @@
 
 from __future__ import annotations
 
-from choreo.model import SyncRecord
+from dataclasses import dataclass
+
+from choreo.model import Scene, SyncRecord
 from choreo.placement import place_beats
 from choreo.store import SceneFile
 from choreo.sync.record import tempo_summary
 from choreo.timing import MeasureMap
+
+SCORE_CHANGED = "the score changed since the last sync"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing that moved: in the score as a whole (``beat`` None), or one beat."""
+
+    beat: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.beat} {self.message}" if self.beat else self.message
 
 
 def drift(scene_file: SceneFile, measures: MeasureMap, score_hash: str) -> list[str]:
     """Human lines: the score changed, its bars and tempi, and each beat that moved.
 
     Empty when the scene was never synced or the score is the one it was synced with.
-    A beat counts as moved when it starts half a frame or more from where it was.
     """
     scene = scene_file.scene
-    record = scene.score.synced
-    if record is None or record.hash == score_hash:
+    if not score_changed(scene, score_hash):
         return []
-    lines = ["the score changed since the last sync"]
-    lines.extend(_score_lines(record, measures))
+    return [SCORE_CHANGED, *(str(change) for change in changes(scene, measures, score_hash))]
+
+
+def score_changed(scene: Scene, score_hash: str) -> bool:
+    """Whether the scene was synced with a score other than the one hashed now."""
+    record = scene.score.synced
+    return record is not None and record.hash != score_hash
+
+
+def changes(scene: Scene, measures: MeasureMap, score_hash: str) -> list[Change]:
+    """The score's bars, length and tempi, then each beat, where they differ from the sync.
+
+    A beat counts as moved when it starts half a frame or more from where it was.
+    """
+    record = scene.score.synced
+    if record is None or not score_changed(scene, score_hash):
+        return []
+    found = [Change(None, line) for line in _score_lines(record, measures)]
     tolerance = 0.5 / float(scene.score.fps)
     for spot in place_beats(scene, measures):
         before = record.beat_seconds.get(spot.beat.id)
         if before is None:
             continue  # added after the sync: nothing to compare with
-        label = f"{spot.beat.id} at {spot.beat.at}"
+        where = f"at {spot.beat.at}"
         if spot.start_seconds is None:
-            lines.append(f"{label} is outside the score now: {spot.problem}")
+            found.append(Change(spot.beat.id, f"{where} is outside the score now: {spot.problem}"))
             continue
         moved = spot.start_seconds - before
         if abs(moved) >= tolerance:
-            lines.append(
-                f"{label} moved {_seconds(moved, signed=True)} "
-                f"({_seconds(before)} → {_seconds(spot.start_seconds)})"
+            found.append(
+                Change(
+                    spot.beat.id,
+                    f"{where} moved {_seconds(moved, signed=True)} "
+                    f"({_seconds(before)} → {_seconds(spot.start_seconds)})",
+                )
             )
-    return lines
+    return found
 
 
 def _score_lines(record: SyncRecord, measures: MeasureMap) -> list[str]:

@@ -8,57 +8,68 @@ and a tempo word printed together make one beat). New beats take ids from the ma
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from choreo.model import Beat, Position, Scene, next_beat_id
+from choreo.model import Beat, Position, Scene, id_from, next_beat_id
 from choreo.project import measures_for
 from choreo.store import SceneFile, save_scene
-from choreo.sync.record import score_source
+from choreo.sync.record import synced_score
 from choreo.timing import EPSILON, MeasureMap, RehearsalMark
 
 ID_PREFIX = "mark-"
 REHEARSAL_CUE = "rehearsal "
 TEXT_CUE = "text "
 _ID_LENGTH = 64
-_NOT_ID = re.compile(r"[^A-Za-z0-9_.]+")
 _PULLED_CUE = re.compile(rf'^(?:{REHEARSAL_CUE}\S+|{TEXT_CUE}".*")$', re.DOTALL)
 
 
 @dataclass(frozen=True)
 class PullResult:
-    """The beats a pull added, and how many of the score's marks the scene already had."""
+    """The beats a pull added, how many of the score's marks the scene already had, and
+    the marks no beat can hold."""
 
     scene_file: SceneFile
     added: tuple[Beat, ...]
     present: int
+    left_out: tuple[RehearsalMark, ...] = ()
 
     def summary(self) -> str:
         if not self.added:
-            return f"nothing to add: the scene has all {self.present} of the score's marks"
-        listed = ", ".join(f"{beat.id} ({beat.at})" for beat in self.added[:8])
-        if len(self.added) > 8:
-            listed += f", and {len(self.added) - 8} more"
-        count = len(self.added)
-        noun = "beat" if count == 1 else "beats"
-        lines = [f"added {count} {noun} from the score's marks: {listed}"]
-        if self.present:
-            lines.append(f"{self.present} marks were already in the scene")
+            every = "" if self.left_out else "all "
+            lines = [f"nothing to add: the scene has {every}{self.present} of the score's marks"]
+        else:
+            listed = ", ".join(f"{beat.id} ({beat.at})" for beat in self.added[:8])
+            if len(self.added) > 8:
+                listed += f", and {len(self.added) - 8} more"
+            count = len(self.added)
+            noun = "beat" if count == 1 else "beats"
+            lines = [f"added {count} {noun} from the score's marks: {listed}"]
+            if self.present:
+                lines.append(f"{self.present} marks were already in the scene")
+        if self.left_out:
+            count = len(self.left_out)
+            listed = ", ".join(
+                f"{mark.text[:40]} (measure {mark.measure})" for mark in self.left_out[:8]
+            )
+            lines.append(
+                f"left out {count} {'mark' if count == 1 else 'marks'} no beat can hold "
+                f"(a measure number MEASURE:BEAT cannot say, or a text too long): {listed}"
+            )
         return "\n".join(lines)
 
 
 def pull(scene_file: SceneFile) -> PullResult:
     """Add the skeletons and save the scene (comments and layout kept)."""
     scene = scene_file.scene
-    score_source(scene, scene_file.path)
+    synced_score(scene, scene_file.path)
     measures = measures_for(scene, scene_file.path)
-    added = skeletons(scene, measures)
-    present = len(measures.marks) - len(added)
+    added, left_out = skeletons(scene, measures)
+    present = len(measures.marks) - len(added) - len(left_out)
     if not added:
-        return PullResult(scene_file, (), present)
+        return PullResult(scene_file, (), present, tuple(left_out))
     saved = save_scene(scene_file, with_beats(scene, added, measures))
-    return PullResult(saved, tuple(added), present)
+    return PullResult(saved, tuple(added), present, tuple(left_out))
 
 
 def cue_of(mark: RehearsalMark) -> str:
@@ -73,8 +84,9 @@ def is_pulled_cue(cue: str) -> bool:
     return _PULLED_CUE.match(cue) is not None
 
 
-def skeletons(scene: Scene, measures: MeasureMap) -> list[Beat]:
-    """New beats for the marks the scene lacks, in score order."""
+def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[RehearsalMark]]:
+    """New beats for the marks the scene lacks, in score order, and the marks that no
+    beat can hold: saved, such a beat would make the scene file unreadable."""
     taken: set[object] = {beat.id for beat in scene.beats}
     places = {_place(beat.at) for beat in scene.beats}
     cues = {beat.cue for beat in scene.beats if beat.cue}
@@ -82,25 +94,34 @@ def skeletons(scene: Scene, measures: MeasureMap) -> list[Beat]:
     printed = Counter(cue_of(mark) for mark in measures.marks)
     slugs: dict[str, int] = {}
     added: list[Beat] = []
+    left_out: list[RehearsalMark] = []
     for mark in measures.marks:
         ident = _mark_id(mark, slugs)
-        position = Position(mark.measure, mark.beat)
-        here = _place(position)
         cue = cue_of(mark)
-        if ident in taken or here in places or (cue in cues and printed[cue] == 1):
+        if ident in taken or (cue in cues and printed[cue] == 1):
             continue
-        if not ident:
-            ident = next_beat_id(taken)
-        taken.add(ident)
+        try:
+            position = Position.of(mark.measure, mark.beat)
+        except ValueError:  # a bar the score numbers "12bis": MEASURE:BEAT cannot say it
+            left_out.append(mark)
+            continue
+        here = _place(position)
+        if here in places:
+            continue
+        try:
+            beat = Beat(id=ident or next_beat_id(taken), at=position, cue=cue)
+        except ValueError:  # a staff text longer than a cue may be
+            left_out.append(mark)
+            continue
+        taken.add(beat.id)
         places.add(here)
-        added.append(Beat(id=ident, at=position, cue=cue_of(mark)))
-    return added
+        added.append(beat)
+    return added, left_out
 
 
 def _mark_id(mark: RehearsalMark, seen: dict[str, int]) -> str:
     """``mark-A``, ``mark-dolce-come-un-ricordo``; a text printed again gets ``-2``, ..."""
-    plain = unicodedata.normalize("NFKD", mark.text).encode("ascii", "ignore").decode()
-    slug = _NOT_ID.sub("-", plain).strip("-._")
+    slug = id_from(mark.text)
     if mark.kind == "words":
         slug = slug.lower()
     base = (ID_PREFIX + slug)[: _ID_LENGTH - 4].rstrip("-._") if slug else ""

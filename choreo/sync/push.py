@@ -13,9 +13,9 @@ from pathlib import Path
 from choreo.errors import ChoreoError, SaveError, ScoreError
 from choreo.model import Beat, Scene, SyncRecord
 from choreo.placement import PlacedBeat, place_beats
-from choreo.project import inside_project
-from choreo.score import resolve_score, score_hash
-from choreo.store import SceneFile, atomic_write, project_of, save_scene
+from choreo.project import inside_project, project_of
+from choreo.score import guard, score_hash
+from choreo.store import SceneFile, atomic_write, save_scene
 from choreo.sync.musicxml import (
     XML_SUFFIXES,
     Direction,
@@ -25,10 +25,9 @@ from choreo.sync.musicxml import (
     remove_directions,
 )
 from choreo.sync.pull import is_pulled_cue
-from choreo.sync.record import ScoreMaps, score_maps, score_source, sync_record
+from choreo.sync.record import ScoreMaps, score_maps, sync_record, synced_score
 
 OUTPUT_SUFFIXES = (*XML_SUFFIXES, ".mxl")
-MAX_SCORE_BYTES = 50 * 1024 * 1024  # as the score engine allows
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,7 @@ class SyncResult:
 def push(scene_file: SceneFile, out: Path | None = None) -> SyncResult:
     """Write the score copy with the beats as directions; record the sync in the scene."""
     scene = scene_file.scene
-    reference = score_source(scene, scene_file.path)
-    source = resolve_score(reference, scene_file.path.resolve().parent)
+    source = synced_score(scene, scene_file.path)
     if source.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ChoreoError(
             f"sync writes beats into MusicXML, and {source.name} is not MusicXML",
@@ -122,10 +120,8 @@ def _output(scene_file: SceneFile, source: Path, out: Path | None) -> Path:
 
 
 def _read(source: Path) -> bytes:
+    guard.check_size(source)  # the score engine's own limit
     try:
-        size = source.stat().st_size
-        if size > MAX_SCORE_BYTES:
-            raise ScoreError("the score is too large to edit", where=source)
         return source.read_bytes()
     except OSError as error:
         raise ScoreError(
@@ -176,7 +172,7 @@ def _directions(placed: list[PlacedBeat], maps: ScoreMaps) -> list[Direction]:
 
 def words(beat: Beat) -> str:
     """``b07 grand jeté / flying kick``: the beat's id and moves, as the score shows them."""
-    moves = " / ".join(move for move in (beat.ballet, beat.combat) if move)
+    moves = " / ".join(beat.named_moves())
     text = f"{beat.id} {moves}" if moves else beat.id
     if beat.pass_number:
         text += f" (pass {beat.pass_number})"

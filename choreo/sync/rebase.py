@@ -92,7 +92,12 @@ def _follow(
     if not 0 <= place < len(written.measures):
         left.append(f"{label}: {anchor.bars} bars after {anchor.mark} is past the score's end")
         return None
-    target = Position(written.measures[place].number, anchor.beat)
+    try:
+        # Position.of: a place the scene file can hold (not a bar numbered "12bis").
+        target = Position.of(written.measures[place].number, anchor.beat)
+    except ValueError as error:
+        left.append(f"{label}: {error.args[0]}")
+        return None
     if beat.at not in (anchor.at, target):
         left.append(f"{label}: moved by hand since the sync (it was at {anchor.at})")
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 from choreo.errors import ChoreoError
 from choreo.model import Position, Scene, SyncRecord, format_beat
 from choreo.placement import PlacedBeat
-from choreo.project import measures_for
+from choreo.project import measures_for, score_file
 from choreo.timing import EPSILON, MeasureMap, RehearsalMark
 
 TEMPO_SUMMARY_LIMIT = 500  # SyncRecord.tempos holds at most this many characters
@@ -29,20 +29,22 @@ class ScoreMaps:
     written: MeasureMap
 
 
-def score_source(scene: Scene, scene_path: Path) -> str:
-    """The scene's score reference; a scene without one has nothing to sync with."""
-    if not scene.score.file:
+def synced_score(scene: Scene, scene_path: Path) -> Path:
+    """The scene's score file; a scene without one has nothing to sync with."""
+    source = score_file(scene, scene_path)
+    if source is None:
         raise ChoreoError(
             "the scene has no score to sync with",
             where=scene_path,
             hint="set score.file to a MusicXML file or corpus:PATH",
         )
-    return scene.score.file
+    return source
 
 
 def score_maps(scene: Scene, scene_path: Path) -> ScoreMaps:
-    """Both maps from the score engine; one read when the scene follows written order."""
-    score_source(scene, scene_path)
+    """Both maps from the score engine. A performed read caches the written map it was
+    made from, so asking for the written one next parses nothing again."""
+    synced_score(scene, scene_path)
     measures = measures_for(scene, scene_path)
     if measures.order == "written":
         return ScoreMaps(measures, measures)
