@@ -5,7 +5,8 @@ widget has handled what it caused and the screen is composed again, averaged ove
 presses: cursor moves, typed characters, committed field edits, undo, adds and deletes.
 ``pilot.press`` itself is not timed: it sleeps in 20 ms steps until the process looks idle,
 which would measure the pilot rather than the editor. Target (issue 5): under 50 ms per
-keystroke. Printed, never asserted.
+keystroke. Printed, never asserted. The last line, a key that does nothing, is the floor:
+what the method itself costs (the pilot visits every widget a few times per press).
 """
 
 from __future__ import annotations
@@ -165,6 +166,11 @@ async def _measure(path: Path) -> None:
             return await timed(["shift+up" if i % 2 else "shift+down"])
 
         await series("move a beat (two rows)", 20, move_beat)
+
+        async def unbound_key(i: int) -> float:
+            return await timed(["f20"])
+
+        await series("a key bound to nothing (floor)", 20, unbound_key)
 
 
 if __name__ == "__main__":

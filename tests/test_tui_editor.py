@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from choreo.journal import read_journal, write_journal
 from choreo.lock import SceneLock, SceneLocked
@@ -24,6 +26,7 @@ from choreo.store import digest_of, read_scene
 from choreo.tui.app import ChoreoApp, make_app
 from choreo.tui.screens.editor import EditorScreen, EditorSettings
 from choreo.tui.screens.help import HelpScreen
+from choreo.tui.screens.picker import describe
 from choreo.tui.screens.questions import (
     ConflictQuestion,
     LockedQuestion,
@@ -33,6 +36,7 @@ from choreo.tui.screens.questions import (
 from choreo.tui.screens.score_info import ScoreInfoScreen
 from choreo.tui.widgets.beat_form import FieldInput
 from choreo.tui.widgets.beat_table import BeatTable
+from choreo.tui.widgets.footer import KeyFooter, KeyInPlace
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
@@ -720,6 +724,8 @@ async def test_a_score_that_is_not_music_leaves_the_scene_editable(tmp_path: Pat
         assert "steady grid" in editor.header.score_status
         assert any(n.severity == "error" for n in app._notifications)
         assert str(editor.table.get_row_at(1)[3]).strip() == "01:00:02:00"  # the steady grid
+        codes = [d.code for d in editor.checks.diagnostics]  # the failure, not "no score"
+        assert "score-unreadable" in codes and "no-score" not in codes
         await pilot.press("a", "ctrl+s")
         await settle(pilot)
         await until(pilot, lambda: not editor.header.dirty)
@@ -765,6 +771,20 @@ async def test_the_picker_lists_the_scenes_and_opens_one(tmp_path: Path) -> None
         await pilot.press("down", "down", "enter")
         editor = await opened(pilot)
         assert editor.header.scene_title == "Second roof"
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_picker_cuts_a_long_title_short_and_keeps_the_beat_count(
+    tmp_path: Path, width: int
+) -> None:
+    title = "A dimly lit corridor where every motion is part pirouette, part death blow, " * 2
+    path = write_scene(tmp_path, ROOFTOP.replace("Rooftop at dawn", title), "corridor.yaml")
+    console = Console(width=width)
+    lines = console.render_lines(describe(path), console.options)
+    assert len(lines) == 1  # one line per scene, however long its title
+    line = "".join(segment.text for segment in lines[0])
+    assert line.startswith("corridor.yaml ")
+    assert "…" in line and line.rstrip().endswith("3 beats")
 
 
 def test_with_no_scene_the_picker_looks_in_scenes_or_at_the_demo(
@@ -821,6 +841,88 @@ async def test_a_long_scene_edits_cell_by_cell_and_the_timeline_follows(tmp_path
         await settle(pilot)
         assert list(editor.table.rows) == row_keys  # updated in place, not rebuilt
         assert str(editor.table.get_row_at(399)[4]).strip() == "sissonne"
+
+
+def shown_rows(table: BeatTable) -> list[list[str]]:
+    """The table's rows as drawn on screen now, one list of words per row."""
+    return [table.render_line(y).text.split() for y in range(1, table.size.height)]
+
+
+async def test_rows_are_numbered_by_their_place_after_adds_deletes_and_undo(
+    tmp_path: Path,
+) -> None:
+    app = app_on(write_scene(tmp_path, long_scene(40)))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await opened(pilot)
+        row_keys = list(editor.table.rows)
+        await pilot.press("down", "a", "a")  # two new beats after b02
+        await settle(pilot)
+        assert beat_ids(editor)[:5] == ["b01", "b02", "b41", "b42", "b03"]
+        shown = shown_rows(editor.table)
+        assert [row[0] for row in shown[:6]] == ["1", "2", "3", "4", "5", "6"]
+        assert [row[1] for row in shown[:6]] == ["1:1", "1:2", "1:3", "1:4", "1:3", "1:4"]
+        assert set(row_keys) <= set(editor.table.rows)  # rows added, none built again
+        await pilot.press("up", "d")
+        await settle(pilot)
+        assert [row[:2] for row in shown_rows(editor.table)[:4]] == [
+            ["1", "1:1"], ["2", "1:2"], ["3", "1:4"], ["4", "1:3"],
+        ]  # fmt: skip
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
+        await settle(pilot)
+        assert beat_ids(editor) == [f"b{n:02d}" for n in range(1, 41)]
+        shown = shown_rows(editor.table)
+        assert [row[:2] for row in shown[:3]] == [["1", "1:1"], ["2", "1:2"], ["3", "1:3"]]
+        await pilot.press("ctrl+end", "a")  # after the last row: appended
+        await settle(pilot)
+        assert editor.session is not None and beat_ids(editor)[-2:] == ["b40", "b41"]
+        added = editor.session.scene.beats[-1]
+        assert str(editor.table.get_row_at(40)[1]).strip() == str(added.at)
+        assert [row[0] for row in shown_rows(editor.table) if row][-2:] == ["40", "41"]
+
+
+async def test_the_table_draws_its_cells_as_datatable_would(tmp_path: Path) -> None:
+    """BeatTable draws a plain cell itself, quickly; it must come out as DataTable's own."""
+    text = long_scene(30).replace("ballet: arabesque", "ballet: grand jeté en tournant entrelacé")
+    app = app_on(write_scene(tmp_path, text))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await opened(pilot)
+        table = editor.table
+        await pilot.press("down", "down")
+        await settle(pilot)
+        compared = 0
+        for row in range(table.row_count):
+            style = table._get_row_style(row, table.rich_style)
+            for column_index, column in enumerate(table.ordered_columns):
+                width = column.get_render_width(table)
+                for cursor in (False, True):
+                    ours = table._render_cell(row, column_index, style, width, cursor)
+                    table._clear_caches()
+                    theirs = DataTable._render_cell(table, row, column_index, style, width, cursor)
+                    assert ours == theirs
+                    compared += 1
+        assert compared == 30 * 9 * 2
+
+
+async def test_the_footer_keeps_its_keys_in_place_and_dims_those_that_do_not_apply(
+    tmp_path: Path,
+) -> None:
+    app = app_on(write_scene(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await opened(pilot)
+        footer = editor.query_one(KeyFooter)
+        keys = list(footer.query(KeyInPlace))
+        described = [(k.key, k.description) for k in keys if not k.has_class("-command-palette")]
+        assert described[:3] == [("enter", "Edit"), ("a", "Add"), ("d", "Delete")]
+        assert all(key.available for key in keys)
+        await pilot.press("enter")  # into the form: enter, a and d type there
+        await pilot.pause(0.1)
+        assert list(footer.query(KeyInPlace)) == keys  # the same keys, not built again
+        dimmed = {key.description for key in keys if key.has_class("-disabled")}
+        assert dimmed == {"Edit", "Add", "Delete"}
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert list(footer.query(KeyInPlace)) == keys
+        assert not any(key.has_class("-disabled") for key in keys)
 
 
 async def test_sync_from_the_palette_writes_the_score_copy_and_saves(tmp_path: Path) -> None:

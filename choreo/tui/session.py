@@ -26,7 +26,8 @@ class OpenScene:
         self.read_only = False
         self.score: MeasureMap | None = None  # the score's measure map, once read
         self.score_problem: str | None = None  # why the score could not be read
-        self._grid: tuple[tuple[int, float], MeasureMap] | None = None
+        # The steady grid, for the scene it was last asked for and what it depends on.
+        self._grid: tuple[Scene, tuple[int, float], MeasureMap] | None = None
 
     @property
     def path(self) -> Path:
@@ -41,11 +42,13 @@ class OpenScene:
         """The score's measures, or a steady 4/4 grid while it is read or when it cannot be."""
         if self.score is not None:
             return self.score
+        if self._grid is not None and self._grid[0] is self.scene:
+            return self._grid[2]
         key = (max((b.at.measure_value for b in self.scene.beats), default=0),
                self.scene.score.tempo)  # fmt: skip
-        if self._grid is None or self._grid[0] != key:
-            self._grid = (key, grid_for(self.scene))
-        return self._grid[1]
+        grid = self._grid[2] if self._grid is not None and self._grid[1] == key else None
+        self._grid = (self.scene, key, grid if grid is not None else grid_for(self.scene))
+        return self._grid[2]
 
     @property
     def score_known(self) -> bool:

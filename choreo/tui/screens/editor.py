@@ -1,16 +1,15 @@
 """The editor: one scene's beats in a table, the selected beat's form, the measure timeline
 and the checks, with the key contract of DESIGN.md.
 
-Slow work runs in thread workers (reading the scene and its score, checking, saving,
-exporting, journaling); they post messages and never touch a widget. Every failure comes
-back through one ``Worker.StateChanged`` handler.
+Slow work runs in thread workers (reading the scene, checking it; reading the score in
+:mod:`choreo.tui.score_loading`; saving, syncing, exporting and journaling in
+:mod:`choreo.tui.screens.saving`); they post messages and never touch a widget. Every
+failure comes back through one ``Worker.StateChanged`` handler.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import time
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -25,13 +24,10 @@ from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from choreo.checks import check_scene
-from choreo.errors import ChoreoError, ConflictError
-from choreo.journal import clear_journal, read_journal, write_journal
-from choreo.lock import SceneLock, SceneLocked
-from choreo.model import PALETTE_COLOURS, Scene, format_beat
+from choreo.errors import ChoreoError
+from choreo.model import PALETTE_COLOURS, Scene
 from choreo.placement import place_beats
-from choreo.project import measures_for, score_digest
-from choreo.store import SceneFile, atomic_write, parse_scene, read_scene, render_scene, save_scene
+from choreo.store import read_scene
 from choreo.timing import MeasureMap
 from choreo.tui.edits import add_beat, delete_beat, move_beat, replace_beat
 from choreo.tui.fields import FieldError, FieldName, with_field
@@ -46,12 +42,8 @@ from choreo.tui.messages import (
     ScoreSynced,
     SheetExported,
 )
-from choreo.tui.screens.questions import (
-    ConflictQuestion,
-    LockedQuestion,
-    QuitQuestion,
-    RestoreQuestion,
-)
+from choreo.tui.score_loading import ScoreLoading, score_name, unreadable_score
+from choreo.tui.screens.saving import Saving, journaled_edits
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
 from choreo.tui.session import OpenScene
 from choreo.tui.widgets.beat_form import BeatForm
@@ -107,48 +99,28 @@ class EditorScreen(Screen[None]):
         self.exit_on_failure = exit_on_failure
         self.session: OpenScene | None = None
         self.rows = BeatRows()
-        self.scene_lock: SceneLock | None = None
-        self.generation = 0
-        self.score_digest: str | None = None
+        self.generation = 0  # which edit the checks shown describe
+        self.score_loading = ScoreLoading(self)
+        self.saving = Saving(self, journal_seconds=settings.journal_seconds)
         self._check_timer: Timer | None = None
-        self._score_timer: Timer | None = None
-        self._score_started = 0.0
-        self._journal_timer: Timer | None = None
-        self._journaled: Scene | None = None
-        self._journal_copy: SceneFile | None = None  # owned by the journal worker
+        self._frozen = False  # the scene's objects are out of the cycle collector's sight
         self._scene_vocabulary: tuple[object, Vocabulary] | None = None
-        self._quit_when_saved = False
-        self._save_then_quit = False
+        # The widgets are made here and kept: every keystroke reaches several of them.
+        self.header = SceneHeader(id="header")
+        self.table = BeatTable(id="beats")
+        self.form = BeatForm(id="form")
+        self.timeline = MeasureTimeline(id="timeline")
+        self.checks = DiagnosticsPanel(id="checks")
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield SceneHeader(id="header")
+        yield self.header
         with Horizontal(id="sheet"):
-            yield BeatTable(id="beats")
-            yield BeatForm(id="form")
-        yield MeasureTimeline(id="timeline")
-        yield DiagnosticsPanel(id="checks")
+            yield self.table
+            yield self.form
+        yield self.timeline
+        yield self.checks
         yield KeyFooter()
-
-    @property
-    def table(self) -> BeatTable:
-        return self.query_one("#beats", BeatTable)
-
-    @property
-    def form(self) -> BeatForm:
-        return self.query_one("#form", BeatForm)
-
-    @property
-    def header(self) -> SceneHeader:
-        return self.query_one("#header", SceneHeader)
-
-    @property
-    def timeline(self) -> MeasureTimeline:
-        return self.query_one("#timeline", MeasureTimeline)
-
-    @property
-    def checks(self) -> DiagnosticsPanel:
-        return self.query_one("#checks", DiagnosticsPanel)
 
     @property
     def cursor(self) -> int:
@@ -165,12 +137,12 @@ class EditorScreen(Screen[None]):
         self.read_scene_file()
 
     def on_unmount(self) -> None:
-        if self.scene_lock is not None:
-            self.scene_lock.release()
-            self.scene_lock = None
+        self.saving.release_lock()
+        gc.unfreeze()  # what the scene held can be collected again
 
     # -- opening -----------------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="open")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open",
+          description="reading the scene")  # fmt: skip
     def read_scene_file(self, reload: bool = False) -> None:
         scene_file = read_scene(self.path)
         unsaved = None if reload else journaled_edits(self.path, scene_file)
@@ -181,133 +153,38 @@ class EditorScreen(Screen[None]):
         if message.reload and self.session is not None:
             self.session.reload(message.scene_file)
             self.header.scene_title = self.session.scene.title
-            clear_journal(self.path)
-            self._journaled = None
+            self.saving.forget_journal()
             self.notify(f"reloaded {self.path.name} from disk", title="Reloaded")
-            self._scene_shown(cursor=min(self.cursor, len(self.session.scene.beats) - 1))
-            self._read_score()
+            self.show_scene_afresh(cursor=min(self.cursor, len(self.session.scene.beats) - 1))
+            self.score_loading.start()
             return
         self.session = OpenScene(message.scene_file)
         scene = self.session.scene
         self.header.scene_title = scene.title
         self.header.file_name = self.path.name
-        self._scene_shown(cursor=0)
-        self._read_score()
-        if self._take_lock() and message.unsaved is not None:
-            self._offer_journal(*message.unsaved)
-        self._journal_timer = self.set_interval(self.settings.journal_seconds, self._journal_tick)
+        self.show_scene_afresh(cursor=0)
+        self.score_loading.start()
+        if self.saving.take_lock() and message.unsaved is not None:
+            self.saving.offer_journal(*message.unsaved)
+        self.saving.start_journal()
 
-    def _scene_shown(self, cursor: int) -> None:
+    def show_scene_afresh(self, cursor: int) -> None:
         """Everything drawn afresh from the session (on opening, reloading, restoring)."""
         assert self.session is not None
         self.form.set_choices(self.session.scene, self.settings.vocabulary)
-        self._refresh(max(cursor, 0))
-
-    def _take_lock(self) -> bool:
-        try:
-            self.scene_lock = SceneLock.acquire(self.path)
-        except SceneLocked as error:
-            self.app.push_screen(LockedQuestion(self.path.name, error.message), self._answer_locked)
-            return False
-        except ChoreoError as error:  # no state folder to lock in: edit, but say so
-            self.notify(str(error), title="Not locked", severity="warning", timeout=8)
-        return True
-
-    def _answer_locked(self, answer: str | None) -> None:
-        if answer == "quit":
-            self.app.exit()
-            return
-        assert self.session is not None
-        self.session.read_only = True
-        self.header.read_only = True
-        self.notify("open read-only: saving is off while another choreo has it", title="Read-only")
-
-    def _offer_journal(self, scene: Scene, saved_at: float) -> None:
-        """Ask whether to bring back edits journaled by an editor that did not close."""
-
-        def answered(answer: str | None) -> None:
-            assert self.session is not None
-            if answer == "restore":
-                self.session.apply("restore unsaved edits", scene, self.cursor, 0)
-                self._scene_shown(cursor=0)
-                self.notify("restored the unsaved edits; ctrl+z undoes that", title="Restored")
-            elif answer == "discard":
-                clear_journal(self.path)
-
-        when = datetime.datetime.fromtimestamp(saved_at).strftime("%Y-%m-%d %H:%M")
-        self.app.push_screen(RestoreQuestion(self.path.name, when, len(scene.beats)), answered)
+        self.show_scene(max(cursor, 0))
 
     # -- the score ---------------------------------------------------------------------
-    def _read_score(self) -> None:
-        assert self.session is not None
-        scene = self.session.scene
-        self.session.score = None
-        self.session.score_problem = None
-        self.header.score_failed = False
-        if not scene.score.file:
-            self.header.score_busy = False
-            self.header.score_status = f"no score — steady 4/4 at {format_beat(scene.score.tempo)}"
-            self._score_known()
-            return
-        self.header.score_busy = True
-        self._score_started = time.monotonic()
-        self._tick_score()
-        if self._score_timer is None:
-            self._score_timer = self.set_interval(0.2, self._tick_score)
-        else:
-            self._score_timer.resume()
-        self.read_score(scene, self.path)
-
-    def _tick_score(self) -> None:
-        elapsed = time.monotonic() - self._score_started
-        self.header.score_status = f"parsing score… {elapsed:.1f}s"
-
-    def _stop_score_timer(self) -> None:
-        if self._score_timer is not None:
-            self._score_timer.pause()
-        self.header.score_busy = False
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="score")
-    def read_score(self, scene: Scene, path: Path) -> None:
-        started = time.monotonic()
-        measures = measures_for(scene, path)
-        digest = score_digest(scene, path)
-        self.post_message(ScoreRead(measures, time.monotonic() - started, digest))
-
     @on(ScoreRead)
     def _score_read(self, message: ScoreRead) -> None:
-        assert self.session is not None
-        self._stop_score_timer()
-        self.session.score = message.measures
-        self.score_digest = message.digest
-        name = _score_name(self.session.scene.score.file or "")
-        count = len(message.measures.measures)
-        self.header.score_status = f"score: {name}, {count} bar{'s' if count != 1 else ''}"
-        self._score_known()
+        self.score_loading.read(message)
 
-    def _score_failed(self, error: BaseException) -> None:
-        assert self.session is not None
-        self._stop_score_timer()
-        problem = (
-            error.message if isinstance(error, ChoreoError) else str(error) or type(error).__name__
-        )
-        self.session.score_problem = problem
-        name = _score_name(self.session.scene.score.file or "")
-        self.header.score_failed = True
-        self.header.score_status = f"steady grid — score {name}: {problem}"
-        self.notify(
-            f"{error}\nThe beats sit on a steady 4/4 grid meanwhile.",
-            title="The score could not be read",
-            severity="error",
-            timeout=8,
-        )
-        self._score_known()
-
-    def _score_known(self) -> None:
+    def score_known(self) -> None:
         """The beats' times are final now (score read, failed, or none): redraw them."""
         assert self.session is not None
         self.timeline.show_measures(self.session.measures)
         self._show_rows(cursor=None)
+        self._frozen = False
         self._analyse_now()
 
     # -- drawing -----------------------------------------------------------------------
@@ -321,9 +198,10 @@ class EditorScreen(Screen[None]):
         assert self.session is not None
         scene = self.session.scene
         measures = self.session.measures if self.session.score_known else None
-        self.table.show_rows(self.rows.rows(scene, measures, self._vocabulary(scene)), cursor)
+        rows = self.rows.rows(scene, measures, self._vocabulary(scene))
+        self.table.show_rows(rows, cursor, numbers=self.rows.colour)
 
-    def _refresh(self, cursor: int, *, keep_typed: bool = False) -> None:
+    def show_scene(self, cursor: int, *, keep_typed: bool = False) -> None:
         """Show the session's scene: rows that changed, the beat in the form, the timeline."""
         assert self.session is not None
         beats = self.session.scene.beats
@@ -363,15 +241,25 @@ class EditorScreen(Screen[None]):
     def _analyse_now(self) -> None:
         if self.session is None or not self.session.score_known:
             return
-        scene, measures = self.session.scene, self.session.measures
-        self.analyse(self.generation, scene, measures, self.score_digest)
+        session = self.session
+        self.analyse(self.generation, session.scene, session.measures,
+                     self.score_loading.digest, session.score_problem)  # fmt: skip
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checks")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checks",
+          description="checking the scene")  # fmt: skip
     def analyse(
-        self, generation: int, scene: Scene, measures: MeasureMap, score_hash: str | None
+        self,
+        generation: int,
+        scene: Scene,
+        measures: MeasureMap,
+        score_hash: str | None,
+        score_problem: str | None,
     ) -> None:
         placed = place_beats(scene, measures)
         found = check_scene(scene, self.settings.vocabulary, measures, score_hash=score_hash)
+        if score_problem is not None:  # the grid is there because the score failed
+            failure = unreadable_score(scene.score.file or "", score_problem)
+            found = [failure if d.code == "no-score" else d for d in found]
         self.post_message(SceneAnalysed(generation, placed, found))
 
     @on(SceneAnalysed)
@@ -382,6 +270,14 @@ class EditorScreen(Screen[None]):
         self.timeline.show_beats(message.placed, colour)
         self.timeline.follow(self.cursor if message.placed else None)
         self.checks.show(message.diagnostics)
+        if not self._frozen:
+            # Everything drawn now: a long scene is hundreds of thousands of objects (beats,
+            # rows, cells, measures, checks) that live as long as the editor, and every
+            # full pass of the cycle collector over them stalls a keystroke by most of
+            # 100 ms. Collect once, and leave them out of later passes.
+            self._frozen = True
+            gc.collect()
+            gc.freeze()
 
     @on(DiagnosticChosen)
     def _diagnostic_chosen(self, message: DiagnosticChosen) -> None:
@@ -400,7 +296,7 @@ class EditorScreen(Screen[None]):
     def _apply(self, label: str, scene: Scene, cursor: int, *, keep_typed: bool = False) -> None:
         assert self.session is not None
         self.session.apply(label, scene, self.cursor, cursor)
-        self._refresh(cursor, keep_typed=keep_typed)
+        self.show_scene(cursor, keep_typed=keep_typed)
 
     def _commit_form(self) -> None:
         """The field being typed in counts before a key acts on the scene."""
@@ -500,7 +396,7 @@ class EditorScreen(Screen[None]):
         assert self.session is not None
         if self.form.has_focus_within:
             self.table.focus()
-        self._refresh(cursor)
+        self.show_scene(cursor)
 
     def jump_to_measure(self, number: str) -> None:
         """Show measure ``number``: the first beat on it or after it, and the measure."""
@@ -525,169 +421,41 @@ class EditorScreen(Screen[None]):
         self.timeline.jump_to_measure(number)
         self.table.focus()
 
-    # -- saving, exporting, journaling -----------------------------------------------
+    # -- saving, syncing, exporting, quitting (the work is in saving.py) -------------
     def action_save(self) -> None:
-        if self.session is None:
-            return
-        self._commit_form()
-        if self.session.read_only:
-            self.notify(
-                "read-only: this scene is open in another choreo; not saving",
-                severity="warning",
-            )
-            return
-        self._save(force=False, then_quit=False)
-
-    def _save(self, *, force: bool, then_quit: bool) -> None:
-        assert self.session is not None
-        if self._busy("save", "sync"):
-            self.notify("still saving…", timeout=2)
-            return
-        self._save_then_quit = then_quit
-        self.save(self.session.file, self.session.scene, force)
-
-    def _busy(self, *groups: str) -> bool:
-        return any(w.group in groups and w.is_running for w in self.workers)
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="save")
-    def save(self, scene_file: SceneFile, scene: Scene, force: bool) -> None:
-        saved = save_scene(scene_file, scene, force=force)
-        clear_journal(saved.path)
-        self.post_message(SceneSaved(saved, scene))
-
-    @on(SceneSaved)
-    def _saved(self, message: SceneSaved) -> None:
-        assert self.session is not None
-        self.session.saved_as(message.scene_file, message.scene)
-        self._journaled = None
-        self.header.dirty = self.session.dirty
-        self.notify(f"saved {self.path.name}", timeout=3)
-        if self._save_then_quit or self._quit_when_saved:
-            self._save_then_quit = self._quit_when_saved = False
-            self._quit_or_ask()
-
-    def _save_failed(self, error: BaseException) -> None:
-        then_quit, self._save_then_quit = self._save_then_quit, False
-        self._quit_when_saved = False
-        if isinstance(error, ConflictError):
-
-            def answered(answer: str | None) -> None:
-                if answer == "reload":
-                    self.read_scene_file(reload=True)
-                elif answer == "overwrite":
-                    self._save(force=True, then_quit=then_quit)
-
-            self.app.push_screen(ConflictQuestion(self.path.name), answered)
-            return
-        self.notify(str(error), title="Not saved", severity="error", timeout=8)
+        if self.session is not None:
+            self._commit_form()
+            self.saving.save()
 
     def action_sync(self) -> None:
-        """Write the beats into a copy of the score (``choreo sync``) and save the scene
-        with the record of what it was synced against."""
-        if self.session is None:
-            return
-        self._commit_form()
-        if self.session.read_only:
-            self.notify("read-only: syncing saves the scene, and it is open elsewhere",
-                        severity="warning")  # fmt: skip
-            return
-        if not self.session.scene.score.file:
-            self.notify("this scene has no score to sync with", severity="warning")
-            return
-        if self._busy("save", "sync"):
-            self.notify("still saving…", timeout=2)
-            return
-        self.sync_with_score(dataclasses.replace(self.session.file, scene=self.session.scene))
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="sync")
-    def sync_with_score(self, scene_file: SceneFile) -> None:
-        from choreo.sync import push
-
-        result = push(scene_file)
-        self.post_message(ScoreSynced(result.scene_file, result.summary()))
-
-    @on(ScoreSynced)
-    def _synced(self, message: ScoreSynced) -> None:
-        assert self.session is not None
-        synced = message.scene_file.scene
-        self.session.apply("sync with the score", synced, self.cursor, self.cursor)
-        self.session.saved_as(message.scene_file, synced)
-        clear_journal(self.path)
-        self._journaled = None
-        self._refresh(self.cursor)
-        self.notify(message.summary, title="Synced with the score", timeout=6)
+        if self.session is not None:
+            self._commit_form()
+            self.saving.sync()
 
     def action_export_markdown(self) -> None:
-        if self.session is None:
-            return
-        self._commit_form()
-        target = self.path.with_name(f"{self.path.stem}.md")
-        current = dataclasses.replace(self.session.file, scene=self.session.scene)
-        self.export_sheet(current, self.session.measures, target)
+        if self.session is not None:
+            self._commit_form()
+            self.saving.export_markdown()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def export_sheet(self, scene_file: SceneFile, measures: MeasureMap, target: Path) -> None:
-        from choreo.export import export_scenes
-
-        data = export_scenes([scene_file], format="md", measures=lambda _: measures)
-        atomic_write(target, data, backup=False)
-        self.post_message(SheetExported(target))
-
-    @on(SheetExported)
-    def _exported(self, message: SheetExported) -> None:
-        self.notify(f"wrote {message.path}", title="Exported Markdown", timeout=5)
-
-    def _journal_tick(self) -> None:
-        session = self.session
-        if session is None or session.read_only or self._busy("journal"):
-            return
-        if not session.dirty:
-            if self._journaled is not None:
-                clear_journal(self.path)
-                self._journaled = None
-            return
-        if session.scene is self._journaled:
-            return
-        self._journaled = session.scene
-        self.write_journal_copy(session.scene, session.file.text, session.file.digest)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="journal")
-    def write_journal_copy(self, scene: Scene, text: str, digest: str) -> None:
-        # The journal renders into its own copy of the file's YAML tree, so the tree a
-        # save writes from keeps every comment even after edits that were undone.
-        if self._journal_copy is None or self._journal_copy.digest != digest:
-            self._journal_copy = parse_scene(text.encode("utf-8"), self.path)
-        write_journal(self.path, render_scene(self._journal_copy, scene), digest)
-
-    # -- quitting ----------------------------------------------------------------------
     def request_quit(self) -> None:
         """Quit, asking first when there are unsaved edits."""
         if self.session is None:
             self.app.exit()
             return
         self._commit_form()
-        if self._busy("save"):
-            self._quit_when_saved = True
-            return
-        self._quit_or_ask()
+        self.saving.quit()
 
-    def _quit_or_ask(self) -> None:
-        assert self.session is not None
-        if not self.session.dirty:
-            self.app.exit()
-            return
+    @on(SceneSaved)
+    def _saved(self, message: SceneSaved) -> None:
+        self.saving.saved(message)
 
-        def answered(answer: str | None) -> None:
-            if answer == "save":
-                self._save(force=False, then_quit=True)
-            elif answer == "discard":
-                if self.session is not None and not self.session.read_only:
-                    clear_journal(self.path)
-                self.app.exit()
+    @on(ScoreSynced)
+    def _synced(self, message: ScoreSynced) -> None:
+        self.saving.synced(message)
 
-        self.app.push_screen(
-            QuitQuestion(self.path.name, can_save=not self.session.read_only), answered
-        )
+    @on(SheetExported)
+    def _exported(self, message: SheetExported) -> None:
+        self.notify(f"wrote {message.path}", title="Exported Markdown", timeout=5)
 
     # -- the command palette's commands ------------------------------------------------
     def action_check(self) -> None:
@@ -703,7 +471,7 @@ class EditorScreen(Screen[None]):
             return
         scene = self.session.scene
         if self.session.score is not None:
-            source = _score_name(scene.score.file or "")
+            source = score_name(scene.score.file or "")
         elif self.session.score_problem:
             source = f"{scene.score.file} could not be read: {self.session.score_problem}"
         elif scene.score.file and not self.session.score_known:
@@ -722,17 +490,15 @@ class EditorScreen(Screen[None]):
         if worker.group == "open":
             self._open_failed(error)
         elif worker.group == "score":
-            self._score_failed(error)
+            self.score_loading.failed(error)
         elif worker.group == "save":
-            self._save_failed(error)
+            self.saving.save_failed(error)
         elif worker.group == "sync":
-            hint = "\nSave first (ctrl+s) to settle it." if isinstance(error, ConflictError) else ""
-            self.notify(f"{error}{hint}", title="Not synced", severity="error", timeout=8)
+            self.saving.sync_failed(error)
         elif worker.group == "export":
             self.notify(str(error), title="Not exported", severity="error", timeout=8)
         elif worker.group == "journal":
-            self._journaled = None
-            self.notify(str(error), title="Unsaved edits are not journaled", severity="warning")
+            self.saving.journal_failed(error)
         else:
             self.notify(str(error), title=f"{worker.group} failed", severity="error")
 
@@ -746,22 +512,3 @@ class EditorScreen(Screen[None]):
             return
         self.app.pop_screen()
         self.app.notify(str(error), title="Cannot open the scene", severity="error", timeout=8)
-
-
-def _score_name(reference: str) -> str:
-    return reference if reference.startswith("corpus:") else Path(reference).name
-
-
-def journaled_edits(path: Path, scene_file: SceneFile) -> tuple[Scene, float] | None:
-    """Edits journaled by an editor that did not close cleanly, when they were made to the
-    file as it is on disk now and differ from it: the scene they make, and when."""
-    journal = read_journal(path)
-    if journal is None or journal.base_digest != scene_file.digest:
-        return None
-    if journal.text == scene_file.text:
-        return None
-    try:
-        scene = parse_scene(journal.text.encode("utf-8"), path).scene
-    except ChoreoError:
-        return None
-    return None if scene == scene_file.scene else (scene, journal.saved_at)

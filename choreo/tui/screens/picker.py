@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +19,8 @@ from choreo.errors import ChoreoError
 from choreo.store import read_scene
 from choreo.tui.messages import SceneChosen
 
+NAME_WIDTH = 28
+
 
 def scene_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
@@ -25,17 +28,22 @@ def scene_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
-def describe(path: Path) -> Text:
-    """The file name, and the scene's title and beat count when it reads."""
+def describe(path: Path) -> Table:
+    """One line: the file name, and the scene's title and beat count when it reads (a long
+    title is cut short so the count stays in sight), or why it does not read."""
+    line = Table.grid(expand=True, padding=(0, 1))
+    line.add_column(width=NAME_WIDTH, no_wrap=True, overflow="ellipsis")
+    line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    name = Text(path.name, style="bold")
     try:
         scene = read_scene(path).scene
     except ChoreoError as error:
-        return Text.assemble((path.name, "bold"), "  ", (error.message, "#e0303a"))
+        line.add_row(name, Text(error.message, style="#e0303a"))
+        return line
     beats = len(scene.beats)
-    return Text.assemble(
-        (f"{path.name:<28}", "bold"), f" {scene.title}  ",
-        (f"{beats} beat{'s' if beats != 1 else ''}", "dim"),
-    )  # fmt: skip
+    line.add_column(no_wrap=True, justify="right")
+    line.add_row(name, scene.title, Text(f"{beats} beat{'s' if beats != 1 else ''}", "dim"))
+    return line
 
 
 class ScenePicker(Screen[None]):

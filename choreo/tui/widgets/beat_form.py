@@ -62,6 +62,8 @@ class BeatForm(VerticalScroll):
         self.beat: Beat | None = None
         self.cast: set[str] = set()
         self._problems: dict[str, str | None] = {}
+        self._title = ""
+        self._inputs: list[FieldInput] = []
 
     def compose(self) -> ComposeResult:
         yield Label("No beats yet: press [b]a[/b] in the table to add one.", id="form-empty")
@@ -72,7 +74,9 @@ class BeatForm(VerticalScroll):
             yield Label("", classes="field-error", id=f"error-{field.name}")
 
     def inputs(self) -> list[FieldInput]:
-        return list(self.query(FieldInput))
+        if not self._inputs:  # the form is composed once; every cursor move fills it
+            self._inputs = list(self.query(FieldInput))
+        return self._inputs
 
     def input_for(self, field: str) -> FieldInput:
         return self.query_one(f"#field-{field}", FieldInput)
@@ -101,7 +105,9 @@ class BeatForm(VerticalScroll):
         typed in keeps its text."""
         self.index, self.beat = index, beat
         self.set_class(beat is None, "-empty")
-        self.border_title = "beat" if beat is None else f"beat {beat.id} · row {(index or 0) + 1}"
+        title = "beat" if beat is None else f"beat {beat.id} · row {(index or 0) + 1}"
+        if title != self._title:  # setting a title repaints the whole form
+            self._title = self.border_title = title
         for field_input in self.inputs():
             field_input.disabled = beat is None
             if keep_typed and field_input.has_focus:

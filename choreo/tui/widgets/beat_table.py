@@ -1,13 +1,25 @@
-"""The beat sheet as a table: one row per beat, updated cell by cell as beats change."""
+"""The beat sheet as a table: one row per beat, updated cell by cell as beats change.
+
+A scene of thousands of beats stays quick to edit because an edit touches only what it
+changed: rows are matched by identity (beats are never changed in place), the number
+column is drawn from each row's place rather than stored in it, and a cell once drawn is
+kept until its value, place or look changes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+from textual.widgets._data_table import RowRenderables  # for the drawing hooks below
 from textual.widgets.data_table import RowKey
 
 from choreo.model import PALETTE_COLOURS, Beat, Scene
@@ -21,6 +33,7 @@ UNKNOWN_MOVE_STYLE = "italic #d7af00"
 UNPLACED_STYLE = "bold #e0303a"
 
 Cell = tuple[str, str]  # text and its rich style
+DRAWN_CELLS_KEPT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,22 +59,39 @@ COLUMNS: tuple[Column, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class BeatRow:
-    """What one beat's row shows; two rows compare equal when they look the same."""
+    """What one beat's row shows but its number; two rows compare equal when they look
+    the same."""
 
     beat_id: str
-    cells: tuple[Cell, ...]
+    cells: tuple[Cell, ...]  # one for each of COLUMNS[1:]
+
+
+def changed_span(old: Sequence[object], new: Sequence[object]) -> tuple[int, int, int]:
+    """Where two lists stop being the same objects: ``old[start:old_end]`` became
+    ``new[start:new_end]``, and everything before and after is shared."""
+    limit = min(len(old), len(new))
+    start = 0
+    while start < limit and old[start] is new[start]:
+        start += 1
+    old_end, new_end = len(old), len(new)
+    while old_end > start and new_end > start and old[old_end - 1] is new[new_end - 1]:
+        old_end -= 1
+        new_end -= 1
+    return start, old_end, new_end
 
 
 class BeatRows:
-    """Rows for a scene's beats; each beat's cells are built once and reused while the
-    beat is unchanged (beats are never changed in place), so only the row number is new
-    when beats above it are added, removed or moved."""
+    """Rows for a scene's beats. A beat's row is built once and reused while the beat is
+    unchanged (beats are never changed in place), so an edit builds only the rows of the
+    beats it made and the list of rows is mostly copied from the one before."""
 
     def __init__(self) -> None:
         self._context: tuple[object, ...] | None = None
-        self._cache: dict[int, tuple[Beat, tuple[Cell, ...]]] = {}
+        self._cache: dict[int, tuple[Beat, BeatRow]] = {}
+        self._beats: list[Beat] = []
+        self._rows: list[BeatRow] = []
         self._start = Timecode(0, 24.0)
-        self._colour = NO_PALETTE_COLOUR
+        self.colour = NO_PALETTE_COLOUR  # the scene's palette: row numbers and hits
         self._vocabulary = Vocabulary.bundled()
         self._measures: MeasureMap | None = None
 
@@ -73,25 +103,33 @@ class BeatRows:
         if context != self._context:
             self._context = context
             self._cache.clear()
+            self._beats, self._rows = [], []
             self._start = Timecode.parse(scene.score.start, float(scene.score.fps))
-            self._colour = PALETTE_COLOURS.get(scene.palette or "", NO_PALETTE_COLOUR)
+            self.colour = PALETTE_COLOURS.get(scene.palette or "", NO_PALETTE_COLOUR)
             self._vocabulary = vocabulary
             self._measures = measures
-        rows = []
-        for number, beat in enumerate(scene.beats, start=1):
-            cached = self._cache.get(id(beat))
-            if cached is None or cached[0] is not beat:
-                cached = (beat, self._cells(beat))
-                self._cache[id(beat)] = cached
-            rows.append(BeatRow(beat.id, ((str(number), self._colour), *cached[1])))
+        beats = list(scene.beats)
+        start, old_end, new_end = changed_span(self._beats, beats)
+        made = [self._row(beat) for beat in beats[start:new_end]]
+        rows = [*self._rows[:start], *made, *self._rows[old_end:]]
+        self._beats, self._rows = beats, rows
         if len(self._cache) > 2 * len(rows) + 64:
-            live = {id(beat) for beat in scene.beats}
+            live = {id(beat) for beat in beats}
             self._cache = {key: value for key, value in self._cache.items() if key in live}
         return rows
 
+    def _row(self, beat: Beat) -> BeatRow:
+        """The beat's row: the one built before when it is the same beat (an undone delete
+        gets its row back), else a new one."""
+        cached = self._cache.get(id(beat))
+        if cached is None or cached[0] is not beat:
+            cached = (beat, BeatRow(beat.id, self._cells(beat)))
+            self._cache[id(beat)] = cached
+        return cached[1]
+
     def _cells(self, beat: Beat) -> tuple[Cell, ...]:
         """Every cell of a beat's row but its number."""
-        at_style = f"bold {self._colour}" if beat.hit else ""
+        at_style = f"bold {self.colour}" if beat.hit else ""
         counts, timecode = self._time_of(beat)
         if timecode is None:
             at_style = UNPLACED_STYLE
@@ -107,7 +145,7 @@ class BeatRows:
                 "▮" * intensity + "▯" * (5 - intensity) + f" {beat.intensity}",
                 INTENSITY_COLOURS[intensity - 1],
             ),
-            ("✶" if beat.hit else "", f"bold {self._colour}"),
+            ("✶" if beat.hit else "", f"bold {self.colour}"),
         )
 
     def _time_of(self, beat: Beat) -> tuple[str, str | None]:
@@ -132,7 +170,38 @@ def cell_text(cell: Cell) -> Text:
     return Text(" " + text, style=style, no_wrap=True, overflow="ellipsis")
 
 
-class BeatTable(DataTable[Text]):
+def draw_plain_cell(text: Text, style: Style, width: int, console: Console) -> list[Segment]:
+    """One line of text in a cell ``width`` wide, outside the cursor: the segments
+    DataTable draws for it through three layers of rich renderables (its own styled
+    padding around the text), made directly and six times as fast."""
+    line = text.copy()
+    line.truncate(width, overflow=text.overflow or "fold")
+    segments = list(Text("\n").join([line]).render(console))  # the text's style as a span
+    if line.cell_len < width:
+        segments.append(Segment(" " * (width - line.cell_len)))
+    return list(Segment.apply_style(segments, style))
+
+
+class RowNumber:
+    """The number column's value: the table writes each row's place in the sheet into
+    it as it draws, so adding or deleting a beat never rewrites the rows below."""
+
+    __slots__ = ("style",)
+
+    def __init__(self, style: str) -> None:
+        self.style = style
+
+    def __rich__(self) -> Text:
+        return Text("")
+
+    def at(self, row_index: int) -> Text:
+        return cell_text((str(row_index + 1), self.style))
+
+
+TableCell = Text | RowNumber
+
+
+class BeatTable(DataTable[TableCell]):
     """The beat sheet: a row per beat in sheet order; the cursor is the selected beat.
 
     Add, delete and move are the editor screen's keys; enter is the table's own (a
@@ -148,78 +217,113 @@ class BeatTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self._rows: list[BeatRow] = []
         self._keys: list[RowKey] = []  # the table's row keys in sheet order
+        self._numbers: list[RowNumber] = []  # each row's number cell, in sheet order
+        self._number_style = NO_PALETTE_COLOUR
+        # Cells as drawn, by place and look, with the value drawn. DataTable forgets every
+        # drawn cell on any change to any cell, or when focus comes or goes; redrawing
+        # the screenful of cells is most of a keystroke's time on a long scene.
+        self._drawn: dict[tuple[object, ...], tuple[TableCell, list[list[Segment]]]] = {}
 
     def on_mount(self) -> None:
         for column in COLUMNS:
             self.add_column(f" {column.label}", width=column.width, key=column.key)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._drawn.clear())
 
     @property
     def beat_rows(self) -> list[BeatRow]:
         return self._rows
 
-    def show_rows(self, rows: list[BeatRow], cursor: int | None = None) -> None:
+    def show_rows(
+        self, rows: list[BeatRow], cursor: int | None = None, *, numbers: str = NO_PALETTE_COLOUR
+    ) -> None:
         """Show these rows, touching as little of the table as it takes.
 
-        Same number of rows: only the cells that changed. One beat added or removed: that
-        row, and the row numbers below it. Anything else: the table is built again.
+        Rows are matched by identity: the cells that changed in rows that changed; one row
+        added or removed; anything else (a new palette for the numbers, a reload) builds
+        the table again.
         """
         old = self._rows
-        change = _one_row_changed([r.beat_id for r in old], [r.beat_id for r in rows])
-        if len(rows) == len(old) == len(self._keys):
-            self._update_cells(range(len(rows)), old, rows)
-        elif change is not None and change[0] == "added" and self._keys:
-            self._insert_row(change[1], old, rows)
-        elif change is not None and change[0] == "removed":
-            index = change[1]
-            self.remove_row(self._keys.pop(index))
-            self._update_cells(range(index, len(rows)), old[index + 1 :], rows[index:])
+        start, old_end, new_end = changed_span(old, rows)
+        if numbers != self._number_style or len(self._keys) != len(old):
+            self._rebuild(rows, numbers)
+        elif old_end - start == new_end - start:
+            for position in range(start, new_end):
+                self._update_row(position, old[position], rows[position])
+        elif old_end == start and new_end == start + 1:
+            self._insert_row(start, rows[start])
+        elif new_end == start and old_end == start + 1:
+            self.remove_row(self._keys.pop(start))
+            self._numbers.pop(start)
         else:
-            self.clear()
-            self._keys = self.add_rows([cell_text(cell) for cell in row.cells] for row in rows)
+            self._rebuild(rows, numbers)
         self._rows = rows
         if cursor is not None and rows:
             self.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False)
 
-    def _insert_row(self, index: int, old: list[BeatRow], rows: list[BeatRow]) -> None:
-        """DataTable appends rows only: number the rows below anew, append the new row
-        with its own number, and let a sort on the number put it in its place."""
-        for position in range(index, len(old)):
-            self.update_cell(self._keys[position], "number", cell_text(rows[position + 1].cells[0]))
-        key = self.add_row(*[cell_text(cell) for cell in rows[index].cells])
+    def _rebuild(self, rows: list[BeatRow], numbers: str) -> None:
+        self.clear()
+        self._drawn.clear()
+        self._number_style = numbers
+        self._numbers = [RowNumber(numbers) for _ in rows]
+        self._keys = self.add_rows(
+            [number, *[cell_text(cell) for cell in row.cells]]
+            for number, row in zip(self._numbers, rows, strict=True)
+        )
+
+    def _insert_row(self, index: int, row: BeatRow) -> None:
+        """DataTable appends rows only: append the new row, then sort it into its place."""
+        number = RowNumber(self._number_style)
+        key = self.add_row(number, *[cell_text(cell) for cell in row.cells])
         self._keys.insert(index, key)
-        self.sort("number", key=_row_number)
-        moved = range(index + 1, len(rows))
-        self._update_cells(moved, old[index:], rows[index + 1 :], skip_number=True)
+        self._numbers.insert(index, number)
+        if index < len(self._keys) - 1:
+            order = {id(cell): position for position, cell in enumerate(self._numbers)}
+            self.sort("number", key=lambda cell: order[id(cell)])
 
-    def _update_cells(
+    def _update_row(self, position: int, was: BeatRow, row: BeatRow) -> None:
+        if was == row:
+            return
+        for column, was_cell, cell in zip(COLUMNS[1:], was.cells, row.cells, strict=True):
+            if was_cell != cell:
+                self.update_cell(self._keys[position], column.key, cell_text(cell))
+
+    # -- drawing: two hooks into DataTable's drawing (Textual 8 internals; the tests
+    # compare what they draw with DataTable's own) ---------------------------------------
+    def _compute_row_renderables(self, row_index: int) -> RowRenderables:
+        """Each row's number is its place in the sheet."""
+        renderables = super()._compute_row_renderables(row_index)
+        cells = renderables.cells
+        if row_index >= 0 and cells and row_index < len(self._numbers):
+            cells[0] = self._numbers[row_index].at(row_index)
+        return renderables
+
+    def _render_cell(
         self,
-        positions: range,
-        before: list[BeatRow],
-        after: list[BeatRow],
-        *,
-        skip_number: bool = False,
-    ) -> None:
-        for position, was_row, row in zip(positions, before, after, strict=True):
-            if was_row == row:
-                continue
-            for column, was, now in zip(COLUMNS, was_row.cells, row.cells, strict=True):
-                if was != now and not (skip_number and column.key == "number"):
-                    self.update_cell(self._keys[position], column.key, cell_text(now))
-
-
-def _row_number(cell: Text) -> int:
-    return int(cell.plain)
-
-
-def _one_row_changed(old: list[str], new: list[str]) -> tuple[str, int] | None:
-    """("added", i) or ("removed", i) when the lists differ by exactly that one row."""
-    if abs(len(old) - len(new)) != 1:
-        return None
-    longer, shorter = (new, old) if len(new) > len(old) else (old, new)
-    index = next(
-        (i for i, (a, b) in enumerate(zip(longer, shorter, strict=False)) if a != b),
-        len(shorter),
-    )
-    if longer[index + 1 :] != shorter[index:]:
-        return None
-    return ("added" if longer is new else "removed", index)
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        """A cell is drawn again only when its value, its place (row numbers and mouse
+        targets depend on it), its row's style or, under the cursor, focus changes."""
+        if row_index < 0 or column_index < 0 or hover:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key, column_key = self.coordinate_to_cell_key(Coordinate(row_index, column_index))
+        value = self.get_cell(row_key, column_key)
+        place = (row_index, column_index, base_style, width,
+                 cursor and self.get_pseudo_class_state())  # fmt: skip
+        drawn = self._drawn.get(place)
+        if drawn is not None and drawn[0] is value:
+            return drawn[1]
+        text = value.at(row_index) if isinstance(value, RowNumber) else value
+        if cursor or "\n" in text.plain or "\t" in text.plain:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        else:
+            meta = Style.from_meta({"row": row_index, "column": column_index})
+            lines = [draw_plain_cell(text, base_style + meta, width, self.app.console)]
+        if len(self._drawn) >= DRAWN_CELLS_KEPT:
+            self._drawn.clear()  # a few screenfuls; scrolling far draws anew anyway
+        self._drawn[place] = (value, lines)
+        return lines

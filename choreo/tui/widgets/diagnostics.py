@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -29,12 +29,18 @@ def summary(diagnostics: list[Diagnostic]) -> str:
 
 
 class DiagnosticsPanel(OptionList):
-    """One line per diagnostic: severity, beat, rule code and what is wrong."""
+    """One line per diagnostic: severity, beat, rule code and what is wrong.
+
+    Each diagnostic's line is made once and kept while the diagnostic stays: the list
+    measures every line it is given, and a long scene's checks come back after every
+    edit with hundreds of lines that are mostly the ones shown before.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.diagnostics: list[Diagnostic] = []
         self.border_title = "checks"
+        self._prompts: dict[Diagnostic, Content] = {}
 
     def show(self, diagnostics: list[Diagnostic]) -> None:
         if diagnostics == self.diagnostics and self.option_count:
@@ -44,30 +50,23 @@ class DiagnosticsPanel(OptionList):
         self.set_class(any(d.severity == "error" for d in diagnostics), "-errors")
         highlighted = self.highlighted
         self.clear_options()
-        options = [self._option(index, d) for index, d in enumerate(diagnostics[:SHOWN_AT_MOST])]
+        shown = diagnostics[:SHOWN_AT_MOST]
+        prompts = {d: self._prompts.get(d) or _prompt(d) for d in shown}
+        self._prompts = prompts
+        options = [
+            Option(prompts[diagnostic], id=f"diagnostic-{index}")
+            for index, diagnostic in enumerate(shown)
+        ]
         if len(diagnostics) > SHOWN_AT_MOST:
             more = len(diagnostics) - SHOWN_AT_MOST
             options.append(
                 Option(f"… and {more} more (choreo check lists them all)", disabled=True)
             )
         if not diagnostics:
-            options.append(Option(Text("✔ no problems found", style="#5faf87"), disabled=True))
+            options.append(Option(Content.styled("✔ no problems found", "#5faf87"), disabled=True))
         self.add_options(options)
         if highlighted is not None and diagnostics:
             self.highlighted = min(highlighted, len(options) - 1)
-
-    @staticmethod
-    def _option(index: int, diagnostic: Diagnostic) -> Option:
-        mark, style = MARKS[diagnostic.severity]
-        text = Text.assemble(
-            (f"{mark} ", style),
-            (f"{diagnostic.beat or 'scene':<5} ", "bold"),
-            (f"{diagnostic.code:<18} ", "dim"),
-            diagnostic.message,
-            no_wrap=True,
-            overflow="ellipsis",
-        )
-        return Option(text, id=f"diagnostic-{index}")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -76,3 +75,13 @@ class DiagnosticsPanel(OptionList):
         if option_id.startswith("diagnostic-"):
             diagnostic = self.diagnostics[int(option_id.removeprefix("diagnostic-"))]
             self.post_message(DiagnosticChosen(diagnostic.beat))
+
+
+def _prompt(diagnostic: Diagnostic) -> Content:
+    mark, style = MARKS[diagnostic.severity]
+    return Content.assemble(
+        (f"{mark} ", style),
+        (f"{diagnostic.beat or 'scene':<5} ", "bold"),
+        (f"{diagnostic.code:<18} ", "dim"),
+        diagnostic.message,
+    )

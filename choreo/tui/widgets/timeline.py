@@ -45,6 +45,7 @@ class MeasureTimeline(Widget):
         self._offsets: list[float] = []
         self._spans: list[tuple[int, int] | None] = []  # each beat's first and end column
         self._lines: dict[int, list[tuple[str, Style]]] | None = None
+        self._subtitle = ""
 
     # -- what to show ------------------------------------------------------------------
     def show_measures(self, measures: MeasureMap | None) -> None:
@@ -78,17 +79,19 @@ class MeasureTimeline(Widget):
 
     def follow(self, index: int | None) -> None:
         """Select a beat and scroll so it is in sight."""
+        shown = (self.selected, self.window_start, self._subtitle)
         self.selected = index
-        self.border_subtitle = ""
+        subtitle = ""
         if index is not None and 0 <= index < len(self.placed):
             spot = self.placed[index]
             moves = " / ".join(m for m in (spot.beat.ballet, spot.beat.combat) if m)
-            self.border_subtitle = f"{spot.beat.id} at {spot.beat.at}" + (
-                f" · {moves}" if moves else ""
-            )
+            subtitle = f"{spot.beat.id} at {spot.beat.at}" + (f" · {moves}" if moves else "")
             if spot.start_offset is not None:
                 self._keep_in_sight(self.column_of(spot.start_offset))
-        self._changed()
+        if subtitle != self._subtitle:
+            self._subtitle = self.border_subtitle = subtitle
+        if (self.selected, self.window_start, self._subtitle) != shown:
+            self._changed()  # the same beat in the same place: nothing to draw again
 
     def jump_to_measure(self, number: str) -> bool:
         if self.measures is None:
