@@ -167,7 +167,8 @@ class MeasureMap:
         if measure is None:
             raise ValueError(f"offset {offset} is outside the score")
         beat = measure.first_beat + (offset - measure.offset) / measure.beat_length
-        return Position(measure.number, round(beat, 6)), measure.pass_number
+        # Position.of refuses a place a scene file cannot hold (a bar numbered 12bis).
+        return Position.of(measure.number, beat), measure.pass_number
 
     def seconds_at(self, offset: float) -> float:
         """Seconds from the score's first beat, following every tempo mark."""

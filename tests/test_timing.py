@@ -121,3 +121,12 @@ def test_measure_map_survives_json() -> None:
 )
 def test_clock_never_shows_sixty_seconds(seconds: float, places: int, label: str) -> None:
     assert clock(seconds, places) == label
+
+
+def test_a_bar_the_scene_file_cannot_name_has_no_position() -> None:
+    rows = [("1", 4.0, "4/4", 4, 1.0, 1.0), ("1bis", 4.0, "4/4", 4, 1.0, 1.0)]
+    tempos = [TempoMark(0.0, 120.0)]
+    measures = MeasureMap(build_measures(rows, tempos), tuple(tempos))
+    assert measures.position_at(2.0)[0] == Position("1", 3.0)
+    with pytest.raises(ValueError):
+        measures.position_at(5.0)

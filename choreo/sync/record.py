@@ -74,11 +74,11 @@ def tempo_summary(measures: MeasureMap) -> str:
     """``"96@0:4 132@7:1"``: each tempo and where it starts, cut to fit the record."""
     words: list[str] = []
     for mark in measures.tempos:
-        try:
-            position, _ = measures.position_at(mark.offset)
-        except ValueError:
+        measure = measures.measure_at_offset(mark.offset)
+        if measure is None:
             continue
-        words.append(f"{format_beat(round(mark.qpm, 3))}@{position}")
+        beat = measure.first_beat + (mark.offset - measure.offset) / measure.beat_length
+        words.append(f"{format_beat(round(mark.qpm, 3))}@{measure.number}:{format_beat(beat)}")
     text = " ".join(words)
     if len(text) <= TEMPO_SUMMARY_LIMIT:
         return text

@@ -21,9 +21,7 @@ def add_beat(scene: Scene, after: int | None, measures: MeasureMap) -> tuple[Sce
     new_id = next_beat_id({beat.id for beat in scene.beats})
     if after is None or not scene.beats:
         index = 0 if after is None else len(scene.beats)
-        first = measures.measures[0] if measures.measures else None
-        position = Position(first.number, first.first_beat) if first else Position("1", 1.0)
-        beat = Beat(id=new_id, at=position)
+        beat = Beat(id=new_id, at=_first_position(measures))
     else:
         source = scene.beats[after]
         position, pass_number = next_beat_position(source, measures)
@@ -54,8 +52,22 @@ def next_beat_position(beat: Beat, measures: MeasureMap) -> tuple[Position, int 
     target = min(target, measure.end_offset)
     if target >= measures.end_offset - EPSILON:
         return beat.at, beat.pass_number
-    position, found_pass = measures.position_at(target)
+    try:
+        position, found_pass = measures.position_at(target)
+    except ValueError:  # a bar the scene file cannot name: stay on the beat's own place
+        return beat.at, beat.pass_number
     return position, found_pass if found_pass > 1 else None
+
+
+def _first_position(measures: MeasureMap) -> Position:
+    """The score's first beat, or 1:1 when the score cannot name it."""
+    if measures.measures:
+        first = measures.measures[0]
+        try:
+            return Position.of(first.number, first.first_beat)
+        except ValueError:
+            pass
+    return Position("1", 1.0)
 
 
 def delete_beat(scene: Scene, index: int) -> tuple[Scene, int]:

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from choreo.model import format_beat
-from choreo.timing import MeasureMap
+from choreo.timing import MeasureMap, clock
 
 CHANGES_SHOWN = 40
 
@@ -22,8 +22,9 @@ def score_summary(measures: MeasureMap, source: str) -> str:
     if measures.part < len(measures.parts):
         lines.append(f"part {measures.part}: {measures.parts[measures.part]}")
     count = len(measures.measures)
-    minutes, seconds = divmod(measures.duration_seconds, 60)
-    lines.append(f"{count} measures in {measures.order} order, {int(minutes)}:{seconds:04.1f} long")
+    lines.append(
+        f"{count} measures in {measures.order} order, {clock(measures.duration_seconds)} long"
+    )
     if measures.steady:
         lines.append("no score file: a steady 4/4 grid")
     changes = []
