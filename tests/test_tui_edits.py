@@ -55,6 +55,16 @@ def test_a_new_beat_goes_on_the_next_beat(at: str, expected: str) -> None:
     assert (str(position), pass_number) == (expected, None)
 
 
+@pytest.mark.parametrize(
+    ("at", "length", "expected"),
+    [("1:1", 3, "1:4"), ("1:3", 4, "2:3"), ("2:3", 3, "3:2"), ("1:1", 0.5, "1:2")],
+)
+def test_a_new_beat_starts_when_a_long_beat_ends(at: str, length: float, expected: str) -> None:
+    beat = Beat(id="b01", at=Position.parse(at), length=length)
+    position, _ = next_beat_position(beat, waltz_with_pickup())
+    assert str(position) == expected
+
+
 def test_add_puts_the_beat_after_the_cursor_with_its_performers() -> None:
     scene = scene_of("1:1", "2:1")
     changed, index = add_beat(scene, 0, steady_grid(120))

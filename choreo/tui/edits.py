@@ -37,7 +37,8 @@ def add_beat(scene: Scene, after: int | None, measures: MeasureMap) -> tuple[Sce
 
 
 def next_beat_position(beat: Beat, measures: MeasureMap) -> tuple[Position, int | None]:
-    """The next whole beat after a beat's start; the same place when there is none."""
+    """The next whole beat after a beat's start, or its end when it lasts longer; the
+    same place when the score has no room after it."""
     pass_number = beat.pass_number or 1
     try:
         offset = measures.offset_of(beat.at, pass_number)
@@ -50,6 +51,8 @@ def next_beat_position(beat: Beat, measures: MeasureMap) -> tuple[Position, int 
     following = math.floor(beat_in_measure + EPSILON) + 1
     target = measure.offset + (following - measure.first_beat) * measure.beat_length
     target = min(target, measure.end_offset)
+    if beat.length is not None:  # a long beat: the next one starts when it ends
+        target = max(target, measures.advance(offset, beat.length))
     if target >= measures.end_offset - EPSILON:
         return beat.at, beat.pass_number
     try:
