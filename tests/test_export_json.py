@@ -13,6 +13,7 @@ from choreo.model import Scene
 from choreo.placement import place_beats
 from choreo.store import SceneFile, read_scene
 from tests.measure_maps import score_with_meter_and_tempo_changes
+from tests.scene_texts import write_scene
 
 SCENE = """\
 schema: 1
@@ -62,9 +63,7 @@ MEASURES = score_with_meter_and_tempo_changes()
 
 @pytest.fixture
 def scene_file(tmp_path: Path) -> SceneFile:
-    path = tmp_path / "opera-house.yaml"
-    path.write_text(SCENE, encoding="utf-8")
-    return read_scene(path)
+    return read_scene(write_scene(tmp_path, SCENE, name="opera-house.yaml"))
 
 
 def exported(scene_files: list[SceneFile], **options: Any) -> Any:

@@ -17,6 +17,7 @@ from choreo.project import measures_for
 from choreo.store import SceneFile, read_scene
 from choreo.timing import steady_grid
 from tests.measure_maps import score_with_meter_and_tempo_changes
+from tests.scene_texts import write_scene
 
 SCENE = """\
 schema: 1
@@ -57,9 +58,7 @@ MEASURES = score_with_meter_and_tempo_changes()
 
 @pytest.fixture
 def scene_file(tmp_path: Path) -> SceneFile:
-    path = tmp_path / "opera-house.yaml"
-    path.write_text(SCENE, encoding="utf-8")
-    return read_scene(path)
+    return read_scene(write_scene(tmp_path, SCENE, name="opera-house.yaml"))
 
 
 def read_back(data: bytes) -> mido.MidiFile:

@@ -12,6 +12,7 @@ from choreo.errors import ChoreoError
 from choreo.export import build_sheets, export_scenes, speed_label
 from choreo.store import SceneFile, read_scene
 from tests.run_cli import assert_one_line_error, choreo
+from tests.scene_texts import write_scene
 
 SCENE = """\
 schema: 1
@@ -43,9 +44,7 @@ beats:
 
 @pytest.fixture
 def scene_file(tmp_path: Path) -> SceneFile:
-    path = tmp_path / "rooftop.yaml"
-    path.write_text(SCENE, encoding="utf-8")
-    return read_scene(path)
+    return read_scene(write_scene(tmp_path, SCENE, name="rooftop.yaml"))
 
 
 @pytest.mark.parametrize(
