@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from choreo.model import Beat, Scene, format_beat
-from choreo.placement import PlacedBeat, place_beats
+from choreo.placement import PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.timing import EPSILON, MeasureMap
 from choreo.vocabulary import Move, Vocabulary
 
@@ -100,7 +100,7 @@ def _check_each_beat(
     scene: Scene,
     vocabulary: Vocabulary,
     measures: MeasureMap,
-    placed: list[PlacedBeat],
+    placed: list[Spot],
     report: Callable[[str, Beat | None, str], None],
 ) -> None:
     cast = {member.id: member for member in scene.cast}
@@ -140,15 +140,15 @@ def _check_each_beat(
                     f"{combat.name} is risk {combat.risk}: "
                     "add a safety note (mats, spotters, rehearsal speed)",
                 )
-        if spot.problem is not None:
+        if isinstance(spot, UnplacedBeat):
             measure = measures.measure(beat.at.measure, beat.pass_number or 1)
             past = measure is not None and beat.at.beat >= measure.last_beat - EPSILON
             code = "past-barline" if past else "outside-score"
             if not measures.steady or code == "past-barline":
                 report(code, beat, f"{beat.at}: {spot.problem}")
             continue
-        start = spot.start_offset or 0.0  # a placed beat has one
-        if previous is not None and start < (previous.start_offset or 0.0) - EPSILON:
+        start = spot.start_offset
+        if previous is not None and start < previous.start_offset - EPSILON:
             report(
                 "beats-out-of-order",
                 beat,
@@ -158,7 +158,7 @@ def _check_each_beat(
         if beat.hit:
             _check_hit(beat, start, measures, report)
         length = spot.length_beats
-        if ballet is not None and length is not None and length + EPSILON < ballet.counts:
+        if ballet is not None and length + EPSILON < ballet.counts:
             report(
                 "too-short",
                 beat,
@@ -218,26 +218,24 @@ def _check_hit(beat: Beat, here: float, measures: MeasureMap, report: Callable[.
     )
 
 
-def _check_overlaps(placed: list[PlacedBeat], report: Callable[..., None]) -> None:
+def _check_overlaps(placed: list[Spot], report: Callable[..., None]) -> None:
     """A performer can't be in two beats at once: flag a beat starting inside another's."""
-    timed = sorted(
-        (p for p in placed if p.start_offset is not None and p.end_offset is not None),
-        key=lambda p: (p.start_offset or 0.0, p.number),
-    )
+    # A stable sort: beats that start together stay in sheet order.
+    timed = sorted((p for p in placed if isinstance(p, PlacedBeat)), key=lambda p: p.start_offset)
     busy: dict[str, PlacedBeat] = {}
     for spot in timed:
-        start = spot.start_offset or 0.0
+        start = spot.start_offset
         for who in spot.beat.everyone():
             earlier = busy.get(who)
-            if earlier is not None and start < (earlier.end_offset or 0.0) - EPSILON:
+            if earlier is not None and start < earlier.end_offset - EPSILON:
                 report(
                     "performer-overlap",
                     spot.beat,
                     f"{who} is still in {earlier.beat.id} "
-                    f"({earlier.beat.at}, {format_beat(earlier.length_beats or 0)} beats) "
+                    f"({earlier.beat.at}, {format_beat(earlier.length_beats)} beats) "
                     f"when this beat starts",
                 )
-            if earlier is None or (spot.end_offset or 0.0) > (earlier.end_offset or 0.0):
+            if earlier is None or spot.end_offset > earlier.end_offset:
                 busy[who] = spot
 
 

@@ -1,4 +1,9 @@
-"""Each beat of a scene placed on the measure map: offsets, seconds, timecode, counts."""
+"""Each beat of a scene placed on the measure map: offsets, seconds, timecode, counts.
+
+One way to place a beat: :meth:`Placement.place` returns a :class:`PlacedBeat` or raises
+:class:`~choreo.timing.OutsideScore`; :func:`place_beats` places a whole scene, keeping
+each beat that has no place as an :class:`UnplacedBeat` that says why.
+"""
 
 from __future__ import annotations
 
@@ -6,98 +11,101 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from choreo.model import Beat, Scene
-from choreo.timing import Count, MeasureMap, Timecode
+from choreo.timing import EPSILON, Count, MeasureMap, OutsideScore, Timecode
 
 FULL_SPEED = 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class PlacedBeat:
-    """A beat with its time; ``problem`` says why it has none (outside the score)."""
+    """A beat with its time: where it starts and ends in quarters, seconds and timecode."""
 
     beat: Beat
-    number: int  # 1-based place in the sheet
-    start_offset: float | None = None
-    end_offset: float | None = None
-    length_beats: float | None = None
-    start_seconds: float | None = None
-    end_seconds: float | None = None
-    timecode: Timecode | None = None
-    end_timecode: Timecode | None = None
-    counts: Count | None = None
-    problem: str | None = None
+    start_offset: float
+    end_offset: float
+    length_beats: float
+    start_seconds: float
+    end_seconds: float
+    timecode: Timecode
+    end_timecode: Timecode
+    counts: Count
 
     @property
-    def placed(self) -> bool:
-        return self.problem is None
-
-    @property
-    def seconds(self) -> float | None:
-        if self.start_seconds is None or self.end_seconds is None:
-            return None
+    def seconds(self) -> float:
         return self.end_seconds - self.start_seconds
 
 
-def place_beats(
-    scene: Scene, measures: MeasureMap, *, speed: float = FULL_SPEED
-) -> list[PlacedBeat]:
-    """Place every beat; at ``speed`` 0.5 the same music takes twice the seconds.
+@dataclass(frozen=True, slots=True)
+class UnplacedBeat:
+    """A beat the score has no place for (its bar or beat is not in it), and why."""
 
-    A beat without a length lasts up to the next beat that starts later, the last one to
-    its barline.
-    """
-    start = Timecode.parse(scene.score.start, float(scene.score.fps))
-    offsets: list[float | None] = []
-    problems: list[str | None] = []
-    for beat in scene.beats:
-        try:
-            offsets.append(measures.offset_of(beat.at, beat.pass_number or 1))
-            problems.append(None)
-        except (KeyError, ValueError) as error:
-            offsets.append(None)
-            problems.append(str(error.args[0]))
-    later = _next_later_offsets(offsets)
-    placed = []
-    for number, (beat, offset, problem, following) in enumerate(
-        zip(scene.beats, offsets, problems, later, strict=True), start=1
-    ):
-        if offset is None:
-            placed.append(PlacedBeat(beat, number, problem=problem))
-            continue
+    beat: Beat
+    problem: str
+
+
+Spot = PlacedBeat | UnplacedBeat  # a scene's beat after placing: placed, or why not
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A scene's clock on a measure map: its start timecode and the rehearsal speed."""
+
+    measures: MeasureMap
+    start: Timecode
+    speed: float = FULL_SPEED
+
+    @classmethod
+    def of(cls, scene: Scene, measures: MeasureMap, *, speed: float = FULL_SPEED) -> Placement:
+        return cls(measures, scene.score.start_timecode, speed)
+
+    def offset_of(self, beat: Beat) -> float:
+        """Where the beat starts in quarters; raises :class:`OutsideScore`."""
+        return self.measures.offset_of(beat.at, beat.pass_number or 1)
+
+    def place(self, beat: Beat, *, until: float | None = None) -> PlacedBeat:
+        """The beat in time, or :class:`OutsideScore`. A beat without a length lasts
+        ``until`` the next later beat starts, else to its barline; at ``speed`` 0.5 the
+        same music takes twice the seconds."""
+        measures = self.measures
+        offset = self.offset_of(beat)
         if beat.length is not None:
             end = measures.advance(offset, beat.length)
-        elif following is not None:
-            end = following
+        elif until is not None:
+            end = until
         else:
             measure = measures.measure_at_offset(offset)
             end = measure.end_offset if measure else offset
-        start_seconds = measures.seconds_at(offset) / speed
-        end_seconds = measures.seconds_at(end) / speed
-        placed.append(
-            PlacedBeat(
-                beat,
-                number,
-                start_offset=offset,
-                end_offset=end,
-                length_beats=beat.length if beat.length else measures.beats_between(offset, end),
-                start_seconds=start_seconds,
-                end_seconds=end_seconds,
-                timecode=start.plus_seconds(start_seconds),
-                end_timecode=start.plus_seconds(end_seconds),
-                counts=measures.count_at(offset),
-            )
+        start_seconds = measures.seconds_at(offset) / self.speed
+        end_seconds = measures.seconds_at(end) / self.speed
+        return PlacedBeat(
+            beat,
+            start_offset=offset,
+            end_offset=end,
+            length_beats=beat.length if beat.length else measures.beats_between(offset, end),
+            start_seconds=start_seconds,
+            end_seconds=end_seconds,
+            timecode=self.start.plus_seconds(start_seconds),
+            end_timecode=self.start.plus_seconds(end_seconds),
+            counts=measures.count_at(offset),
         )
-    return placed
 
 
-def _next_later_offsets(offsets: list[float | None]) -> list[float | None]:
-    """For each beat, the nearest start after it in time (beats may share a moment)."""
-    ordered = sorted({o for o in offsets if o is not None})
-    result: list[float | None] = []
-    for offset in offsets:
-        if offset is None:
-            result.append(None)
+def place_beats(scene: Scene, measures: MeasureMap, *, speed: float = FULL_SPEED) -> list[Spot]:
+    """Every beat of the scene in sheet order, each placed or saying why it is not."""
+    placement = Placement.of(scene, measures, speed=speed)
+    offsets: list[float | OutsideScore] = []
+    for beat in scene.beats:
+        try:
+            offsets.append(placement.offset_of(beat))
+        except OutsideScore as error:
+            offsets.append(error)
+    starts = sorted({o for o in offsets if not isinstance(o, OutsideScore)})
+    spots: list[Spot] = []
+    for beat, offset in zip(scene.beats, offsets, strict=True):
+        if isinstance(offset, OutsideScore):
+            spots.append(UnplacedBeat(beat, str(offset)))
             continue
-        index = bisect_right(ordered, offset + 1e-9)
-        result.append(ordered[index] if index < len(ordered) else None)
-    return result
+        # The nearest start after this one (beats may share a moment).
+        index = bisect_right(starts, offset + EPSILON)
+        spots.append(placement.place(beat, until=starts[index] if index < len(starts) else None))
+    return spots

@@ -19,6 +19,10 @@ from choreo.model.timecode import Timecode as Timecode  # placement and the edit
 EPSILON = 1e-9
 
 
+class OutsideScore(ValueError):
+    """A position or offset the measure map has no place for; the message says where."""
+
+
 @dataclass(frozen=True, slots=True)
 class Measure:
     """One measure in the followed order (written, or performed with repeats expanded)."""
@@ -146,16 +150,16 @@ class MeasureMap:
 
     # -- conversions ------------------------------------------------------------------
     def offset_of(self, position: Position, pass_number: int = 1) -> float:
-        """Quarter offset of a position; raises ``KeyError``/``ValueError`` when outside."""
+        """Quarter offset of a position; raises :class:`OutsideScore` when it has none."""
         measure = self.measure(position.measure, pass_number)
         if measure is None:
-            raise KeyError(f"measure {position.measure} is not in the score")
+            raise OutsideScore(f"measure {position.measure} is not in the score")
         if position.beat < measure.first_beat - EPSILON:
-            raise ValueError(
+            raise OutsideScore(
                 f"measure {measure.number} starts on beat {format_beat(measure.first_beat)}"
             )
         if position.beat >= measure.last_beat - EPSILON:
-            raise ValueError(
+            raise OutsideScore(
                 f"measure {measure.number} ({measure.time_signature}) has no beat "
                 f"{format_beat(position.beat)}"
             )
@@ -165,7 +169,7 @@ class MeasureMap:
         """The position (and pass) of a quarter offset."""
         measure = self.measure_at_offset(offset)
         if measure is None:
-            raise ValueError(f"offset {offset} is outside the score")
+            raise OutsideScore(f"offset {offset} is outside the score")
         beat = measure.first_beat + (offset - measure.offset) / measure.beat_length
         # Position.of refuses a place a scene file cannot hold (a bar numbered 12bis).
         return Position.of(measure.number, beat), measure.pass_number
@@ -225,15 +229,6 @@ class MeasureMap:
         phrase = math.floor((beats + EPSILON) / 8)
         count = beats - phrase * 8 + 1
         return Count(phrase + 1, round(count, 3))
-
-    def snap(self, offset: float, division: int = 1) -> float:
-        """The nearest 1/``division`` of a beat to an offset (1, 2, 3 or 4)."""
-        measure = self.measure_at_offset(offset)
-        if measure is None:
-            raise ValueError(f"offset {offset} is outside the score")
-        step = measure.beat_length / division
-        snapped = measure.offset + round((offset - measure.offset) / step) * step
-        return min(snapped, measure.end_offset)
 
     def _next(self, measure: Measure) -> Measure | None:
         following = measure.index + 1

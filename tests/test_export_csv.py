@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from choreo.export import export_scenes
 from choreo.export.csv_sheet import neutralise
 from choreo.model import Beat, CastMember, Scene
-from choreo.placement import place_beats
+from choreo.placement import PlacedBeat, place_beats
 from choreo.store import read_scene
 from choreo.timing import steady_grid
 from tests.scene_texts import in_memory
@@ -81,9 +81,10 @@ def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
     rows = rows_of(data)
     placed = place_beats(scene_file.scene, steady_grid(120, 18))
     assert len(rows) == 2
-    for row, spot in zip(rows, placed, strict=True):
+    for number, (row, spot) in enumerate(zip(rows, placed, strict=True), start=1):
+        assert isinstance(spot, PlacedBeat)
         assert row["scene"] == "opera-house"
-        assert row["number"] == str(spot.number)
+        assert row["number"] == str(number)
         assert row["id"] == spot.beat.id
         assert row["at"] == str(spot.beat.at)
         assert row["counts"] == str(spot.counts)

@@ -15,7 +15,7 @@ from choreo.export import export_scenes
 from choreo.export.markdown import heading_slug
 from choreo.export.sheet import one_line
 from choreo.model import Beat, CastMember, Scene, ScoreRef
-from choreo.placement import place_beats
+from choreo.placement import PlacedBeat, place_beats
 from choreo.store import SceneFile, read_scene
 from choreo.timing import MeasureMap, TempoMark, build_measures, steady_grid
 from tests.scene_texts import in_memory
@@ -160,10 +160,11 @@ def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
     ]  # fmt: skip
     placed = place_beats(scene_file.scene, steady_grid(96, 24))
     assert len(table.rows) == len(placed) == 4
-    for row, spot in zip(table.rows, placed, strict=True):
+    for number, (row, spot) in enumerate(zip(table.rows, placed, strict=True), start=1):
+        assert isinstance(spot, PlacedBeat)
         beat = spot.beat
         assert row == [
-            str(spot.number),
+            str(number),
             beat.id,
             str(beat.at),
             str(spot.counts),

@@ -12,7 +12,7 @@ import pytest
 
 from choreo.errors import ChoreoError
 from choreo.export import export_scenes
-from choreo.placement import place_beats
+from choreo.placement import PlacedBeat, place_beats
 from choreo.project import measures_for
 from choreo.store import SceneFile, read_scene
 from choreo.timing import steady_grid
@@ -81,7 +81,9 @@ def test_markers_sit_at_the_beats_seconds(scene_file: SceneFile, speed: float) -
     song = read_back(data)
     assert (song.type, song.ticks_per_beat, len(song.tracks)) == (1, 480, 2)
     markers = [(t, m.text) for t, m in timed(song) if m.type == "marker"]
-    placed = [p for p in place_beats(scene_file.scene, MEASURES, speed=speed) if p.placed]
+    placed = [
+        p for p in place_beats(scene_file.scene, MEASURES, speed=speed) if isinstance(p, PlacedBeat)
+    ]
     assert [text for _, text in markers] == [
         "b01 préparation",
         "b02 grand jeté / flying kick",
@@ -147,10 +149,12 @@ def markers_match_the_placement(scene_file: SceneFile, speed: float) -> list[Any
     """Export, read back, and check every marker against the placement; the messages."""
     song = read_back(export_scenes([scene_file], format="midi", speed=speed))
     measures = measures_for(scene_file.scene, scene_file.path)
-    placed = [p for p in place_beats(scene_file.scene, measures, speed=speed) if p.placed]
+    placed = [
+        p for p in place_beats(scene_file.scene, measures, speed=speed) if isinstance(p, PlacedBeat)
+    ]
     events = timed(song)
     markers = [(t, m.text) for t, m in events if m.type == "marker"]
-    expected = sorted(placed, key=lambda p: p.start_seconds or 0.0)
+    expected = sorted(placed, key=lambda p: p.start_seconds)
     assert [text.split()[0] for _, text in markers] == [p.beat.id for p in expected]
     for (seconds, _), spot in zip(markers, expected, strict=True):
         assert seconds == pytest.approx(spot.start_seconds, abs=0.002)

@@ -40,20 +40,25 @@ def render_csv(sheets: list[SceneSheet]) -> str:
 
 
 def _row(sheet: SceneSheet, item: SheetBeat, *, cue: bool) -> list[str]:
-    spot, beat = item.spot, item.beat
+    spot, beat = item.placed, item.beat
+    time = ["", "", "", "", "", "", ""]
+    if spot is not None:
+        time = [
+            str(spot.counts),
+            str(spot.timecode),
+            str(spot.end_timecode),
+            _seconds(spot.start_seconds),
+            _seconds(spot.end_seconds),
+            _seconds(spot.seconds),
+            _seconds(spot.length_beats),
+        ]
     row = [
         sheet.scene.id,
-        str(spot.number),
+        str(item.number),
         beat.id,
         str(beat.at),
         str(beat.pass_number or ""),
-        _text(spot.counts),
-        _text(spot.timecode),
-        _text(spot.end_timecode),
-        _seconds(spot.start_seconds),
-        _seconds(spot.end_seconds),
-        _seconds(spot.seconds),
-        _seconds(spot.length_beats),
+        *time,
         beat.ballet or "",
         beat.combat or "",
         " ".join(beat.performers),
@@ -76,17 +81,13 @@ def _row(sheet: SceneSheet, item: SheetBeat, *, cue: bool) -> list[str]:
         beat.camera or "",
         beat.cue or "",
         beat.status,
-        spot.problem or "",
+        item.problem or "",
     ]
     return row
 
 
-def _text(value: object | None) -> str:
-    return "" if value is None else str(value)
-
-
-def _seconds(value: float | None) -> str:
-    return "" if value is None else f"{value:.3f}"
+def _seconds(value: float) -> str:
+    return f"{value:.3f}"
 
 
 def _yes(flag: bool) -> str:

@@ -29,25 +29,23 @@ def render_json(sheets: list[SceneSheet]) -> str:
 
 def scene_json(sheet: SceneSheet) -> dict[str, Any]:
     scene = sheet.scene.model_dump(mode="json", by_alias=True)
-    scene["beats"] = [
-        _beat_json(item, scene["beats"][item.spot.number - 1]) for item in sheet.beats
-    ]
+    scene["beats"] = [_beat_json(item, scene["beats"][item.number - 1]) for item in sheet.beats]
     scene["duration_seconds"] = sheet.duration_seconds
     scene["speed"] = sheet.speed
     return scene
 
 
 def _beat_json(item: SheetBeat, dumped: dict[str, Any]) -> dict[str, Any]:
-    spot = item.spot
+    spot = item.placed
     return dumped | {
-        "number": spot.number,
-        "start_seconds": spot.start_seconds,
-        "end_seconds": spot.end_seconds,
-        "seconds": spot.seconds,
-        "length_beats": spot.length_beats,
-        "timecode": str(spot.timecode) if spot.timecode else None,
-        "end_timecode": str(spot.end_timecode) if spot.end_timecode else None,
-        "counts": str(spot.counts) if spot.counts else None,
+        "number": item.number,
+        "start_seconds": spot.start_seconds if spot else None,
+        "end_seconds": spot.end_seconds if spot else None,
+        "seconds": spot.seconds if spot else None,
+        "length_beats": spot.length_beats if spot else None,
+        "timecode": str(spot.timecode) if spot else None,
+        "end_timecode": str(spot.end_timecode) if spot else None,
+        "counts": str(spot.counts) if spot else None,
         "risk": item.risk,
-        "problem": spot.problem,
+        "problem": item.problem,
     }

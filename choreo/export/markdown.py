@@ -153,7 +153,7 @@ def _performer_fact(sheet: SceneSheet, performer: str) -> str:
 
 
 def _beat_count(sheet: SceneSheet) -> str:
-    outside = sum(1 for b in sheet.beats if not b.spot.placed)
+    outside = sum(1 for b in sheet.beats if b.placed is None)
     text = str(len(sheet.beats))
     if sheet.performer is not None:
         text += f" of {len(sheet.scene.beats)}"
@@ -166,8 +166,8 @@ def _timecode_range(sheet: SceneSheet) -> str | None:
     placed = sheet.placed
     if not placed:
         return None
-    first = min(placed, key=lambda p: p.start_seconds or 0.0)
-    last = max(placed, key=lambda p: p.end_seconds or 0.0)
+    first = min(placed, key=lambda p: p.start_seconds)
+    last = max(placed, key=lambda p: p.end_seconds)
     return f"{first.timecode} – {last.end_timecode}"
 
 
@@ -193,14 +193,14 @@ def _beat_table(sheet: SceneSheet) -> list[str]:
     cue = sheet.performer is not None
     rows = []
     for item in sheet.beats:
-        spot, beat = item.spot, item.beat
+        spot, beat = item.placed, item.beat
         row = [
-            str(spot.number),
+            str(item.number),
             escape(beat.id),
             _at(beat),
-            str(spot.counts) if spot.counts else NONE,
-            str(spot.timecode) if spot.timecode else OUTSIDE,
-            f"{spot.seconds:.2f}" if spot.seconds is not None else NONE,
+            str(spot.counts) if spot else NONE,
+            str(spot.timecode) if spot else OUTSIDE,
+            f"{spot.seconds:.2f}" if spot else NONE,
             escape(beat.ballet or ""),
             escape(beat.combat or ""),
         ]
@@ -280,8 +280,8 @@ def _details(item: SheetBeat) -> list[tuple[str, str]]:
         details.append(("Action", action))
     if beat.status != "idea":
         details.append(("Rehearsal", beat.status))
-    if item.spot.problem:
-        details.append(("Not placed", escape(item.spot.problem)))
+    if item.problem:
+        details.append(("Not placed", escape(item.problem)))
     return details
 
 
@@ -313,8 +313,8 @@ def _safety_summary(sheet: SceneSheet) -> list[str]:
         return ["No combat action of risk 4 or more."]
     lines = ["Every combat action of risk 4 or more, with its safety note:", ""]
     for item in risky:
-        beat, spot = item.beat, item.spot
-        when = f"{_at(beat)}, {spot.timecode}" if spot.timecode else f"{_at(beat)}, {OUTSIDE}"
+        beat, spot = item.beat, item.placed
+        when = f"{_at(beat)}, {spot.timecode}" if spot else f"{_at(beat)}, {OUTSIDE}"
         note = escape(beat.safety) if beat.safety and beat.safety.strip() else "**MISSING**"
         action = f"{escape(beat.combat or '')}, risk {item.risk}"
         lines.append(f"- **{escape(beat.id)}** ({when}) {action}: {note}")
@@ -329,7 +329,7 @@ def _intensity(sheet: SceneSheet) -> list[str]:
     for start in range(0, len(beats), SPARKS_PER_LINE):
         chunk = beats[start : start + SPARKS_PER_LINE]
         marks = "".join(_spark(item.beat.intensity) for item in chunk)
-        lines.append(f"{chunk[0].spot.number:>4} {marks}")
+        lines.append(f"{chunk[0].number:>4} {marks}")
     lines.append("```")
     if len(beats) <= MERMAID_MAX_BEATS:
         ids = ", ".join(f'"{item.beat.id}"' for item in beats)

@@ -13,7 +13,7 @@ from typing import Any
 
 from choreo.export.sheet import SceneSheet, one_line
 from choreo.model import Beat
-from choreo.timing import EPSILON, Measure
+from choreo.timing import EPSILON, Measure, Timecode
 
 TICKS_PER_QUARTER = 480
 PERCUSSION = 9  # channel 10 in the General MIDI count from 1
@@ -46,7 +46,7 @@ def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
     import mido
 
     events: list[tuple[int, Any]] = []
-    start = _smpte_offset(sheet.scene.score.start, float(sheet.scene.score.fps))
+    start = _smpte_offset(sheet.scene.score.start_timecode)
     if start is not None:
         events.append((0, start))
     end = sheet.measures.end_offset
@@ -64,7 +64,7 @@ def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
             meter = signature
     for spot in sheet.placed:
         name = marker_name(spot.beat)
-        events.append((_tick(spot.start_offset or 0.0), mido.MetaMessage("marker", text=name)))
+        events.append((_tick(spot.start_offset), mido.MetaMessage("marker", text=name)))
     # A stable sort keeps tempo and meter ahead of a marker on the same tick.
     return sorted(events, key=lambda event: event[0])
 
@@ -112,15 +112,15 @@ def _time_signature(text: str) -> tuple[int, int] | None:
     return top, bottom
 
 
-def _smpte_offset(start: str, fps: float) -> Any | None:
+def _smpte_offset(start: Timecode) -> Any | None:
     """The scene's start timecode, so a DAW can line the clicks up with picture.
 
     MIDI knows 24, 25, 29.97 and 30 fps and hours up to 23; other starts are left out.
     """
     import mido
 
-    hours, minutes, seconds, frames = (int(p) for p in start.replace(";", ":").split(":"))
-    rate = next((r for r in SMPTE_RATES if math.isclose(r, fps)), None)
+    hours, minutes, seconds, frames = start.fields()
+    rate = next((r for r in SMPTE_RATES if math.isclose(r, start.fps)), None)
     if rate is None or hours > 23:
         return None
     return mido.MetaMessage(

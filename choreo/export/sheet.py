@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from choreo.checks import SAFETY_RISK
 from choreo.errors import ChoreoError
 from choreo.model import Beat, Scene
-from choreo.placement import FULL_SPEED, PlacedBeat, place_beats
+from choreo.placement import FULL_SPEED, PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.project import measures_for
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap
@@ -31,14 +31,25 @@ LINE_BREAKS: dict[int, str] = {code: " " for code in (*range(0x20), 0x7F, 0x85, 
 
 @dataclass(frozen=True, slots=True)
 class SheetBeat:
-    """A placed beat with what the sheet says about it beyond its time."""
+    """A beat of the sheet, placed or not, with what the sheet says about it beyond its time."""
 
-    spot: PlacedBeat
+    spot: Spot
+    number: int  # 1-based place in the scene
     risk: int | None  # the combat action's risk, None when the vocabulary lacks it
 
     @property
     def beat(self) -> Beat:
         return self.spot.beat
+
+    @property
+    def placed(self) -> PlacedBeat | None:
+        """The beat in time, or ``None`` when the score has no place for it."""
+        return self.spot if isinstance(self.spot, PlacedBeat) else None
+
+    @property
+    def problem(self) -> str | None:
+        """Why the beat has no place in the score (``None`` when it has one)."""
+        return self.spot.problem if isinstance(self.spot, UnplacedBeat) else None
 
     @property
     def needs_safety(self) -> bool:
@@ -57,15 +68,15 @@ class SceneSheet:
 
     @property
     def placed(self) -> list[PlacedBeat]:
-        return [b.spot for b in self.beats if b.spot.placed]
+        return [b.spot for b in self.beats if isinstance(b.spot, PlacedBeat)]
 
     @property
     def start_seconds(self) -> float | None:
-        return min((p.start_seconds or 0.0 for p in self.placed), default=None)
+        return min((p.start_seconds for p in self.placed), default=None)
 
     @property
     def end_seconds(self) -> float | None:
-        return max((p.end_seconds or 0.0 for p in self.placed), default=None)
+        return max((p.end_seconds for p in self.placed), default=None)
 
     @property
     def duration_seconds(self) -> float:
@@ -80,8 +91,8 @@ class SceneSheet:
             return None
         placed = self.placed
         if placed:
-            start = min(p.start_offset or 0.0 for p in placed)
-            end = max(p.end_offset or 0.0 for p in placed)
+            start = min(p.start_offset for p in placed)
+            end = max(p.end_offset for p in placed)
             inside = [t.qpm for t in tempos if start < t.offset < end]
             values = [self.measures.tempo_at(start), *inside]
         else:
@@ -124,14 +135,14 @@ def build_sheets(
         vocabulary = bundled.with_scene_moves(scene.moves)
         risks: dict[str, int | None] = {}
         beats = []
-        for spot in place_beats(scene, measure_map, speed=speed):
+        for number, spot in enumerate(place_beats(scene, measure_map, speed=speed), start=1):
             if performer is not None and performer not in spot.beat.everyone():
                 continue
             combat = spot.beat.combat
             if combat is not None and combat not in risks:
                 move = vocabulary.lookup(combat, "combat")
                 risks[combat] = move.risk if move is not None else None
-            beats.append(SheetBeat(spot, risks[combat] if combat is not None else None))
+            beats.append(SheetBeat(spot, number, risks[combat] if combat is not None else None))
         sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, performer))
     return sheets
 

@@ -6,7 +6,14 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from choreo.model.position import Position, PositionField
 from choreo.model.timecode import Timecode
@@ -81,6 +88,13 @@ class ScoreRef(StrictModel):
         default=8, description="counts in a dancer's phrase"
     )
     synced: SyncRecord | None = None
+    # ``start`` read as a timecode once, when start or fps is set; the file keeps the text.
+    _start_timecode: Timecode = PrivateAttr(default=Timecode(86400, 24))
+
+    @property
+    def start_timecode(self) -> Timecode:
+        """The SMPTE timecode of the score's first beat, at the scene's frame rate."""
+        return self._start_timecode
 
     @field_validator("fps")
     @classmethod
@@ -92,7 +106,7 @@ class ScoreRef(StrictModel):
     @model_validator(mode="after")
     def _start_fits_the_rate(self) -> ScoreRef:
         # Frames count from 0 to fps - 1: "00:00:00:24" at 24 fps has no frame to be.
-        Timecode.parse(self.start, self.fps)
+        self._start_timecode = Timecode.parse(self.start, self.fps)
         return self
 
 

@@ -41,12 +41,11 @@ class Timecode:
         true_rate = self.nominal * 1000 / 1001 if self.nominal != self.fps else self.fps
         return Timecode(self.frames + math.floor(seconds * true_rate + 1e-6), self.fps)
 
-    def __str__(self) -> str:
+    def fields(self) -> tuple[int, int, int, int]:
+        """Hours (not wrapped at 24), minutes, seconds and frames as the label shows them."""
         nominal = self.nominal
         frames = self.frames
-        separator = ":"
         if self.drop_frame:
-            separator = ";"
             per_ten = 17982  # frames in ten minutes of 29.97 drop-frame
             tens, rest = divmod(frames, per_ten)
             if rest > 1:
@@ -56,5 +55,9 @@ class Timecode:
         ff = frames % nominal
         ss = frames // nominal % 60
         mm = frames // (nominal * 60) % 60
-        hh = frames // (nominal * 3600) % 24
-        return f"{hh:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"
+        return frames // (nominal * 3600), mm, ss, ff
+
+    def __str__(self) -> str:
+        hh, mm, ss, ff = self.fields()
+        separator = ";" if self.drop_frame else ":"
+        return f"{hh % 24:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"

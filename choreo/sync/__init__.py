@@ -8,9 +8,8 @@ their marks. None of it imports music21: measure maps come from ``choreo.score``
 
 from __future__ import annotations
 
-from choreo.sync.drift import drift
 from choreo.sync.pull import PullResult, pull
 from choreo.sync.push import SyncResult, push
 from choreo.sync.rebase import RebaseResult, rebase
 
-__all__ = ["PullResult", "RebaseResult", "SyncResult", "drift", "pull", "push", "rebase"]
+__all__ = ["PullResult", "RebaseResult", "SyncResult", "pull", "push", "rebase"]

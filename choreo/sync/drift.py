@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from choreo.model import Scene, SyncRecord
-from choreo.placement import place_beats
-from choreo.store import SceneFile
+from choreo.placement import UnplacedBeat, place_beats
 from choreo.sync.record import tempo_summary
 from choreo.timing import MeasureMap
-
-SCORE_CHANGED = "the score changed since the last sync"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,17 +19,6 @@ class Change:
 
     def __str__(self) -> str:
         return f"{self.beat} {self.message}" if self.beat else self.message
-
-
-def drift(scene_file: SceneFile, measures: MeasureMap, score_hash: str) -> list[str]:
-    """Human lines: the score changed, its bars and tempi, and each beat that moved.
-
-    Empty when the scene was never synced or the score is the one it was synced with.
-    """
-    scene = scene_file.scene
-    if not score_changed(scene, score_hash):
-        return []
-    return [SCORE_CHANGED, *(str(change) for change in changes(scene, measures, score_hash))]
 
 
 def score_changed(scene: Scene, score_hash: str) -> bool:
@@ -56,7 +42,7 @@ def changes(scene: Scene, measures: MeasureMap, score_hash: str) -> list[Change]
         if before is None:
             continue  # added after the sync: nothing to compare with
         where = f"at {spot.beat.at}"
-        if spot.start_seconds is None:
+        if isinstance(spot, UnplacedBeat):
             found.append(Change(spot.beat.id, f"{where} is outside the score now: {spot.problem}"))
             continue
         moved = spot.start_seconds - before

@@ -15,7 +15,7 @@ from choreo.model import Beat, Position, Scene, id_from, next_beat_id
 from choreo.project import measures_for
 from choreo.store import SceneFile, save_scene
 from choreo.sync.record import synced_score
-from choreo.timing import EPSILON, MeasureMap, RehearsalMark
+from choreo.timing import EPSILON, MeasureMap, OutsideScore, RehearsalMark
 
 ID_PREFIX = "mark-"
 REHEARSAL_CUE = "rehearsal "
@@ -155,5 +155,5 @@ def with_beats(scene: Scene, added: list[Beat], measures: MeasureMap) -> Scene:
 def _offset(beat: Beat, measures: MeasureMap) -> float | None:
     try:
         return measures.offset_of(beat.at, beat.pass_number or 1)
-    except (KeyError, ValueError):
+    except OutsideScore:
         return None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from choreo.errors import ChoreoError, SaveError, ScoreError
 from choreo.model import Beat, Scene, SyncRecord
-from choreo.placement import PlacedBeat, place_beats
+from choreo.placement import PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.project import inside_project, project_of
 from choreo.score import guard, score_hash
 from choreo.store import SceneFile, atomic_write, save_scene
@@ -67,8 +67,7 @@ def push(scene_file: SceneFile, out: Path | None = None) -> SyncResult:
     # The map must describe the very bytes edited here.
     if digest != score_hash(source):
         raise ScoreError("the score changed while it was being read; sync again", where=source)
-    placed = place_beats(scene, maps.scene)
-    _refuse_unplaced(scene_file, placed)
+    placed = _refuse_unplaced(scene_file, place_beats(scene, maps.scene))
     directions = _directions(placed, maps)
     document = read_document(source, data)
     text, replaced = remove_directions(document.text)
@@ -139,11 +138,11 @@ def _make_folder(folder: Path) -> None:
         ) from None
 
 
-def _refuse_unplaced(scene_file: SceneFile, placed: list[PlacedBeat]) -> None:
+def _refuse_unplaced(scene_file: SceneFile, spots: list[Spot]) -> list[PlacedBeat]:
     """A beat outside the score would be silently lost from the copy: refuse instead."""
-    outside = [spot for spot in placed if not spot.placed]
+    outside = [spot for spot in spots if isinstance(spot, UnplacedBeat)]
     if not outside:
-        return
+        return [spot for spot in spots if isinstance(spot, PlacedBeat)]
     first = outside[0]
     more = f" (and {_plural(len(outside) - 1, 'more beat')})" if len(outside) > 1 else ""
     raise ChoreoError(
@@ -188,7 +187,7 @@ def _rehearsal(spot: PlacedBeat) -> str | None:
     if cue:
         return None if is_pulled_cue(cue) else cue
     counts = spot.counts
-    if counts is not None and counts.phrase >= 1 and abs(counts.count - 1) < 1e-6:
+    if counts.phrase >= 1 and abs(counts.count - 1) < 1e-6:
         return str(counts)
     return None
 

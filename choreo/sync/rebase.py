@@ -13,7 +13,7 @@ from choreo.errors import ChoreoError
 from choreo.model import Beat, Position
 from choreo.store import SceneFile, save_scene
 from choreo.sync.record import Anchor, anchor_marks, score_maps
-from choreo.timing import MeasureMap
+from choreo.timing import MeasureMap, OutsideScore
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def _follow(
         return None
     try:
         written.offset_of(target)
-    except (KeyError, ValueError) as error:
+    except OutsideScore as error:
         left.append(f"{label}: {error.args[0]}")
         return None
     return target

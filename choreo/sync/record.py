@@ -16,7 +16,7 @@ from choreo.errors import ChoreoError
 from choreo.model import Position, Scene, SyncRecord, format_beat
 from choreo.placement import PlacedBeat
 from choreo.project import measures_for, score_file
-from choreo.timing import EPSILON, MeasureMap, RehearsalMark
+from choreo.timing import EPSILON, MeasureMap, OutsideScore, RehearsalMark
 
 TEMPO_SUMMARY_LIMIT = 500  # SyncRecord.tempos holds at most this many characters
 
@@ -61,11 +61,7 @@ def sync_record(digest: str, maps: ScoreMaps, placed: list[PlacedBeat], scene: S
         measures=len(measures.measures),
         duration_seconds=round(measures.duration_seconds, 3),
         tempos=tempo_summary(measures),
-        beat_seconds={
-            spot.beat.id: round(spot.start_seconds, 3)
-            for spot in placed
-            if spot.start_seconds is not None
-        },
+        beat_seconds={spot.beat.id: round(spot.start_seconds, 3) for spot in placed},
         anchors=anchors(scene, maps.written),
     )
 
@@ -146,7 +142,7 @@ def anchors(scene: Scene, written: MeasureMap) -> dict[str, str]:
         measure = written.measure(beat.at.measure)
         try:
             offset = written.offset_of(beat.at)
-        except (KeyError, ValueError):
+        except OutsideScore:
             continue
         before = bisect_right(times, offset + EPSILON)
         if measure is None or before == 0:
@@ -159,5 +155,5 @@ def anchors(scene: Scene, written: MeasureMap) -> dict[str, str]:
 def _offset(measures: MeasureMap, mark: RehearsalMark) -> float | None:
     try:
         return measures.offset_of(Position(mark.measure, mark.beat))
-    except (KeyError, ValueError):
+    except OutsideScore:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from choreo.model import Beat, Position, Scene, next_beat_id
-from choreo.timing import EPSILON, MeasureMap
+from choreo.timing import EPSILON, MeasureMap, OutsideScore
 
 
 def with_beats(scene: Scene, beats: list[Beat]) -> Scene:
@@ -42,7 +42,7 @@ def next_beat_position(beat: Beat, measures: MeasureMap) -> tuple[Position, int 
     pass_number = beat.pass_number or 1
     try:
         offset = measures.offset_of(beat.at, pass_number)
-    except (KeyError, ValueError):
+    except OutsideScore:
         return beat.at, beat.pass_number
     measure = measures.measure_at_offset(offset)
     if measure is None:

@@ -14,7 +14,7 @@ from textual.message import Message
 from choreo.checks import Diagnostic
 from choreo.errors import ChoreoError
 from choreo.model import Scene
-from choreo.placement import PlacedBeat
+from choreo.placement import Spot
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap
 
@@ -43,7 +43,7 @@ class SceneAnalysed(Message):
     """Every beat placed and checked; ``generation`` says which edit it describes."""
 
     generation: int
-    placed: list[PlacedBeat]
+    placed: list[Spot]
     diagnostics: list[Diagnostic]
 
 

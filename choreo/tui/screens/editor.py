@@ -28,7 +28,7 @@ from choreo.errors import ChoreoError
 from choreo.model import PALETTE_COLOURS, Scene
 from choreo.placement import place_beats
 from choreo.store import read_scene
-from choreo.timing import MeasureMap
+from choreo.timing import MeasureMap, OutsideScore
 from choreo.tui.edits import add_beat, delete_beat, move_beat, replace_beat
 from choreo.tui.fields import FieldError, FieldName, with_field
 from choreo.tui.messages import (
@@ -412,7 +412,7 @@ class EditorScreen(Screen[None]):
         for position, beat in enumerate(self.session.scene.beats):
             try:
                 offset = measures.offset_of(beat.at, beat.pass_number or 1)
-            except (KeyError, ValueError):
+            except OutsideScore:
                 continue
             if measure.offset - 1e-9 <= offset < best:
                 index, best = position, offset

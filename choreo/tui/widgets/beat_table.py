@@ -23,7 +23,8 @@ from textual.widgets._data_table import RowRenderables  # for the drawing hooks 
 from textual.widgets.data_table import RowKey
 
 from choreo.model import PALETTE_COLOURS, Beat, Scene
-from choreo.timing import MeasureMap, Timecode
+from choreo.placement import Placement
+from choreo.timing import MeasureMap, OutsideScore
 from choreo.vocabulary import Vocabulary
 
 # Intensity 1..5 from a calm blue to an all-out red.
@@ -90,10 +91,9 @@ class BeatRows:
         self._cache: dict[int, tuple[Beat, BeatRow]] = {}
         self._beats: list[Beat] = []
         self._rows: list[BeatRow] = []
-        self._start = Timecode(0, 24.0)
         self.colour = NO_PALETTE_COLOUR  # the scene's palette: row numbers and hits
         self._vocabulary = Vocabulary.bundled()
-        self._measures: MeasureMap | None = None
+        self._placement: Placement | None = None
 
     def rows(
         self, scene: Scene, measures: MeasureMap | None, vocabulary: Vocabulary
@@ -104,10 +104,9 @@ class BeatRows:
             self._context = context
             self._cache.clear()
             self._beats, self._rows = [], []
-            self._start = Timecode.parse(scene.score.start, float(scene.score.fps))
             self.colour = PALETTE_COLOURS.get(scene.palette or "", NO_PALETTE_COLOUR)
             self._vocabulary = vocabulary
-            self._measures = measures
+            self._placement = Placement.of(scene, measures) if measures is not None else None
         beats = list(scene.beats)
         start, old_end, new_end = changed_span(self._beats, beats)
         made = [self._row(beat) for beat in beats[start:new_end]]
@@ -149,14 +148,13 @@ class BeatRows:
         )
 
     def _time_of(self, beat: Beat) -> tuple[str, str | None]:
-        if self._measures is None:
+        if self._placement is None:
             return "…", "…"
         try:
-            offset = self._measures.offset_of(beat.at, beat.pass_number or 1)
-        except (KeyError, ValueError):
+            placed = self._placement.place(beat)
+        except OutsideScore:
             return "", None
-        seconds = self._measures.seconds_at(offset)
-        return str(self._measures.count_at(offset)), str(self._start.plus_seconds(seconds))
+        return str(placed.counts), str(placed.timecode)
 
     def _move(self, name: str | None, kind: str) -> Cell:
         if not name:

@@ -16,7 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from choreo.model import format_beat
-from choreo.placement import PlacedBeat
+from choreo.placement import PlacedBeat, Spot
 from choreo.timing import MeasureMap
 
 COLUMNS_PER_BEAT = 2
@@ -37,7 +37,7 @@ class MeasureTimeline(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.measures: MeasureMap | None = None
-        self.placed: list[PlacedBeat] = []
+        self.placed: list[Spot] = []
         self.selected: int | None = None
         self.colour = "#9a9aa8"
         self.window_start = 0
@@ -61,7 +61,7 @@ class MeasureTimeline(Widget):
         self._place_beats()
         self._changed()
 
-    def show_beats(self, placed: list[PlacedBeat], colour: str) -> None:
+    def show_beats(self, placed: list[Spot], colour: str) -> None:
         self.placed, self.colour = placed, colour
         self._place_beats()
         self._changed()
@@ -70,11 +70,11 @@ class MeasureTimeline(Widget):
         """Each beat's columns, worked out once per change rather than on every redraw."""
         self._spans = []
         for spot in self.placed:
-            if spot.start_offset is None or self.measures is None:
+            if not isinstance(spot, PlacedBeat) or self.measures is None:
                 self._spans.append(None)
                 continue
             start = self.column_of(spot.start_offset)
-            end = self.column_of(spot.end_offset or spot.start_offset)
+            end = self.column_of(spot.end_offset)
             self._spans.append((start, max(end, start + 1)))
 
     def follow(self, index: int | None) -> None:
@@ -86,7 +86,7 @@ class MeasureTimeline(Widget):
             spot = self.placed[index]
             moves = " / ".join(m for m in (spot.beat.ballet, spot.beat.combat) if m)
             subtitle = f"{spot.beat.id} at {spot.beat.at}" + (f" · {moves}" if moves else "")
-            if spot.start_offset is not None:
+            if isinstance(spot, PlacedBeat):
                 self._keep_in_sight(self.column_of(spot.start_offset))
         if subtitle != self._subtitle:
             self._subtitle = self.border_subtitle = subtitle
