@@ -147,6 +147,7 @@ def export(
 ) -> None:
     """Write the beat sheet (stdout by default); several scenes make one document."""
     from choreo.export import export_scenes
+    from choreo.scene_score import measures_of
     from choreo.store import atomic_write, read_scene
 
     if out is None and output_format is ExportFormat.midi and sys.stdout.isatty():
@@ -154,7 +155,11 @@ def export(
     scene_files = [read_scene(path) for path in _scene_paths(scenes)]
     with _progress("reading scores"):
         data = export_scenes(
-            scene_files, format=output_format.value, performer=performer, speed=speed
+            scene_files,
+            format=output_format.value,
+            performer=performer,
+            speed=speed,
+            measures=measures_of,
         )
     if out is not None:
         atomic_write(out, data, backup=False)

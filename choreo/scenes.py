@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from choreo.checks import RULES, Diagnostic, check_scene
 from choreo.errors import ChoreoError
 from choreo.model import Scene, ScoreRef, id_from
-from choreo.project import measures_for, score_digest
+from choreo.scene_score import measures_for
 from choreo.store import SCENE_SUFFIXES, SceneFile, atomic_write, new_scene_text, read_scene
 from choreo.timing import MeasureMap
 from choreo.vocabulary import Vocabulary
@@ -62,7 +62,7 @@ def check_files(
         scene = scene_file.scene
         with progress(f"reading the score of {path}"):
             measures = measures_for(scene, path)
-        digest = score_digest(scene, path)
+        digest = measures.content_hash or None
         found = check_scene(
             scene, vocabulary, measures, line_of=scene_file.beat_line, score_hash=digest
         )

@@ -94,6 +94,7 @@ class MeasureMap:
     marks: tuple[RehearsalMark, ...] = ()
     steady: bool = False  # True when built from a tempo, not a score
     notes: tuple[str, ...] = ()  # what the reader chose for the user, e.g. the first ABC tune
+    content_hash: str = ""  # sha256 of the score file read; "" for a steady grid
     _by_number: dict[tuple[str, int], Measure] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -246,6 +247,7 @@ class MeasureMap:
             "marks": [asdict(m) for m in self.marks],
             "steady": self.steady,
             "notes": list(self.notes),
+            "content_hash": self.content_hash,
         }
 
     @classmethod
@@ -260,6 +262,7 @@ class MeasureMap:
             marks=tuple(RehearsalMark(**m) for m in data.get("marks", ())),
             steady=bool(data.get("steady", False)),
             notes=tuple(str(n) for n in data.get("notes", ())),
+            content_hash=str(data.get("content_hash", "")),
         )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from choreo.export import export_scenes
+from choreo.scene_score import measures_of
 from choreo.store import read_scene, scene_files_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ def demo_scenes(root: Path = ROOT) -> list[Path]:
 
 def example(name: str, root: Path = ROOT) -> bytes:
     scene_files = [read_scene(path) for path in demo_scenes(root)]
-    return export_scenes(scene_files, **EXAMPLES[name])
+    return export_scenes(scene_files, **EXAMPLES[name], measures=measures_of)
 
 
 def main(root: Path = ROOT) -> None:

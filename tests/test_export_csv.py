@@ -14,6 +14,7 @@ from choreo.export import export_scenes
 from choreo.export.csv_sheet import neutralise
 from choreo.model import Beat, CastMember, Scene
 from choreo.placement import PlacedBeat, place_beats
+from choreo.scene_score import measures_of
 from choreo.store import read_scene
 from choreo.timing import steady_grid
 from tests.scene_texts import in_memory
@@ -75,7 +76,7 @@ def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
     path = tmp_path / "opera-house.yaml"
     path.write_text(SCENE, encoding="utf-8")
     scene_file = read_scene(path)
-    data = export_scenes([scene_file], format="csv")
+    data = export_scenes([scene_file], format="csv", measures=measures_of)
     assert data.startswith(b"scene,number,id,at,")
     assert data.count(b"\r\n") == 3 and data.endswith(b"\r\n")  # RFC 4180 line ends
     rows = rows_of(data)
@@ -125,7 +126,7 @@ def test_hostile_text_reads_back_the_same_with_formulas_neutralised(text: str) -
             )
         ],
     )
-    (row,) = rows_of(export_scenes([in_memory(scene)], format="csv"))
+    (row,) = rows_of(export_scenes([in_memory(scene)], format="csv", measures=measures_of))
     dangerous = text[0] in "=+-@\t\r"
     expected = "'" + text if dangerous else text
     for column in ("ballet", "combat", "notes", "safety", "camera", "cue", "target"):
@@ -136,7 +137,7 @@ def test_hostile_text_reads_back_the_same_with_formulas_neutralised(text: str) -
 @given(st.text(max_size=30))
 def test_every_cell_is_safe_for_a_spreadsheet(text: str) -> None:
     scene = Scene(id="s", title=text, beats=[Beat(id="b01", at="1:1", notes=text, ballet=text)])
-    (row,) = rows_of(export_scenes([in_memory(scene)], format="csv"))
+    (row,) = rows_of(export_scenes([in_memory(scene)], format="csv", measures=measures_of))
     assert row["notes"] == neutralise(text)
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
 
@@ -147,7 +148,7 @@ def test_several_scenes_make_one_table_with_a_scene_column(tmp_path: Path) -> No
         path = tmp_path / f"{name}.yaml"
         path.write_text(SCENE.replace("id: opera-house", f"id: {name}"), encoding="utf-8")
         scenes.append(read_scene(path))
-    rows = rows_of(export_scenes(scenes, format="csv"))
+    rows = rows_of(export_scenes(scenes, format="csv", measures=measures_of))
     assert [(r["scene"], r["id"]) for r in rows] == [
         ("opera-house", "b01"),
         ("opera-house", "b02"),
@@ -160,8 +161,10 @@ def test_cue_sheet_rows_and_half_speed(tmp_path: Path) -> None:
     path = tmp_path / "opera-house.yaml"
     path.write_text(SCENE + "  - id: b03\n    at: '3:1'\n    performers: [guard1]\n")
     scene_file = read_scene(path)
-    full = rows_of(export_scenes([scene_file], format="csv"))
-    rows = rows_of(export_scenes([scene_file], format="csv", performer="eve", speed=0.5))
+    full = rows_of(export_scenes([scene_file], format="csv", measures=measures_of))
+    rows = rows_of(
+        export_scenes([scene_file], format="csv", performer="eve", speed=0.5, measures=measures_of)
+    )
     assert [r["id"] for r in rows] == ["b01", "b02"]
     assert [r["with"] for r in rows] == ["guard1", "guard1"]
     for half, whole in zip(rows, full, strict=False):

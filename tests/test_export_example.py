@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from choreo.export import export_scenes
 from choreo.placement import UnplacedBeat, place_beats
-from choreo.project import measures_for
+from choreo.scene_score import measures_for, measures_of
 from choreo.score import load_measure_map
 from choreo.store import read_scene, scene_files_in
 
@@ -47,7 +47,9 @@ def test_the_committed_beat_sheet_is_what_the_cli_writes() -> None:
 
 def test_the_committed_cue_sheet_is_what_the_export_writes() -> None:
     scene_files = [read_scene(path) for path in SCENES]
-    written = export_scenes(scene_files, format="md", performer="eve", speed=0.5)
+    written = export_scenes(
+        scene_files, format="md", performer="eve", speed=0.5, measures=measures_of
+    )
     committed = (EXAMPLES / "eve-cue-sheet-half-speed.md").read_bytes()
     assert written == committed, REGENERATE
 
@@ -79,7 +81,7 @@ def test_json_times_equal_the_score_engines(path: Path) -> None:
         use_cache=False,
     )
     assert not measures.steady
-    document = json.loads(export_scenes([scene_file], format="json"))
+    document = json.loads(export_scenes([scene_file], format="json", measures=measures_of))
     placed = place_beats(scene, measures)
     assert len(document["beats"]) == len(placed)
     for beat, spot in zip(document["beats"], placed, strict=True):

@@ -16,6 +16,7 @@ from choreo.export.markdown import heading_slug
 from choreo.export.sheet import one_line
 from choreo.model import Beat, CastMember, Scene, ScoreRef
 from choreo.placement import PlacedBeat, place_beats
+from choreo.scene_score import measures_of
 from choreo.store import SceneFile, read_scene
 from choreo.timing import MeasureMap, TempoMark, build_measures, steady_grid
 from tests.scene_texts import in_memory
@@ -144,6 +145,7 @@ def all_tokens(tokens: list[Token]) -> list[Token]:
 
 
 def markdown(scene_files: list[SceneFile], **options: object) -> str:
+    options.setdefault("measures", measures_of)
     return export_scenes(scene_files, format="md", **options).decode("utf-8")  # type: ignore[arg-type]
 
 

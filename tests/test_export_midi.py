@@ -13,7 +13,7 @@ import pytest
 from choreo.errors import ChoreoError
 from choreo.export import export_scenes
 from choreo.placement import PlacedBeat, place_beats
-from choreo.project import measures_for
+from choreo.scene_score import measures_for, measures_of
 from choreo.store import SceneFile, read_scene
 from choreo.timing import steady_grid
 from tests.measure_maps import score_with_meter_and_tempo_changes
@@ -137,7 +137,7 @@ def test_a_scene_without_a_score_clicks_its_steady_grid(scene_file: SceneFile) -
 
 def test_midi_takes_one_scene(scene_file: SceneFile) -> None:
     with pytest.raises(ChoreoError, match="MIDI export takes one scene"):
-        export_scenes([scene_file, scene_file], format="midi")
+        export_scenes([scene_file, scene_file], format="midi", measures=measures_of)
 
 
 # -- real scores: the demo's own and music21's corpus ---------------------------------
@@ -147,7 +147,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def markers_match_the_placement(scene_file: SceneFile, speed: float) -> list[Any]:
     """Export, read back, and check every marker against the placement; the messages."""
-    song = read_back(export_scenes([scene_file], format="midi", speed=speed))
+    song = read_back(export_scenes([scene_file], format="midi", speed=speed, measures=measures_of))
     measures = measures_for(scene_file.scene, scene_file.path)
     placed = [
         p for p in place_beats(scene_file.scene, measures, speed=speed) if isinstance(p, PlacedBeat)

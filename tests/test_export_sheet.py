@@ -10,6 +10,7 @@ import pytest
 
 from choreo.errors import ChoreoError
 from choreo.export import build_sheets, export_scenes, speed_label
+from choreo.scene_score import measures_of
 from choreo.store import SceneFile, read_scene
 from tests.run_cli import assert_one_line_error, choreo
 from tests.scene_texts import write_scene
@@ -64,19 +65,22 @@ def test_speed_names(speed: float, label: str) -> None:
 @pytest.mark.parametrize("speed", [0.0, 0.09, 2.01, -1.0, float("nan")])
 def test_speeds_outside_a_tenth_to_double_are_refused(scene_file: SceneFile, speed: float) -> None:
     with pytest.raises(ChoreoError, match="speed"):
-        export_scenes([scene_file], speed=speed)
+        export_scenes([scene_file], speed=speed, measures=measures_of)
 
 
 def test_a_performer_in_no_scene_is_refused(scene_file: SceneFile) -> None:
     with pytest.raises(ChoreoError, match="no scene has a performer 'adam'"):
-        export_scenes([scene_file], performer="adam")
+        export_scenes([scene_file], performer="adam", measures=measures_of)
 
 
 def test_a_cue_sheet_keeps_beats_where_the_performer_is_anyone_in_it(
     scene_file: SceneFile,
 ) -> None:
     beats_of = {
-        who: [b.beat.id for b in build_sheets([scene_file], performer=who)[0].beats]
+        who: [
+            b.beat.id
+            for b in build_sheets([scene_file], performer=who, measures=measures_of)[0].beats
+        ]
         for who in ("eve", "guard1", "guard2")
     }
     assert beats_of == {"eve": ["b01"], "guard1": ["b01", "b03"], "guard2": ["b02"]}
@@ -87,7 +91,7 @@ def test_a_cue_sheet_over_several_scenes_skips_scenes_without_the_performer(
 ) -> None:
     other = tmp_path / "lobby.yaml"
     other.write_text("schema: 1\nid: lobby\ntitle: Lobby\ncast:\n  - id: adam\n    name: Adam\n")
-    sheets = build_sheets([read_scene(other), scene_file], performer="eve")
+    sheets = build_sheets([read_scene(other), scene_file], performer="eve", measures=measures_of)
     assert [sheet.scene.id for sheet in sheets] == ["rooftop"]
 
 
@@ -100,7 +104,7 @@ def test_risk_comes_from_the_vocabulary_and_the_scenes_own_moves(tmp_path: Path)
         )
         + "  - id: b04\n    at: '4:1'\n    combat: a move nobody knows\n"
     )
-    (sheet,) = build_sheets([read_scene(path)])
+    (sheet,) = build_sheets([read_scene(path)], measures=measures_of)
     assert [(b.beat.id, b.risk, b.needs_safety) for b in sheet.beats] == [
         ("b01", 4, True),
         ("b02", 5, True),  # the scene made its block risky
@@ -111,9 +115,9 @@ def test_risk_comes_from_the_vocabulary_and_the_scenes_own_moves(tmp_path: Path)
 
 def test_no_scenes_and_unknown_formats_are_refused(scene_file: SceneFile) -> None:
     with pytest.raises(ChoreoError, match="no scenes"):
-        export_scenes([])
+        export_scenes([], measures=measures_of)
     with pytest.raises(ChoreoError, match="unknown export format 'pdf'"):
-        export_scenes([scene_file], format="pdf")  # type: ignore[arg-type]
+        export_scenes([scene_file], format="pdf", measures=measures_of)  # type: ignore[arg-type]
 
 
 def test_export_imports_neither_textual_nor_music21_nor_mido() -> None:

@@ -14,6 +14,8 @@ LIGHT = [
     "choreo.checks",
     "choreo.store",
     "choreo.placement",
+    "choreo.project",
+    "choreo.scene_score",
     "choreo.vocabulary",
     "choreo.score",
     "choreo.export",

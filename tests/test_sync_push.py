@@ -20,7 +20,7 @@ import pytest
 
 from choreo.errors import ChoreoError, SaveError
 from choreo.model import Scene
-from choreo.project import measures_for
+from choreo.scene_score import measures_for
 from choreo.store import read_scene
 from choreo.sync import push
 from choreo.sync.push import words

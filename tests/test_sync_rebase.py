@@ -14,7 +14,7 @@ import pytest
 
 from choreo.errors import ChoreoError
 from choreo.model import Position
-from choreo.project import measures_for, score_digest
+from choreo.scene_score import measures_for
 from choreo.scenes import check_files
 from choreo.store import SceneFile, read_scene
 from choreo.sync import push, rebase
@@ -60,8 +60,8 @@ def replace_score(scene_path: Path, version: Path) -> None:
 def current_drift(scene_path: Path) -> list[str]:
     scene_file = read_scene(scene_path)
     measures = measures_for(scene_file.scene, scene_path)
-    digest = score_digest(scene_file.scene, scene_path)
-    assert digest is not None
+    digest = measures.content_hash
+    assert digest
     if not score_changed(scene_file.scene, digest):
         return []
     return ["the score changed", *(str(c) for c in changes(scene_file.scene, measures, digest))]

@@ -28,13 +28,13 @@ def export_scenes(
     format: Format = "md",
     performer: str | None = None,
     speed: float = FULL_SPEED,
-    measures: MeasuresFor | None = None,
+    measures: MeasuresFor,
 ) -> bytes:
     """The scenes as one document: UTF-8 text for md, csv and json; a MIDI file for midi.
 
     ``performer`` makes a cue sheet of that cast id's beats; ``speed`` (0.25..1 at fight
     call) recomputes seconds and timecodes; ``measures`` gives each scene's measure map
-    (default: its score, or a steady grid).
+    (``choreo.scene_score.measures_of``: its score, or a steady grid).
     """
     if format not in FORMATS:
         raise ChoreoError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")

@@ -14,7 +14,6 @@ from choreo.checks import SAFETY_RISK
 from choreo.errors import ChoreoError
 from choreo.model import Beat, Scene
 from choreo.placement import FULL_SPEED, PlacedBeat, Spot, UnplacedBeat, place_beats
-from choreo.project import measures_for
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap
 from choreo.vocabulary import Vocabulary
@@ -113,9 +112,11 @@ def build_sheets(
     *,
     performer: str | None = None,
     speed: float = FULL_SPEED,
-    measures: MeasuresFor | None = None,
+    measures: MeasuresFor,
 ) -> list[SceneSheet]:
-    """Each scene placed at ``speed``; for a performer, only scenes and beats with them."""
+    """Each scene placed at ``speed``; for a performer, only scenes and beats with them.
+
+    ``measures`` gives each scene's measure map: export reads no score itself."""
     check_speed(speed)
     if not scene_files:
         raise ChoreoError("no scenes to export")
@@ -126,12 +127,11 @@ def build_sheets(
                 f"no scene has a performer {performer!r}",
                 hint="give a cast id from the scene's cast list",
             )
-    measures_of = measures or _measures_of_scene_file
     bundled = Vocabulary.bundled()
     sheets = []
     for scene_file in scene_files:
         scene = scene_file.scene
-        measure_map = measures_of(scene_file)
+        measure_map = measures(scene_file)
         vocabulary = bundled.with_scene_moves(scene.moves)
         risks: dict[str, int | None] = {}
         beats = []
@@ -170,7 +170,3 @@ def one_line(text: str) -> str:
 
 def _appears_in(performer: str, scene: Scene) -> bool:
     return performer in scene.cast_ids() or any(performer in b.everyone() for b in scene.beats)
-
-
-def _measures_of_scene_file(scene_file: SceneFile) -> MeasureMap:
-    return measures_for(scene_file.scene, scene_file.path)

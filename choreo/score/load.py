@@ -25,7 +25,8 @@ def load_measure_map(
 
     ``source`` is a path (relative to ``base``) or ``corpus:PATH``. ``default_tempo`` (quarter
     notes per minute) is used only before the score's first metronome mark. Every failure
-    is a :class:`ScoreError`.
+    is a :class:`ScoreError`. The map carries the file's content hash, so no caller hashes the
+    file again.
     """
     if not math.isfinite(default_tempo) or default_tempo <= 0:
         raise ScoreError(f"the tempo {default_tempo} is not a positive number of quarters/min")
@@ -37,7 +38,7 @@ def load_measure_map(
         if use_cache:
             found = cache.load_cached(key)
             if found is not None:
-                return dataclasses.replace(found, source=source)
+                return dataclasses.replace(found, source=source, content_hash=key.content_hash)
         guard.check_content(path, form)
         written, measures = read_file(
             path, form, part=part, performed=performed, default_tempo=default_tempo, source=source
@@ -46,6 +47,8 @@ def load_measure_map(
         if source.startswith(CORPUS_PREFIX):
             error.where = source  # the name the user wrote, not music21's install path
         raise
+    written = dataclasses.replace(written, content_hash=key.content_hash)
+    measures = dataclasses.replace(measures, content_hash=key.content_hash)
     if use_cache:
         cache.store(key, measures)
         if performed:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from choreo.model import Beat, Position, Scene, id_from, next_beat_id
-from choreo.project import measures_for
+from choreo.scene_score import measures_for
 from choreo.store import SceneFile, save_scene
 from choreo.sync.record import synced_score
 from choreo.timing import EPSILON, MeasureMap, OutsideScore, RehearsalMark

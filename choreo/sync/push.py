@@ -14,7 +14,7 @@ from choreo.errors import ChoreoError, SaveError, ScoreError
 from choreo.model import Beat, Scene, SyncRecord
 from choreo.placement import PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.project import inside_project, project_of
-from choreo.score import guard, score_hash
+from choreo.score import guard
 from choreo.store import SceneFile, atomic_write, save_scene
 from choreo.sync.musicxml import (
     XML_SUFFIXES,
@@ -65,7 +65,7 @@ def push(scene_file: SceneFile, out: Path | None = None) -> SyncResult:
     digest = hashlib.sha256(data).hexdigest()
     maps = score_maps(scene, scene_file.path)
     # The map must describe the very bytes edited here.
-    if digest != score_hash(source):
+    if digest != maps.scene.content_hash:
         raise ScoreError("the score changed while it was being read; sync again", where=source)
     placed = _refuse_unplaced(scene_file, place_beats(scene, maps.scene))
     directions = _directions(placed, maps)

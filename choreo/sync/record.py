@@ -15,7 +15,7 @@ from pathlib import Path
 from choreo.errors import ChoreoError
 from choreo.model import Position, Scene, SyncRecord, format_beat
 from choreo.placement import PlacedBeat
-from choreo.project import measures_for, score_file
+from choreo.scene_score import measures_for, score_file
 from choreo.timing import EPSILON, MeasureMap, OutsideScore, RehearsalMark
 
 TEMPO_SUMMARY_LIMIT = 500  # SyncRecord.tempos holds at most this many characters

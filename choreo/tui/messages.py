@@ -35,7 +35,6 @@ class ScoreRead(Message):
 
     measures: MeasureMap
     seconds: float
-    digest: str | None = None  # the score file's content hash
 
 
 @dataclass

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from choreo.checks import Diagnostic
 from choreo.errors import ChoreoError
 from choreo.model import Scene, format_beat
-from choreo.project import measures_for, score_digest
+from choreo.scene_score import measures_for
 from choreo.tui.messages import ScoreRead
 
 if TYPE_CHECKING:
@@ -85,8 +85,7 @@ class ScoreLoading:
         """In a thread: parse the score into a measure map and post it."""
         started = time.monotonic()
         measures = measures_for(scene, path)
-        digest = score_digest(scene, path)
-        self.screen.post_message(ScoreRead(measures, time.monotonic() - started, digest))
+        self.screen.post_message(ScoreRead(measures, time.monotonic() - started))
 
     def _tick(self) -> None:
         elapsed = time.monotonic() - self._started
@@ -103,7 +102,7 @@ class ScoreLoading:
         assert session is not None
         self._stop_ticking()
         session.score = message.measures
-        self.digest = message.digest
+        self.digest = message.measures.content_hash or None
         name = score_name(session.scene.score.file or "")
         count = len(message.measures.measures)
         self.screen.header.score_status = f"score: {name}, {count} bar{'s' if count != 1 else ''}"

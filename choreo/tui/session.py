@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from choreo.model import Scene
-from choreo.project import grid_for
+from choreo.scene_score import grid_for
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap
 from choreo.tui.history import HISTORY_LIMIT, Edit, History

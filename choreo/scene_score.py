@@ -1,0 +1,52 @@
+"""The score a scene follows: its file, and its measure map from the score engine.
+
+A scene without a score gets a steady 4/4 grid. The map carries the score file's content
+hash (``MeasureMap.content_hash``), so nothing here hashes the file again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from choreo.model import Scene
+from choreo.project import scene_folder
+from choreo.store import SceneFile
+from choreo.timing import MeasureMap, steady_grid
+
+# Room past the last beat on a steady grid, so a new beat at the end still has bars.
+_GRID_SPARE_MEASURES = 16
+
+
+def measures_for(scene: Scene, scene_path: Path, *, use_cache: bool = True) -> MeasureMap:
+    """The scene's score as a measure map, or a steady 4/4 grid when it has none."""
+    if not scene.score.file:
+        return grid_for(scene)
+    from choreo.score import load_measure_map  # music21 only when a score is asked for
+
+    return load_measure_map(
+        scene.score.file,
+        base=scene_folder(scene_path),
+        part=scene.score.part,
+        performed=scene.score.order == "performed",
+        default_tempo=scene.score.tempo,
+        use_cache=use_cache,
+    )
+
+
+def measures_of(scene_file: SceneFile) -> MeasureMap:
+    """The measure map of a scene as read from its file (what export is given)."""
+    return measures_for(scene_file.scene, scene_file.path)
+
+
+def score_file(scene: Scene, scene_path: Path) -> Path | None:
+    """The score file the scene follows (its ``score.file`` is relative to the scene)."""
+    if not scene.score.file:
+        return None
+    from choreo.score import resolve_score
+
+    return resolve_score(scene.score.file, scene_folder(scene_path))
+
+
+def grid_for(scene: Scene) -> MeasureMap:
+    last = max((b.at.measure_value for b in scene.beats), default=0)
+    return steady_grid(scene.score.tempo, last + _GRID_SPARE_MEASURES)
