@@ -149,9 +149,7 @@ def parse_scene(data: bytes, path: Path) -> SceneFile:
         scene = Scene.model_validate(_plain(document))
     except ValidationError as error:
         problems = [_in_user_words(e, document, path) for e in error.errors()]
-        first = problems[0]
-        first.details = problems  # type: ignore[attr-defined]
-        raise first from None
+        raise problems[0] from None
     except (TypeError, KeyError, AttributeError, IndexError):
         # pydantic reports only ValueErrors from validators; one that trips over a shape
         # it did not expect (`beats: [{id: []}]` is a TypeError) is still the file's fault.

@@ -61,7 +61,7 @@ class TempoMark:
 
 
 @dataclass(frozen=True, slots=True)
-class RehearsalMark:
+class ScoreMark:
     """A rehearsal letter or staff text in the score, where beats can be anchored."""
 
     text: str
@@ -91,7 +91,7 @@ class MeasureMap:
     part: int = 0
     order: Literal["written", "performed"] = "written"
     source: str = ""
-    marks: tuple[RehearsalMark, ...] = ()
+    marks: tuple[ScoreMark, ...] = ()
     steady: bool = False  # True when built from a tempo, not a score
     notes: tuple[str, ...] = ()  # what the reader chose for the user, e.g. the first ABC tune
     content_hash: str = ""  # sha256 of the score file read; "" for a steady grid
@@ -259,7 +259,7 @@ class MeasureMap:
             part=int(data.get("part", 0)),
             order=data.get("order", "written"),
             source=str(data.get("source", "")),
-            marks=tuple(RehearsalMark(**m) for m in data.get("marks", ())),
+            marks=tuple(ScoreMark(**m) for m in data.get("marks", ())),
             steady=bool(data.get("steady", False)),
             notes=tuple(str(n) for n in data.get("notes", ())),
             content_hash=str(data.get("content_hash", "")),

@@ -41,10 +41,6 @@ class Position:
         """The numeric part of the measure, for ordering beats."""
         return int(self.measure.rstrip(_LETTERS))
 
-    @property
-    def sort_key(self) -> tuple[int, str, float]:
-        return (self.measure_value, self.measure, self.beat)
-
     def __str__(self) -> str:
         return f"{self.measure}:{format_beat(self.beat)}"
 

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from choreo.model.position import Position, PositionField
+from choreo.model.position import PositionField
 from choreo.model.timecode import Timecode
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -192,10 +192,6 @@ class Beat(StrictModel):
         if len(set(performers)) != len(performers):
             raise ValueError("a performer is listed twice")
         return performers
-
-    @property
-    def position(self) -> Position:
-        return self.at
 
     def named_moves(self) -> list[str]:
         """The ballet move and the combat action, those the beat names, in that order."""

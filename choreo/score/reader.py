@@ -19,7 +19,7 @@ from choreo.timing import (
     EPSILON,
     Measure,
     MeasureMap,
-    RehearsalMark,
+    ScoreMark,
     TempoMark,
     tempo_changes,
     timed,
@@ -276,11 +276,11 @@ def _quarter_bpm(mark: Any) -> float | None:
 
 def _marks(
     part: Any, measures: tuple[Measure, ...], index_of: dict[int, int]
-) -> tuple[RehearsalMark, ...]:
+) -> tuple[ScoreMark, ...]:
     """Rehearsal letters and staff text of the followed part, where sync can anchor beats."""
     from music21 import expressions
 
-    found: list[tuple[float, int, RehearsalMark]] = []
+    found: list[tuple[float, int, ScoreMark]] = []
     kinds = (expressions.RehearsalMark, expressions.TextExpression)
     for sequence, element in enumerate(part.recurse().getElementsByClass(kinds)):
         text = _visible_text(getattr(element, "content", None))
@@ -290,7 +290,7 @@ def _marks(
         measure, within = placed
         beat = measure.first_beat + within / measure.beat_length
         rehearsal = isinstance(element, expressions.RehearsalMark)
-        mark = RehearsalMark(
+        mark = ScoreMark(
             text, measure.number, round(beat, 6), "rehearsal" if rehearsal else "words"
         )
         found.append((measure.offset + within, sequence, mark))

@@ -15,7 +15,7 @@ from choreo.model import Beat, Position, Scene, id_from, next_beat_id
 from choreo.scene_score import measures_for
 from choreo.store import SceneFile, save_scene
 from choreo.sync.record import synced_score
-from choreo.timing import EPSILON, MeasureMap, OutsideScore, RehearsalMark
+from choreo.timing import EPSILON, MeasureMap, OutsideScore, ScoreMark
 
 ID_PREFIX = "mark-"
 REHEARSAL_CUE = "rehearsal "
@@ -32,7 +32,7 @@ class PullResult:
     scene_file: SceneFile
     added: tuple[Beat, ...]
     present: int
-    left_out: tuple[RehearsalMark, ...] = ()
+    left_out: tuple[ScoreMark, ...] = ()
 
     def summary(self) -> str:
         if not self.added:
@@ -68,11 +68,11 @@ def pull(scene_file: SceneFile) -> PullResult:
     present = len(measures.marks) - len(added) - len(left_out)
     if not added:
         return PullResult(scene_file, (), present, tuple(left_out))
-    saved = save_scene(scene_file, with_beats(scene, added, measures))
+    saved = save_scene(scene_file, with_added_beats(scene, added, measures))
     return PullResult(saved, tuple(added), present, tuple(left_out))
 
 
-def cue_of(mark: RehearsalMark) -> str:
+def cue_of(mark: ScoreMark) -> str:
     """``rehearsal A`` or ``text "dolce"``: what in the score starts the beat."""
     if mark.kind == "rehearsal":
         return REHEARSAL_CUE + mark.text
@@ -84,7 +84,7 @@ def is_pulled_cue(cue: str) -> bool:
     return _PULLED_CUE.match(cue) is not None
 
 
-def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[RehearsalMark]]:
+def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[ScoreMark]]:
     """New beats for the marks the scene lacks, in score order, and the marks that no
     beat can hold: saved, such a beat would make the scene file unreadable."""
     taken: set[object] = {beat.id for beat in scene.beats}
@@ -94,7 +94,7 @@ def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[Rehe
     printed = Counter(cue_of(mark) for mark in measures.marks)
     slugs: dict[str, int] = {}
     added: list[Beat] = []
-    left_out: list[RehearsalMark] = []
+    left_out: list[ScoreMark] = []
     for mark in measures.marks:
         ident = _mark_id(mark, slugs)
         cue = cue_of(mark)
@@ -119,7 +119,7 @@ def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[Rehe
     return added, left_out
 
 
-def _mark_id(mark: RehearsalMark, seen: dict[str, int]) -> str:
+def _mark_id(mark: ScoreMark, seen: dict[str, int]) -> str:
     """``mark-A``, ``mark-dolce-come-un-ricordo``; a text printed again gets ``-2``, ..."""
     slug = id_from(mark.text)
     if mark.kind == "words":
@@ -135,7 +135,7 @@ def _place(position: Position) -> tuple[str, float]:
     return (position.measure, round(position.beat, 3))
 
 
-def with_beats(scene: Scene, added: list[Beat], measures: MeasureMap) -> Scene:
+def with_added_beats(scene: Scene, added: list[Beat], measures: MeasureMap) -> Scene:
     """The scene with each new beat after the last beat that starts no later."""
     beats = list(scene.beats)
     offsets = [_offset(beat, measures) for beat in beats]

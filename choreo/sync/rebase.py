@@ -17,7 +17,9 @@ from choreo.timing import MeasureMap, OutsideScore
 
 
 @dataclass(frozen=True, slots=True)
-class Move:
+class MovedBeat:
+    """A beat the rebase moved with its rehearsal mark: from where, to where, after which."""
+
     beat_id: str
     before: Position
     after: Position
@@ -30,7 +32,7 @@ class RebaseResult:
     """The beats that moved with their marks, and the ones left where they were."""
 
     scene_file: SceneFile
-    moved: tuple[Move, ...]
+    moved: tuple[MovedBeat, ...]
     left: tuple[str, ...]  # why a beat stayed, one line each
 
     def summary(self) -> str:
@@ -62,7 +64,7 @@ def rebase(scene_file: SceneFile) -> RebaseResult:
         )
     written = score_maps(scene, scene_file.path).written
     marks = anchor_marks(written)
-    moved: list[Move] = []
+    moved: list[MovedBeat] = []
     left: list[str] = []
     beats: list[Beat] = []
     for beat in scene.beats:
@@ -71,7 +73,7 @@ def rebase(scene_file: SceneFile) -> RebaseResult:
         if anchor is None or target is None or target == beat.at:
             beats.append(beat)
             continue
-        moved.append(Move(beat.id, beat.at, target, anchor.mark, anchor.bars))
+        moved.append(MovedBeat(beat.id, beat.at, target, anchor.mark, anchor.bars))
         beats.append(beat.model_copy(update={"at": target}))
     if not moved:
         return RebaseResult(scene_file, (), tuple(left))

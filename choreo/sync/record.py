@@ -16,7 +16,7 @@ from choreo.errors import ChoreoError
 from choreo.model import Position, Scene, SyncRecord, format_beat
 from choreo.placement import PlacedBeat
 from choreo.scene_score import measures_for, score_file
-from choreo.timing import EPSILON, MeasureMap, OutsideScore, RehearsalMark
+from choreo.timing import EPSILON, MeasureMap, OutsideScore, ScoreMark
 
 TEMPO_SUMMARY_LIMIT = 500  # SyncRecord.tempos holds at most this many characters
 
@@ -152,7 +152,7 @@ def anchors(scene: Scene, written: MeasureMap) -> dict[str, str]:
     return found
 
 
-def _offset(measures: MeasureMap, mark: RehearsalMark) -> float | None:
+def _offset(measures: MeasureMap, mark: ScoreMark) -> float | None:
     try:
         return measures.offset_of(Position(mark.measure, mark.beat))
     except OutsideScore:

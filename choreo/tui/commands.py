@@ -3,7 +3,6 @@ and "jump 17" to go to a measure."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Callable
 from functools import partial
@@ -17,11 +16,6 @@ _JUMP = re.compile(
 )
 
 
-def sync_available() -> bool:
-    """``choreo sync`` is offered once its module is part of choreo."""
-    return importlib.util.find_spec("choreo.sync") is not None
-
-
 class SceneCommands(Provider):
     """Commands that act on the scene open in the editor."""
 
@@ -30,22 +24,15 @@ class SceneCommands(Provider):
         return screen if isinstance(screen, EditorScreen) and screen.session else None
 
     def _commands(self, editor: EditorScreen) -> list[tuple[str, str, Callable[[], object]]]:
-        commands: list[tuple[str, str, Callable[[], object]]] = [
+        return [
             ("Export Markdown", "write the beat sheet next to the scene (ctrl+e)",
              editor.action_export_markdown),
             ("Check the scene", "run the checks now and show what they find", editor.action_check),
             ("Score info", "the measures, meters and tempi the beats follow",
              editor.action_score_info),
+            ("Sync to score", "write the beats into a copy of the score as directions",
+             editor.action_sync),
         ]  # fmt: skip
-        if sync_available():
-            commands.append(
-                (
-                    "Sync to score",
-                    "write the beats into a copy of the score as directions",
-                    editor.action_sync,
-                )
-            )
-        return commands
 
     async def discover(self) -> Hits:
         editor = self._editor()

@@ -57,17 +57,9 @@ class History:
         self._redo.clear()
 
     @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
     def can_redo(self) -> bool:
         return bool(self._redo)
 
     @property
     def undo_count(self) -> int:
         return len(self._undo)
-
-    @property
-    def redo_count(self) -> int:
-        return len(self._redo)

@@ -227,10 +227,6 @@ class BeatTable(DataTable[TableCell]):
             self.add_column(f" {column.label}", width=column.width, key=column.key)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._drawn.clear())
 
-    @property
-    def beat_rows(self) -> list[BeatRow]:
-        return self._rows
-
     def show_rows(
         self, rows: list[BeatRow], cursor: int | None = None, *, numbers: str = NO_PALETTE_COLOUR
     ) -> None:
