@@ -7,54 +7,24 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml import YAML
 
 from choreo.export import FORMATS, export_scenes
-from choreo.model import Beat, CastMember, Scene, ScoreRef
-from choreo.store import SceneFile
+from choreo.model import Scene
 from choreo.timing import steady_grid
+from tests.scene_texts import in_memory, long_scene_text
 
 BEATS = 10_000
 RUNS = 3
-MOVES = [
-    ("grand jeté", "flying kick"),
-    ("fouetté", "knife slash"),
-    ("pirouette", "spinning back kick"),
-    ("plié", "block"),
-    ("arabesque", "side kick"),
-]
-
-
-def long_scene(beats: int = BEATS) -> Scene:
-    """Four beats a bar, every fifth with notes and a safety note, the way scenes read."""
-    cast = [CastMember(id="eve", name="Eve", props=["knife"]), CastMember(id="guard1", name="G1")]
-    rows = []
-    for n in range(beats):
-        ballet, combat = MOVES[n % len(MOVES)]
-        rows.append(
-            Beat(
-                id=f"b{n + 1:05d}",
-                at=f"{n // 4 + 1}:{n % 4 + 1}",
-                ballet=ballet,
-                combat=combat,
-                performers=["eve", "guard1"],
-                intensity=n % 5 + 1,
-                hit=n % 4 == 0,
-                notes="She turns | and <strikes> low" if n % 5 == 0 else None,
-                safety="crash mat downstage left" if n % 5 == 0 else None,
-            )
-        )
-    return Scene(
-        id="bench", title="Ten thousand beats", score=ScoreRef(tempo=120), cast=cast, beats=rows
-    )
 
 
 def main() -> None:
-    scene = long_scene()
-    scene_file = SceneFile(Path("bench.yaml"), scene, CommentedMap(), "", "", (4, 2))
-    grid = steady_grid(scene.score.tempo, BEATS // 4 + 1)
+    # More beats than a scene file may hold (the reader refuses 100,000 lines): built in
+    # memory from the same text the tests use.
+    scene = Scene.model_validate(YAML(typ="safe").load(long_scene_text(BEATS)))
+    scene_file = in_memory(scene)
+    grid = steady_grid(scene_file.scene.score.tempo, BEATS // 4 + 1)
     for format in FORMATS:
         times = []
         for _ in range(RUNS):

@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.scene_texts import long_scene_text, write_scene
+
 WORK = "corpus:beethoven/opus132"
 BEATS = 500
 TARGET_SECONDS = 3.0
-BALLET = ("grand jeté", "fouetté", "pas de bourrée", "arabesque", "pirouette")
-COMBAT = ("flying kick", "knife slash", "parry", "sweep", "elbow strike")
 
 
 def main() -> None:
@@ -38,7 +38,8 @@ def main() -> None:
 def _sync(folder: Path) -> None:
     from choreo.score import load_measure_map, resolve_score, score_hash
     from choreo.store import read_scene
-    from choreo.sync import drift, pull, push
+    from choreo.sync import pull, push
+    from choreo.sync.drift import changes
 
     project = folder / "project"
     (project / "scenes").mkdir(parents=True)
@@ -53,8 +54,11 @@ def _sync(folder: Path) -> None:
         f"   parse op. 132 once (then cached) {parse:8.2f} s  ({len(measures.measures)} measures)"
     )
 
-    scene_path = project / "scenes" / "quartet.yaml"
-    scene_path.write_text(_scene_text(measures), encoding="utf-8")
+    total = len(measures.measures)
+    bars = [measures.measures[number * total // BEATS] for number in range(BEATS)]
+    places = [f"{bar.number}:{bar.first_beat:g}" for bar in bars]
+    text = long_scene_text(BEATS, score="../scores/opus132.mxl", places=places)
+    scene_path = write_scene(project / "scenes", text, "quartet.yaml")
 
     runs = []
     for _ in range(3):
@@ -79,7 +83,7 @@ def _sync(folder: Path) -> None:
 
     scene_file = read_scene(scene_path)
     started = time.perf_counter()
-    lines = drift(scene_file, measures, "0" * 64)
+    lines = changes(scene_file.scene, measures, "0" * 64)
     print(
         f"   drift against a changed hash      {time.perf_counter() - started:8.3f} s  "
         f"({len(lines)} lines)"
@@ -91,34 +95,6 @@ def _sync(folder: Path) -> None:
     subprocess.run(command, check=True, capture_output=True, env=dict(os.environ))
     elapsed = time.perf_counter() - started
     print(f"   `choreo sync` as a command        {elapsed:8.3f} s  (target < {TARGET_SECONDS:g} s)")
-
-
-def _scene_text(measures: object) -> str:
-    """A scene with ``BEATS`` beats spread over every part of the quartet's first violin."""
-    from choreo.timing import MeasureMap
-
-    assert isinstance(measures, MeasureMap)
-    lines = [
-        "schema: 1",
-        "id: quartet",
-        "title: Heiliger Dankgesang, staged",
-        "score:",
-        "  file: ../scores/opus132.mxl",
-        "beats:",
-    ]
-    total = len(measures.measures)
-    for number in range(BEATS):
-        measure = measures.measures[number * total // BEATS]
-        lines += [
-            f"  # beat {number + 1}",
-            f"  - id: b{number + 1:03d}",
-            f'    at: "{measure.number}:{measure.first_beat:g}"',
-            f"    ballet: {BALLET[number % len(BALLET)]}",
-            f"    combat: {COMBAT[number % len(COMBAT)]}",
-        ]
-        if number % 25 == 0:
-            lines.append(f"    cue: section {number // 25 + 1}")
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

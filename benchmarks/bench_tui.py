@@ -19,39 +19,11 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from tests.scene_texts import long_scene_text, write_scene
+
 BEATS = 2_000
 TARGET_MS = 50.0
 ROUNDS = 4
-MOVES = [("plié", "block"), ("pirouette", "punch"), ("arabesque", "jab"), ("tombé", "dodge")]
-
-
-def scene_text(beats: int) -> str:
-    lines = [
-        "# A long fight for the editor benchmark.",
-        "schema: 1",
-        "id: long-fight",
-        "title: The long fight",
-        "palette: rage",
-        "score:",
-        "  tempo: 96",
-        "cast:",
-        "  - id: eve",
-        "    name: Eve",
-        "  - id: guard1",
-        "    name: Guard 1",
-        "beats:",
-    ]
-    for index in range(beats):
-        ballet, combat = MOVES[index % len(MOVES)]
-        measure, beat = divmod(index, 4)
-        lines += [
-            f"  - id: b{index + 1:02d}",
-            f'    at: "{measure + 1}:{beat + 1}"',
-            f"    ballet: {ballet}",
-            f"    combat: {combat}",
-            "    performers: [eve, guard1]" if index % 2 else "    performers: [eve]",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
@@ -60,8 +32,7 @@ def main() -> None:
         os.environ["CHOREO_CACHE_DIR"] = str(Path(folder) / "cache")
         os.environ["CHOREO_STATE_DIR"] = str(Path(folder) / "state")
         try:
-            path = Path(folder) / "long-fight.yaml"
-            path.write_text(scene_text(BEATS), encoding="utf-8")
+            path = write_scene(Path(folder), long_scene_text(BEATS), "long-fight.yaml")
             asyncio.run(_measure(path))
         finally:
             for key, value in saved.items():

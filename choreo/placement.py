@@ -68,20 +68,23 @@ class Placement:
         same music takes twice the seconds."""
         measures = self.measures
         offset = self.offset_of(beat)
-        if beat.length is not None:
-            end = measures.advance(offset, beat.length)
+        length = beat.length
+        if length is not None:
+            end = measures.advance(offset, length)
         elif until is not None:
             end = until
+            length = measures.beats_between(offset, end)
         else:
             measure = measures.measure_at_offset(offset)
             end = measure.end_offset if measure else offset
+            length = (end - offset) / measure.beat_length if measure else 0.0
         start_seconds = measures.seconds_at(offset) / self.speed
         end_seconds = measures.seconds_at(end) / self.speed
         return PlacedBeat(
             beat,
             start_offset=offset,
             end_offset=end,
-            length_beats=beat.length if beat.length else measures.beats_between(offset, end),
+            length_beats=length,
             start_seconds=start_seconds,
             end_seconds=end_seconds,
             timecode=self.start.plus_seconds(start_seconds),

@@ -41,7 +41,7 @@ from choreo.store import (
     save_scene,
 )
 from tests.conftest import SCENES
-from tests.scene_texts import PLAIN_SCENE, write_scene
+from tests.scene_texts import PLAIN_SCENE, long_scene_text, write_scene
 
 # choreo.store silences ruamel's warnings when imported, but pytest restores the warning
 # filters it had before collection; the CLI test below checks what a user really sees.
@@ -742,10 +742,7 @@ def test_edits_of_real_scenes_round_trip_and_keep_the_comments(case: tuple[str, 
 
 
 def test_saving_an_unchanged_large_scene_is_byte_identical(tmp_path: Path) -> None:
-    from tests.safety_helpers.big_scene import big_scene_text
-
-    path = tmp_path / "marathon.yaml"
-    path.write_text(big_scene_text(300), encoding="utf-8")
+    path = write_scene(tmp_path, long_scene_text(300), "marathon.yaml")
     before = path.read_bytes()
     loaded = read_scene(path)
     save_scene(loaded, loaded.scene.model_copy(deep=True))

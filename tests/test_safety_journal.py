@@ -15,9 +15,8 @@ import pytest
 from choreo.errors import SaveError
 from choreo.journal import Journal, clear_journal, journal_path, read_journal, write_journal
 from choreo.store import digest_of
-from tests.safety_helpers.big_scene import big_scene_text
 from tests.safety_helpers.server import SaveServer
-from tests.scene_texts import PLAIN_SCENE, write_scene
+from tests.scene_texts import PLAIN_SCENE, long_scene_text, write_scene
 
 BASE = digest_of(PLAIN_SCENE.encode("utf-8"))
 
@@ -142,7 +141,7 @@ def test_sigkill_while_journaling_leaves_a_whole_journal(
     scene: Path, state: Path, tmp_path: Path
 ) -> None:
     sources = (tmp_path / "a.yaml", tmp_path / "b.yaml")
-    texts = [big_scene_text(2000, take=1), big_scene_text(2000, take=2)]
+    texts = [long_scene_text(2000, take=1), long_scene_text(2000, take=2)]
     for source, text in zip(sources, texts, strict=True):
         source.write_text(text, encoding="utf-8")
     rng = random.Random(11)

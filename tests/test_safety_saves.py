@@ -22,9 +22,8 @@ import pytest
 from choreo.errors import ChoreoError, ConflictError, SaveError
 from choreo.model import Scene
 from choreo.store import BACKUP_SUFFIX, SceneFile, atomic_write, read_scene, save_scene
-from tests.safety_helpers.big_scene import big_scene_text
 from tests.safety_helpers.server import SaveServer
-from tests.scene_texts import PLAIN_SCENE, write_scene
+from tests.scene_texts import PLAIN_SCENE, long_scene_text, write_scene
 
 KILLS = 200
 KILL_BUDGET_SECONDS = 60  # a hard stop for a very slow machine; ~10 s is usual
@@ -44,8 +43,8 @@ def test_sigkill_at_random_moments_leaves_the_whole_old_or_the_whole_new_scene(
     target = folder / "marathon.yaml"
     backup = target.with_name(target.name + BACKUP_SUFFIX)
     versions = {
-        "A": big_scene_text(2000, take=1).encode("utf-8"),
-        "B": big_scene_text(2000, take=2).encode("utf-8"),
+        "A": long_scene_text(2000, take=1).encode("utf-8"),
+        "B": long_scene_text(2000, take=2).encode("utf-8"),
     }
     sources = (tmp_path / "a.yaml", tmp_path / "b.yaml")
     for source, data in zip(sources, versions.values(), strict=True):

@@ -37,6 +37,8 @@ from choreo.tui.screens.score_info import ScoreInfoScreen
 from choreo.tui.widgets.beat_form import FieldInput
 from choreo.tui.widgets.beat_table import BeatTable
 from choreo.tui.widgets.footer import KeyFooter, KeyInPlace
+from tests import scene_texts
+from tests.scene_texts import long_scene_text
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
@@ -88,11 +90,8 @@ def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def write_scene(tmp_path: Path, text: str = ROOFTOP, name: str = "rooftop.yaml") -> Path:
-    folder = tmp_path / "scenes"
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    """The scene in the ``scenes/`` folder of a project at ``tmp_path``."""
+    return scene_texts.write_scene(tmp_path / "scenes", text, name)
 
 
 def with_score(tmp_path: Path, score_name: str, score_text: str | None = None) -> Path:
@@ -811,24 +810,8 @@ async def test_the_picker_survives_a_scene_that_does_not_read(tmp_path: Path) ->
 # -- a long scene ----------------------------------------------------------------------
 
 
-def long_scene(beats: int) -> str:
-    lines = [*ROOFTOP.split("beats:\n")[0].splitlines(), "beats:"]
-    moves = [("plié", "block"), ("pirouette", "punch"), ("arabesque", "jab"), ("tombé", "dodge")]
-    for index in range(beats):
-        ballet, combat = moves[index % 4]
-        measure, beat = divmod(index, 4)
-        lines += [
-            f"  - id: b{index + 1:02d}",
-            f'    at: "{measure + 1}:{beat + 1}"',
-            f"    ballet: {ballet}",
-            f"    combat: {combat}",
-            "    performers: [eve]",
-        ]
-    return "\n".join(lines) + "\n"
-
-
 async def test_a_long_scene_edits_cell_by_cell_and_the_timeline_follows(tmp_path: Path) -> None:
-    app = app_on(write_scene(tmp_path, long_scene(400)))
+    app = app_on(write_scene(tmp_path, long_scene_text(400)))
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot)
         assert editor.table.row_count == 400
@@ -851,7 +834,7 @@ def shown_rows(table: BeatTable) -> list[list[str]]:
 async def test_rows_are_numbered_by_their_place_after_adds_deletes_and_undo(
     tmp_path: Path,
 ) -> None:
-    app = app_on(write_scene(tmp_path, long_scene(40)))
+    app = app_on(write_scene(tmp_path, long_scene_text(40)))
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot)
         row_keys = list(editor.table.rows)
@@ -882,7 +865,9 @@ async def test_rows_are_numbered_by_their_place_after_adds_deletes_and_undo(
 
 async def test_the_table_draws_its_cells_as_datatable_would(tmp_path: Path) -> None:
     """BeatTable draws a plain cell itself, quickly; it must come out as DataTable's own."""
-    text = long_scene(30).replace("ballet: arabesque", "ballet: grand jeté en tournant entrelacé")
+    text = long_scene_text(30).replace(
+        "ballet: arabesque", "ballet: grand jeté en tournant entrelacé"
+    )
     app = app_on(write_scene(tmp_path, text))
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot)
