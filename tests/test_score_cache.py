@@ -150,3 +150,14 @@ def test_a_performed_read_keeps_the_written_map_too(
     monkeypatch.setattr(load, "read_file", no_second_parse)
     assert load_measure_map(str(waltz)) == written
     assert load_measure_map(str(waltz), performed=True) == performed
+
+
+def test_the_map_carries_its_score_hash_read_or_cached(cache_dir: Path, waltz: Path) -> None:
+    """Whoever needs the score's hash takes it from the map: the file is hashed once."""
+    parsed = load_measure_map(str(waltz), performed=True)
+    cached = load_measure_map(str(waltz), performed=True)
+    written = load_measure_map(str(waltz))  # kept by the performed read
+    assert parsed.content_hash == cached.content_hash == written.content_hash
+    assert parsed.content_hash == score_hash(waltz)
+    waltz.write_bytes(waltz.read_bytes() + b"\n")
+    assert load_measure_map(str(waltz)).content_hash == score_hash(waltz) != parsed.content_hash
