@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from choreo.model.position import Position, format_beat
-from choreo.model.timecode import Timecode as Timecode  # placement and the editor import it here
+from choreo.model.timecode import Timecode as Timecode  # placement and export import it here
 
 EPSILON = 1e-9
 
