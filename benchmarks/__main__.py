@@ -1,4 +1,7 @@
-"""Run every benchmark: `python -m benchmarks` (or `python -m benchmarks score export`)."""
+"""Run every benchmark: `python -m benchmarks` (or `python -m benchmarks score export`).
+
+The truth audit takes minutes and is run by hand only: `python -m benchmarks truth`.
+"""
 
 from __future__ import annotations
 

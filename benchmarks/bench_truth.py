@@ -1,0 +1,205 @@
+"""The truth audit: choreo's seconds against what the players play. Run by hand:
+``python -m benchmarks truth`` (not part of the default ``python -m benchmarks``).
+
+Each corpus piece is read by choreo in performed order and compared bar by bar with
+MuseScore's playback (``mscore3 -o x.mpos``, 2 ms for its rounding to whole ms); each MIDI
+file built with mido is compared with mido's own tick-to-second sum (1 ms). A piece is
+right, refused (choreo said why in one line) or wrong (the first wrong bar is printed).
+A piece MuseScore cannot open is skipped. The result is also written to
+``benchmarks/truth-last.txt`` for the README.
+
+Environment: ``CHOREO_TRUTH_JOBS`` (pieces at once, default 2), ``CHOREO_TRUTH_LIMIT``
+(seconds per piece, default 300), ``CHOREO_TRUTH_ONLY`` (run only names containing it;
+such a partial run leaves truth-last.txt alone).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from benchmarks.truth_cases import KNOWN_ORACLE_FAULTS, Case, corpus_cases, midi_cases
+from benchmarks.truth_musescore import OracleError, musescore_available, musescore_bar_ms
+from choreo.timing import Measure
+
+LAST = Path(__file__).resolve().parent / "truth-last.txt"
+MUSESCORE_TOLERANCE_MS = 2.0  # MuseScore writes whole ms
+MIDO_TOLERANCE_MS = 1.0
+VERDICTS = ("right", "refused", "wrong", "oracle fault", "skipped", "timed out")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    verdict: str  # one of VERDICTS
+    detail: str = ""
+    bars: int = 0
+    seconds: float = 0.0  # how long the check took
+
+
+def main() -> None:
+    jobs = int(os.environ.get("CHOREO_TRUTH_JOBS", "2"))
+    limit = float(os.environ.get("CHOREO_TRUTH_LIMIT", "300"))
+    only = os.environ.get("CHOREO_TRUTH_ONLY", "")
+    import music21  # noqa: F401  - imported once here, shared by every forked check
+
+    with tempfile.TemporaryDirectory(prefix="choreo-truth-midi-") as folder:
+        cases = corpus_cases() + midi_cases(Path(folder))
+        cases = [case for case in cases if only in case.name]
+        started = time.perf_counter()
+        outcomes = _run_all(cases, jobs, limit)
+    report = _report(outcomes, time.perf_counter() - started)
+    print(report, flush=True)
+    if not only:
+        LAST.write_text(_header() + report + "\n", encoding="utf-8")
+        print(f"   written to {LAST}")
+
+
+def check(case: Case, limit: float) -> Outcome:
+    """One piece: the oracle's bar starts, then choreo's, compared bar by bar."""
+    from choreo.errors import ScoreError
+    from choreo.score import load_measure_map
+
+    started = time.perf_counter()
+    if case.bar_ticks:
+        from tests.midi_files import bar_seconds
+
+        expected = [s * 1000 for s in bar_seconds(case.path, case.bar_ticks)]
+        oracle, tolerance = "mido", MIDO_TOLERANCE_MS
+    else:
+        if not musescore_available():
+            return Outcome(case.name, "skipped", "MuseScore (mscore3) is not installed")
+        try:
+            expected = [float(ms) for ms in musescore_bar_ms(case.path, limit)]
+        except OracleError as error:
+            return Outcome(case.name, "skipped", str(error))
+        oracle, tolerance = "MuseScore", MUSESCORE_TOLERANCE_MS
+    try:
+        measures = load_measure_map(str(case.path), performed=True, use_cache=False)
+    except ScoreError as error:
+        took = time.perf_counter() - started
+        said = str(error).replace(str(case.path), case.name)  # the name, not the install path
+        return Outcome(case.name, "refused", f"error: {said}", len(expected), took)
+    found = [(m, m.start_seconds * 1000) for m in measures.measures]
+    detail = _first_wrong_bar(found, expected, oracle, tolerance)
+    took = time.perf_counter() - started
+    if not detail:
+        return Outcome(case.name, "right", "", len(expected), took)
+    if case.name in KNOWN_ORACLE_FAULTS:
+        detail += f" [known: {KNOWN_ORACLE_FAULTS[case.name]}]"
+        return Outcome(case.name, "oracle fault", detail, len(expected), took)
+    return Outcome(case.name, "wrong", detail, len(expected), took)
+
+
+def _first_wrong_bar(
+    found: list[tuple[Measure, float]], expected: list[float], oracle: str, tolerance: float
+) -> str:
+    for played, ((measure, ms), wanted) in enumerate(zip(found, expected, strict=False), 1):
+        if abs(ms - wanted) > tolerance:
+            bar = f"bar {measure.number}" + (
+                f" pass {measure.pass_number}" if measure.pass_number > 1 else ""
+            )
+            return (
+                f"{bar} (bar {played} played): choreo {ms / 1000:.3f} s, {oracle} "
+                f"{wanted / 1000:.3f} s, {ms - wanted:+.0f} ms"
+            )
+    if len(found) != len(expected):
+        return f"choreo plays {len(found)} bars, {oracle} {len(expected)}"
+    return ""
+
+
+# -- running pieces side by side, each in its own process with a time limit ------------
+
+
+def _run_all(cases: list[Case], jobs: int, limit: float) -> list[Outcome]:
+    context = multiprocessing.get_context("fork")  # music21 already imported: cheap
+    pending = list(reversed(cases))
+    running: dict[Connection, tuple[multiprocessing.process.BaseProcess, Case, float]] = {}
+    outcomes: dict[str, Outcome] = {}
+    while pending or running:
+        while pending and len(running) < max(jobs, 1):
+            case = pending.pop()
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_child, args=(case, limit, sender), daemon=True)
+            process.start()
+            sender.close()
+            running[receiver] = (process, case, time.monotonic())
+        for receiver in wait(list(running), timeout=1.0):
+            process, case, _ = running.pop(receiver)
+            try:
+                outcome = receiver.recv()
+            except EOFError:
+                outcome = Outcome(case.name, "wrong", f"the check died (exit {process.exitcode})")
+            process.join()
+            outcomes[case.name] = _printed(outcome, len(outcomes) + 1, len(cases))
+        for receiver, (process, case, began) in list(running.items()):
+            if time.monotonic() - began > limit:
+                process.kill()
+                process.join()
+                del running[receiver]
+                outcome = Outcome(case.name, "timed out", f"over {limit:.0f} s", 0, limit)
+                outcomes[case.name] = _printed(outcome, len(outcomes) + 1, len(cases))
+    return [outcomes[case.name] for case in cases]
+
+
+def _child(case: Case, limit: float, sender: Connection) -> None:
+    try:
+        outcome = check(case, limit)
+    except Exception as error:  # a traceback from choreo is never right
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        text = f"crashed: {type(error).__name__}: {error} ({where.filename}:{where.lineno})"
+        outcome = Outcome(case.name, "wrong", text)
+    sender.send(outcome)
+    sender.close()
+
+
+def _printed(outcome: Outcome, done: int, total: int) -> Outcome:
+    line = f"   [{done:3}/{total}] {outcome.verdict:9} {outcome.name} ({outcome.bars} bars, "
+    print(line + f"{outcome.seconds:.1f} s) {outcome.detail}".rstrip(), flush=True)
+    return outcome
+
+
+# -- the report -----------------------------------------------------------------------
+
+
+def _report(outcomes: list[Outcome], elapsed: float) -> str:
+    corpus = sum(1 for o in outcomes if o.name.startswith("corpus:"))
+    counts = {verdict: sum(1 for o in outcomes if o.verdict == verdict) for verdict in VERDICTS}
+    checked = len(outcomes) - counts["skipped"]
+    lines = [
+        f"truth audit: {len(outcomes)} pieces ({corpus} corpus pieces against MuseScore, "
+        f"{len(outcomes) - corpus} MIDI files against mido), {checked} checked, "
+        f"{elapsed:.0f} s",
+        "  " + " · ".join(f"{verdict} {counts[verdict]}" for verdict in VERDICTS),
+    ]
+    for verdict in VERDICTS[1:]:
+        listed = [o for o in outcomes if o.verdict == verdict]
+        if listed:
+            lines.append(f"{verdict}:")
+            lines += [f"  {o.name}: {o.detail}" for o in listed]
+    return "\n".join(lines)
+
+
+def _header() -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=LAST.parent,
+    ).stdout.strip()
+    from choreo.score.cache import music21_version
+
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return f"# python -m benchmarks truth, {stamp}, commit {commit}, music21 {music21_version()}\n"
+
+
+if __name__ == "__main__":
+    main()
