@@ -79,8 +79,9 @@ def test_midi_with_tempo_changes(tmp_path: Path) -> None:
     measures = load_measure_map(str(path), use_cache=False)
     assert [m.number for m in measures.measures] == ["1", "2", "3", "4"]
     assert [m.time_signature for m in measures.measures] == ["3/4"] * 4
-    assert [t.qpm for t in measures.tempos] == pytest.approx([90, 180])
-    assert [m.seconds for m in measures.measures] == pytest.approx([2.0, 2.0, 1.0, 1.0])
+    # A MIDI tempo is whole microseconds a quarter: 180 is written as 333,333 µs.
+    assert [t.qpm for t in measures.tempos] == pytest.approx([90, 180], abs=1e-3)
+    assert [m.seconds for m in measures.measures] == pytest.approx([2.0, 2.0, 1.0, 1.0], abs=1e-5)
     _agrees_with_music21(path, "midi")
 
 

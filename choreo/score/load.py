@@ -72,9 +72,15 @@ def read_file(
     from choreo.score.repeats import performed_map
 
     read = parse_score(path, score_format)
-    written, signs = read_measure_map(
-        read, part=part, default_tempo=default_tempo, source=source, where=path
-    )
+    if score_format == "midi":  # music21 quantizes MIDI timing: its ticks are read exactly
+        from choreo.score.midi import read_midi_map
+
+        reading = read_midi_map(read, path, part=part, default_tempo=default_tempo, source=source)
+    else:
+        reading = read_measure_map(
+            read, part=part, default_tempo=default_tempo, source=source, where=path
+        )
+    written, signs = reading
     if not performed:
         return written, written
     try:
