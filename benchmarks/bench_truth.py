@@ -48,7 +48,10 @@ def main() -> None:
     jobs = int(os.environ.get("CHOREO_TRUTH_JOBS", "2"))
     limit = float(os.environ.get("CHOREO_TRUTH_LIMIT", "300"))
     only = os.environ.get("CHOREO_TRUTH_ONLY", "")
-    import music21  # noqa: F401  - imported once here, shared by every forked check
+    # Imported once here, so every forked check shares them and runs the same code.
+    import music21  # noqa: F401
+
+    import choreo.score.load  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="choreo-truth-midi-") as folder:
         cases = corpus_cases() + midi_cases(Path(folder))
