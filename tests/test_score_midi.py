@@ -155,6 +155,16 @@ def test_a_midi_file_timed_in_smpte_frames_is_refused_in_one_line(tmp_path: Path
     assert_one_line_error(choreo("score", path), str(path))
 
 
+def test_a_type_2_midi_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "songs.mid"
+    write_midi(path, ["4/4"] * 2)
+    song = mido.MidiFile(path)
+    song.type = 2
+    song.save(path)
+
+    assert_one_line_error(choreo("score", path), str(path), "type 2", "types 0 and 1")
+
+
 def test_the_cache_keeps_the_exact_map(tmp_path: Path) -> None:
     path = tmp_path / "rubato.mid"
     write_midi(path, ["4/4"] * 6, tempos=_rubato(6), markers=[(1920, "A")])

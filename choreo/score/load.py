@@ -71,12 +71,12 @@ def read_file(
     from choreo.score.reader import parse_score, read_measure_map
     from choreo.score.repeats import performed_map
 
-    read = parse_score(path, score_format)
     if score_format == "midi":  # music21 quantizes MIDI timing: its ticks are read exactly
         from choreo.score.midi import read_midi_map
 
-        reading = read_midi_map(read, path, part=part, default_tempo=default_tempo, source=source)
+        reading = read_midi_map(path, part=part, default_tempo=default_tempo, source=source)
     else:
+        read = parse_score(path, score_format)
         reading = read_measure_map(
             read, part=part, default_tempo=default_tempo, source=source, where=path
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from choreo.errors import ScoreError
-from choreo.score.reader import ReadScore, _meter, _part_name, choose_part
+from choreo.score.reader import _meter, _part_name, choose_part, parse_score
 from choreo.score.repeats import RepeatSigns
 from choreo.timing import (
     EPSILON,
@@ -54,7 +54,6 @@ class _Events:
 
 
 def read_midi_map(
-    read: ReadScore,
     path: Path,
     *,
     part: int | str = 0,
@@ -65,7 +64,8 @@ def read_midi_map(
     none: the same shape :func:`choreo.score.reader.read_measure_map` returns."""
     from music21 import stream
 
-    events = _read_events(path)
+    events = _read_events(path)  # first: mido says plainly what is wrong with a file
+    read = parse_score(path, "midi")
     score = read.stream
     parts: list[Any] = list(score.parts) if isinstance(score, stream.Score) else [score]
     names = tuple(_part_name(p, i) for i, p in enumerate(parts))
