@@ -74,13 +74,14 @@ def check(case: Case, limit: float) -> Outcome:
     if case.bar_ticks:
         from tests.midi_files import bar_seconds
 
-        expected = [s * 1000 for s in bar_seconds(case.path, case.bar_ticks)]
+        seconds = bar_seconds(case.path, case.bar_ticks)
+        expected = [(index, s * 1000) for index, s in enumerate(seconds)]
         oracle, tolerance = "mido", MIDO_TOLERANCE_MS
     else:
         if not musescore_available():
             return Outcome(case.name, "skipped", "MuseScore (mscore3) is not installed")
         try:
-            expected = [float(ms) for ms in musescore_bar_ms(case.path, limit)]
+            expected = [(index, float(ms)) for index, ms in musescore_bar_ms(case.path, limit)]
         except OracleError as error:
             return Outcome(case.name, "skipped", str(error))
         oracle, tolerance = "MuseScore", MUSESCORE_TOLERANCE_MS
@@ -102,16 +103,22 @@ def check(case: Case, limit: float) -> Outcome:
 
 
 def _first_wrong_bar(
-    found: list[tuple[Measure, float]], expected: list[float], oracle: str, tolerance: float
+    found: list[tuple[Measure, float]],
+    expected: list[tuple[int, float]],
+    oracle: str,
+    tolerance: float,
 ) -> str:
-    for played, ((measure, ms), wanted) in enumerate(zip(found, expected, strict=False), 1):
+    """The first bar more than ``tolerance`` ms off: choreo's bar number and pass, the
+    oracle's written bar (1 for the first printed), both starts, the difference."""
+    pairs = zip(found, expected, strict=False)
+    for played, ((measure, ms), (written, wanted)) in enumerate(pairs, 1):
         if abs(ms - wanted) > tolerance:
             bar = f"bar {measure.number}" + (
                 f" pass {measure.pass_number}" if measure.pass_number > 1 else ""
             )
             return (
-                f"{bar} (bar {played} played): choreo {ms / 1000:.3f} s, {oracle} "
-                f"{wanted / 1000:.3f} s, {ms - wanted:+.0f} ms"
+                f"{bar}, played as bar {played}, {oracle}'s written bar {written + 1}: "
+                f"choreo {ms / 1000:.3f} s, {oracle} {wanted / 1000:.3f} s, {ms - wanted:+.0f} ms"
             )
     if len(found) != len(expected):
         return f"choreo plays {len(found)} bars, {oracle} {len(expected)}"
@@ -130,22 +137,23 @@ def _run_all(cases: list[Case], jobs: int, limit: float) -> list[Outcome]:
         while pending and len(running) < max(jobs, 1):
             case = pending.pop()
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(case, limit, sender), daemon=True)
-            process.start()
+            child = context.Process(target=_child, args=(case, limit, sender), daemon=True)
+            child.start()
             sender.close()
-            running[receiver] = (process, case, time.monotonic())
-        for receiver in wait(list(running), timeout=1.0):
-            process, case, _ = running.pop(receiver)
+            running[receiver] = (child, case, time.monotonic())
+        for ready in wait(list(running), timeout=1.0):
+            assert isinstance(ready, Connection)
+            done, case, _ = running.pop(ready)
             try:
-                outcome = receiver.recv()
+                outcome = ready.recv()
             except EOFError:
-                outcome = Outcome(case.name, "wrong", f"the check died (exit {process.exitcode})")
-            process.join()
+                outcome = Outcome(case.name, "wrong", f"the check died (exit {done.exitcode})")
+            done.join()
             outcomes[case.name] = _printed(outcome, len(outcomes) + 1, len(cases))
-        for receiver, (process, case, began) in list(running.items()):
+        for receiver, (late, case, began) in list(running.items()):
             if time.monotonic() - began > limit:
-                process.kill()
-                process.join()
+                late.kill()
+                late.join()
                 del running[receiver]
                 outcome = Outcome(case.name, "timed out", f"over {limit:.0f} s", 0, limit)
                 outcomes[case.name] = _printed(outcome, len(outcomes) + 1, len(cases))

@@ -28,8 +28,9 @@ def musescore_available() -> bool:
     return shutil.which(MSCORE) is not None
 
 
-def musescore_bar_ms(score: Path, timeout: float) -> list[int]:
-    """Each played bar's start in ms, as MuseScore plays the score."""
+def musescore_bar_ms(score: Path, timeout: float) -> list[tuple[int, int]]:
+    """Each played bar as MuseScore plays the score: its written place (0 for the first
+    bar printed) and its start in ms."""
     digest = hashlib.sha256(score.read_bytes()).hexdigest()
     cached = CACHE / f"{digest}.mpos"
     if not cached.is_file():
@@ -57,12 +58,14 @@ def _run_musescore(score: Path, target: Path, timeout: float) -> None:
         os.replace(written, target)
 
 
-def _bar_ms(mpos: Path) -> list[int]:
+def _bar_ms(mpos: Path) -> list[tuple[int, int]]:
     try:
         root = ElementTree.parse(mpos).getroot()
     except ElementTree.ParseError as error:
         raise OracleError(f"MuseScore wrote an unreadable .mpos: {error}") from None
-    events = [int(event.get("position", "")) for event in root.iter("event")]
+    events = [
+        (int(event.get("elid", "")), int(event.get("position", ""))) for event in root.iter("event")
+    ]
     if not events:
         raise OracleError("MuseScore played no bars")
     return events
