@@ -13,6 +13,8 @@ from typing import Any
 
 import mido
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from choreo.errors import ScoreError
 from choreo.score import load_measure_map
@@ -163,6 +165,30 @@ def test_a_type_2_midi_file_is_refused_in_one_line(tmp_path: Path) -> None:
     song.save(path)
 
     assert_one_line_error(choreo("score", path), str(path), "type 2", "types 0 and 1")
+
+
+DAMAGE = st.lists(st.tuples(st.integers(14, 10_000), st.integers(0, 255)), min_size=1, max_size=8)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(damage=DAMAGE, cut=st.one_of(st.none(), st.integers(14, 10_000)))
+def test_a_damaged_midi_file_is_read_or_refused_never_a_traceback(
+    tmp_path: Path, damage: list[tuple[int, int]], cut: int | None
+) -> None:
+    path = tmp_path / "damaged.mid"
+    write_midi(
+        path, ["4/4", "3/4", "7/8"] * 2, tempos=[(0, 100.0), (777, 90.0)], markers=[(9, "A")]
+    )
+    data = bytearray(path.read_bytes())
+    for where, byte in damage:
+        data[where % len(data)] = byte
+    path.write_bytes(bytes(data[:cut]))
+    try:
+        load_measure_map(str(path), use_cache=False)
+    except ScoreError as error:
+        assert "\n" not in str(error)
 
 
 def test_the_cache_keeps_the_exact_map(tmp_path: Path) -> None:

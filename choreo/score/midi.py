@@ -93,7 +93,7 @@ def _read_events(path: Path) -> _Events:
 
     try:
         song = mido.MidiFile(path, clip=True)
-    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
+    except Exception as error:  # mido raises a dozen types on a damaged file
         reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
         raise ScoreError(
             f"mido cannot read this MIDI file: {reason or type(error).__name__}", where=path
@@ -149,8 +149,11 @@ def _bars(events: _Events, path: Path) -> tuple[list[_Bar], list[str]]:
             following += 1
         number = len(bars) + 1
         if top < 1 or bottom not in _DENOMINATORS:
+            meter = (
+                f"{top}/{bottom}" if bottom <= 1024 else f"{top} over 2^{bottom.bit_length() - 1}"
+            )
             raise ScoreError(
-                f"measure {number} has an impossible time signature {top}/{bottom}", where=path
+                f"measure {number} has an impossible time signature {meter}", where=path
             )
         end = start + Fraction(4 * top * events.ticks_per_beat, bottom)
         if following < len(meters) and meters[following][0] < end:
