@@ -20,7 +20,7 @@ from choreo.errors import ScoreError
 from choreo.score import load_measure_map
 from choreo.store import read_scene
 from choreo.sync import pull
-from choreo.timing import RehearsalMark
+from choreo.timing import ScoreMark
 from tests.midi_files import bar_seconds, write_midi
 from tests.run_cli import assert_one_line_error, choreo
 
@@ -101,10 +101,10 @@ def test_markers_and_cue_points_are_rehearsal_marks(tmp_path: Path) -> None:
     found = load_measure_map(str(path), use_cache=False)
 
     assert found.marks == (
-        RehearsalMark("A", "1", 1.0),
-        RehearsalMark("B", "5", 1.5),  # 240 ticks: the and of one
-        RehearsalMark("Punch", "7", 3.0),
-        RehearsalMark("Schlag über", "10", 3.083333),  # UTF-8, as a DAW writes it
+        ScoreMark("A", "1", 1.0),
+        ScoreMark("B", "5", 1.5),  # 240 ticks: the and of one
+        ScoreMark("Punch", "7", 3.0),
+        ScoreMark("Schlag über", "10", 3.083333),  # UTF-8, as a DAW writes it
     )
 
 
@@ -125,7 +125,7 @@ def test_a_tempo_map_without_notes_is_a_score_too(tmp_path: Path) -> None:
 
     assert found.parts == ()
     assert [m.number for m in found.measures] == ["1", "2", "3", "4", "5", "6"]
-    assert found.marks == (RehearsalMark("Door", "3", 1.0), RehearsalMark("Shot", "6", 2.0))
+    assert found.marks == (ScoreMark("Door", "3", 1.0), ScoreMark("Shot", "6", 2.0))
     assert found.measures[5].start_seconds == pytest.approx(10.0)  # 5 bars of 3 at 90
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from choreo.timing import MeasureMap
 
-CACHE_VERSION = 2  # bump when the measure map or how it is read changes
+CACHE_VERSION = 3  # bump when the measure map or how it is read changes
 
 
 @dataclass(frozen=True, slots=True)

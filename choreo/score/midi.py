@@ -23,7 +23,7 @@ from choreo.timing import (
     EPSILON,
     Measure,
     MeasureMap,
-    RehearsalMark,
+    ScoreMark,
     TempoMark,
     tempo_changes,
     timed,
@@ -218,14 +218,14 @@ def _tempos(
 
 def _marks(
     events: _Events, bars: list[_Bar], measures: list[Measure], ticks: Fraction
-) -> tuple[RehearsalMark, ...]:
+) -> tuple[ScoreMark, ...]:
     found = []
     for tick, text in events.marks:
         index = _bar_at(bars, tick)
         measure = measures[index]
         within = float((tick - bars[index].start) / ticks)
         beat = measure.first_beat + within / measure.beat_length
-        found.append(RehearsalMark(text, measure.number, round(beat, 6), "rehearsal"))
+        found.append(ScoreMark(text, measure.number, round(beat, 6), "rehearsal"))
     return tuple(found)
 
 
