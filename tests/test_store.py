@@ -9,7 +9,7 @@ import pytest
 
 from choreo.errors import ConflictError, SceneError
 from choreo.model import Beat, Position
-from choreo.store import parse_scene, read_scene, render_scene, save_scene
+from choreo.store import merged_text, parse_scene, read_scene, render_scene, save_scene
 from tests.conftest import SCENES
 from tests.scene_texts import PLAIN_SCENE, write_scene
 
@@ -19,6 +19,27 @@ def test_unchanged_save_is_byte_for_byte(tmp_path: Path) -> None:
     loaded = read_scene(path)
     save_scene(loaded, loaded.scene.model_copy(deep=True))
     assert path.read_text(encoding="utf-8") == PLAIN_SCENE
+    # The merge itself, not only the short-cut that keeps an unchanged file's text.
+    assert merged_text(loaded, loaded.scene.model_copy(deep=True)) == PLAIN_SCENE
+
+
+@pytest.mark.parametrize("scene_path", sorted(SCENES.glob("*.yaml")), ids=lambda p: p.name)
+def test_merging_an_unchanged_demo_scene_writes_its_bytes(scene_path: Path) -> None:
+    loaded = read_scene(scene_path)
+    assert merged_text(loaded, loaded.scene) == scene_path.read_text(encoding="utf-8")
+
+
+def test_rendering_leaves_the_tree_it_was_given(tmp_path: Path) -> None:
+    loaded = read_scene(write_scene(tmp_path))
+    edited = loaded.scene.model_copy(deep=True)
+    edited.title = "Elsewhere"
+    edited.beats[1].notes = None
+    del edited.beats[0]
+    assert "Elsewhere" in render_scene(loaded, edited)
+    assert loaded.document["title"] == "Rooftop at dawn"
+    assert [beat["id"] for beat in loaded.document["beats"]] == ["b01", "b02", "b03"]
+    assert "notes" in loaded.document["beats"][1]
+    assert merged_text(loaded, loaded.scene) == PLAIN_SCENE  # comments untouched too
 
 
 @pytest.mark.parametrize("scene_path", sorted(SCENES.glob("*.yaml")), ids=lambda p: p.name)
@@ -175,3 +196,15 @@ def test_a_symlinked_scene_stays_a_symlink(tmp_path: Path) -> None:
     save_scene(loaded, scene)
     assert link.is_symlink()
     assert read_scene(real).scene.title == "Through the link"
+
+
+def test_beats_sharing_an_id_keep_their_own_lines(tmp_path: Path) -> None:
+    """Found by merging unchanged trees: the second `b01` once took the first one's place."""
+    text = PLAIN_SCENE.replace("id: b02", "id: b01")
+    loaded = parse_scene(text.encode(), tmp_path / "x.yaml")
+    assert merged_text(loaded, loaded.scene) == text
+    edited = loaded.scene.model_copy(deep=True)
+    edited.beats[1].intensity = 5
+    assert merged_text(loaded, edited) == text.replace(
+        "intensity: 3\n    hit", "intensity: 5\n    hit"
+    )

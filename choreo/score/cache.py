@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from choreo.errors import SaveError
+from choreo.store.atomic import atomic_write
 from choreo.timing import MeasureMap
 
 CACHE_VERSION = 3  # bump when the measure map or how it is read changes
@@ -88,15 +89,6 @@ def store(key: CacheKey, measures: MeasureMap) -> None:
     payload = json.dumps({"key": digest, "map": measures.to_dict()}, separators=(",", ":"))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, folder / f"{digest}.json")
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError:
+        atomic_write(folder / f"{digest}.json", payload.encode("utf-8"), backup=False)
+    except (OSError, SaveError):
         return
