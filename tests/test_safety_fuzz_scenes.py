@@ -649,6 +649,15 @@ def beats(draw: st.DrawFn, cast: list[str]) -> Beat:
     )
 
 
+# Anchors as sync writes them: "AT = MARK+BARS:BEAT", marks with spaces and "+" too.
+ANCHORS = st.tuples(
+    st.integers(0, 999),
+    st.sampled_from(["A", "B2", "Coda 2", "x+y"]),
+    st.integers(0, 50),
+    st.integers(1, 4),
+).map(lambda a: f"{a[0]}:{a[3]} = {a[1]}+{a[2]}:{a[3]}")
+
+
 @st.composite
 def scenes(draw: st.DrawFn) -> Scene:
     cast = draw(st.lists(IDS, max_size=4, unique=True))
@@ -659,9 +668,15 @@ def scenes(draw: st.DrawFn) -> Scene:
             hash=st.from_regex(r"[0-9a-f]{16}", fullmatch=True),
             measures=st.integers(0, 10**6),
             duration_seconds=st.floats(min_value=0, allow_infinity=False),
-            tempos=st.text(max_size=20),
+            # A tempo map as sync writes it, or text a person mangled (read as none).
+            tempos=st.text(max_size=20)
+            | st.lists(
+                st.tuples(st.integers(1, 300), st.integers(0, 200), st.integers(1, 4)),
+                max_size=20,
+            ).map(lambda changes: " ".join(f"{q}@{m}:{b}" for q, m, b in changes)),
             # Keyed by beat id, as sync writes it (a key with NEL in it would fold).
             beat_seconds=st.dictionaries(IDS, FINITE, max_size=3),
+            anchors=st.dictionaries(IDS, ANCHORS, max_size=3),
         )
     )
     fps = draw(st.sampled_from([23.976, 24, 25, 29.97, 30]))

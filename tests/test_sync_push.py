@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from choreo.errors import ChoreoError, SaveError
-from choreo.model import Scene
+from choreo.model import Anchor, Position, Scene, TempoChange, TempoSummary
 from choreo.scene_score import measures_for
 from choreo.store import read_scene
 from choreo.sync import push
@@ -276,16 +276,17 @@ def test_the_scene_records_what_it_was_synced_against(
 
     saved = read_scene(scene_path)
     record = saved.scene.score.synced
+    text = scene_path.read_text(encoding="utf-8")
     assert record is not None
     assert record.hash == score_hash(tmp_path / "scores" / "small.musicxml")
     assert record.measures == 11
-    assert record.tempos == "96@0:4"
+    assert record.tempos == TempoSummary(changes=(TempoChange(qpm=96, measure="0", beat=4),))
     assert record.beat_seconds["b01"] == 0.0
     assert record.beat_seconds["b02"] == pytest.approx(60 / 96)
-    assert record.anchors["b08"] == "5:1 = B+0:1"
-    assert record.anchors["b03"] == "2:2 = A+1:2"
+    assert record.anchors["b08"] == Anchor(at=Position.parse("5:1"), mark="B", bars=0, beat=1)
+    assert str(record.anchors["b03"]) == "2:2 = A+1:2"
+    assert "tempos: 96@0:4\n" in text and "b03: 2:2 = A+1:2\n" in text  # the file's form
     assert "b01" not in record.anchors  # before the first mark: nothing to follow
-    text = scene_path.read_text(encoding="utf-8")
     assert "# The fight in the small test score." in text
     assert "# whose bars the beats follow" in text and "# inside the chord's half note" in text
     assert result.scene_file.digest == saved.digest

@@ -9,13 +9,14 @@ from choreo.model.scene import (
     CombatMove,
     Scene,
     ScoreRef,
-    SyncRecord,
     id_from,
     next_beat_id,
 )
+from choreo.model.synced import Anchor, SyncRecord, TempoChange, TempoSummary
 
 __all__ = [
     "PALETTE_COLOURS",
+    "Anchor",
     "BalletMove",
     "Beat",
     "CastMember",
@@ -24,6 +25,8 @@ __all__ = [
     "Scene",
     "ScoreRef",
     "SyncRecord",
+    "TempoChange",
+    "TempoSummary",
     "format_beat",
     "id_from",
     "next_beat_id",

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from choreo.model.position import PositionField
+from choreo.model.synced import SyncRecord
 from choreo.model.timecode import Timecode
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -41,23 +42,6 @@ FPS_CHOICES = (23.976, 24, 25, 29.97, 30)
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
-
-
-class SyncRecord(StrictModel):
-    """What the scene was last synced against, so a changed score is noticed."""
-
-    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{16,64}$")]
-    measures: Annotated[int, Field(ge=0)]
-    duration_seconds: Annotated[float, Field(ge=0)]
-    tempos: Annotated[str, Field(max_length=500, description="tempo map summary")] = ""
-    beat_seconds: dict[str, float] = Field(
-        default_factory=dict, description="each beat's start in seconds at the last sync"
-    )
-    anchors: dict[str, str] = Field(
-        default_factory=dict,
-        description="each beat's place at the last sync and the rehearsal mark before it, "
-        "'AT = MARK+BARS:BEAT' (e.g. '19:3 = B+2:3'), for `choreo sync --rebase`",
-    )
 
 
 class ScoreRef(StrictModel):

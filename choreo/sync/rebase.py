@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from choreo.errors import ChoreoError
-from choreo.model import Beat, Position
+from choreo.model import Anchor, Beat, Position
 from choreo.store import SceneFile, save_scene
-from choreo.sync.record import Anchor, anchor_marks, score_maps
+from choreo.sync.record import anchor_marks, score_maps
 from choreo.timing import MeasureMap, OutsideScore
 
 
@@ -68,7 +68,7 @@ def rebase(scene_file: SceneFile) -> RebaseResult:
     left: list[str] = []
     beats: list[Beat] = []
     for beat in scene.beats:
-        anchor = Anchor.parse(record.anchors.get(beat.id, ""))
+        anchor = record.anchors.get(beat.id)
         target = _follow(beat, anchor, marks, written, left) if anchor else None
         if anchor is None or target is None or target == beat.at:
             beats.append(beat)

@@ -1,9 +1,7 @@
 """What a sync remembers about the score: hash, measures, tempi, seconds and anchors.
 
-The record lets ``check`` notice a changed score and ``--rebase`` follow moved marks. An
-anchor names a beat's place at the last sync and the rehearsal mark at or before it:
-``"19:3 = B+2:3"`` is measure 19 beat 3, two bars after the bar of mark B, on beat 3.
-Bars are counted in written order, so renumbered bars do not break an anchor.
+The record (:class:`choreo.model.SyncRecord`) lets ``check`` notice a changed score and
+``--rebase`` follow moved marks; this module makes one from the score's measure map.
 """
 
 from __future__ import annotations
@@ -13,12 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from choreo.errors import ChoreoError
-from choreo.model import Position, Scene, SyncRecord, format_beat
+from choreo.model import Anchor, Position, Scene, SyncRecord, TempoChange, TempoSummary
 from choreo.placement import PlacedBeat
 from choreo.scene_score import measures_for, score_file
 from choreo.timing import EPSILON, MeasureMap, OutsideScore, ScoreMark
-
-TEMPO_SUMMARY_LIMIT = 500  # SyncRecord.tempos holds at most this many characters
 
 
 @dataclass(frozen=True)
@@ -66,45 +62,22 @@ def sync_record(digest: str, maps: ScoreMaps, placed: list[PlacedBeat], scene: S
     )
 
 
-def tempo_summary(measures: MeasureMap) -> str:
-    """``"96@0:4 132@7:1"``: each tempo and where it starts, cut to fit the record."""
-    words: list[str] = []
+def tempo_summary(measures: MeasureMap) -> TempoSummary:
+    """Each tempo and where it starts (``96@0:4 132@7:1``), as many as the record holds."""
+    changes: list[TempoChange] = []
     for mark in measures.tempos:
         measure = measures.measure_at_offset(mark.offset)
         if measure is None:
             continue
         beat = measure.first_beat + (mark.offset - measure.offset) / measure.beat_length
-        words.append(f"{format_beat(round(mark.qpm, 3))}@{measure.number}:{format_beat(beat)}")
-    text = " ".join(words)
-    if len(text) <= TEMPO_SUMMARY_LIMIT:
-        return text
-    cut = text[: TEMPO_SUMMARY_LIMIT - 10].rsplit(" ", 1)[0]
-    return f"{cut} +{len(words) - len(cut.split())} more"
+        # Rounded as the record writes them, so a summary read back compares equal.
+        changes.append(
+            TempoChange(qpm=round(mark.qpm, 3), measure=measure.number, beat=round(beat, 6))
+        )
+    return TempoSummary.of(changes)
 
 
 # -- anchors ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    at: Position  # the beat's place at the last sync
-    mark: str  # the rehearsal mark's text
-    bars: int  # written bars from the mark's bar to the beat's
-    beat: float
-
-    def __str__(self) -> str:
-        return f"{self.at} = {self.mark}+{self.bars}:{format_beat(self.beat)}"
-
-    @classmethod
-    def parse(cls, text: str) -> Anchor | None:
-        """The anchor a record holds, or ``None`` for text a person mangled."""
-        try:
-            at, rest = text.split(" = ", 1)
-            mark, tail = rest.rsplit("+", 1)
-            bars, beat = tail.split(":")
-            return cls(Position.parse(at), mark, int(bars), float(beat))
-        except ValueError:
-            return None
 
 
 def anchor_marks(measures: MeasureMap) -> dict[str, int]:
@@ -126,7 +99,7 @@ def anchor_marks(measures: MeasureMap) -> dict[str, int]:
     return {text: index for text, index in seen.items() if text not in repeated}
 
 
-def anchors(scene: Scene, written: MeasureMap) -> dict[str, str]:
+def anchors(scene: Scene, written: MeasureMap) -> dict[str, Anchor]:
     """Each beat's anchor: the nearest rehearsal mark at or before it, in written order."""
     marks = anchor_marks(written)
     by_time: list[tuple[float, str, int]] = []
@@ -137,7 +110,7 @@ def anchors(scene: Scene, written: MeasureMap) -> dict[str, str]:
                 by_time.append((offset, mark.text, marks[mark.text]))
     by_time.sort()
     times = [entry[0] for entry in by_time]
-    found: dict[str, str] = {}
+    found: dict[str, Anchor] = {}
     for beat in scene.beats:
         measure = written.measure(beat.at.measure)
         try:
@@ -148,7 +121,9 @@ def anchors(scene: Scene, written: MeasureMap) -> dict[str, str]:
         if measure is None or before == 0:
             continue
         _, text, index = by_time[before - 1]
-        found[beat.id] = str(Anchor(beat.at, text, measure.index - index, beat.at.beat))
+        found[beat.id] = Anchor(
+            at=beat.at, mark=text, bars=measure.index - index, beat=beat.at.beat
+        )
     return found
 
 

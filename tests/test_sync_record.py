@@ -1,0 +1,76 @@
+"""The sync record's tempo map and anchors: models in the program, short strings in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from choreo.model import Anchor, Position, SyncRecord, TempoChange, TempoSummary
+from choreo.model.synced import TEMPO_SUMMARY_LIMIT
+from choreo.store import merged_text, new_scene_text, parse_scene
+
+SYNCED_SCENE = """\
+schema: 1
+id: synced
+title: Synced
+score:
+  file: ../scores/small.musicxml
+  synced:
+    hash: 0123456789abcdef
+    measures: 11
+    duration_seconds: 23.125
+    tempos: 96@0:4 132@7:2.5 +3 more
+    beat_seconds:
+      b01: 0.0
+    anchors:
+      b01: 2:3 = A+1:3
+      b02: 12a:1.5 = Coda 2+0:1.5
+      b03: not an anchor   # mangled by hand
+beats:
+  - id: b01
+    at: "2:3"
+"""
+
+
+def test_the_record_reads_its_strings_as_models() -> None:
+    record = parse_scene(SYNCED_SCENE.encode(), Path("s.yaml")).scene.score.synced
+    assert record is not None
+    assert record.tempos == TempoSummary(
+        changes=(
+            TempoChange(qpm=96, measure="0", beat=4),
+            TempoChange(qpm=132, measure="7", beat=2.5),
+        ),
+        more=3,
+    )
+    assert record.anchors == {
+        "b01": Anchor(at=Position.parse("2:3"), mark="A", bars=1, beat=3),
+        "b02": Anchor(at=Position.parse("12a:1.5"), mark="Coda 2", bars=0, beat=1.5),
+    }  # b03 cannot be read: rebase leaves that beat where it is
+
+
+def test_the_record_writes_them_back_as_the_same_strings() -> None:
+    loaded = parse_scene(SYNCED_SCENE.encode(), Path("s.yaml"))
+    assert merged_text(loaded, loaded.scene) == SYNCED_SCENE  # the mangled line too
+    edited = loaded.scene.model_copy(deep=True)
+    edited.title = "Synced again"
+    assert merged_text(loaded, edited) == SYNCED_SCENE.replace("Synced\n", "Synced again\n")
+    fresh = new_scene_text(loaded.scene)
+    assert "    tempos: 96@0:4 132@7:2.5 +3 more\n" in fresh
+    assert "      b02: 12a:1.5 = Coda 2+0:1.5\n" in fresh
+    assert parse_scene(fresh.encode(), Path("s.yaml")).scene == loaded.scene
+
+
+def test_an_unreadable_tempo_map_is_not_recorded() -> None:
+    text = SYNCED_SCENE.replace("96@0:4 132@7:2.5 +3 more", "fast then slow")
+    record = parse_scene(text.encode(), Path("s.yaml")).scene.score.synced
+    assert record is not None and not record.tempos and str(record.tempos) == ""
+
+
+def test_a_long_tempo_map_is_cut_to_fit_the_record() -> None:
+    changes = [TempoChange(qpm=60 + n, measure=str(n), beat=1) for n in range(200)]
+    summary = TempoSummary.of(changes)
+    text = str(summary)
+    assert len(text) <= TEMPO_SUMMARY_LIMIT and text.endswith(f" +{summary.more} more")
+    assert summary.changes == tuple(changes[: len(changes) - summary.more])
+    assert TempoSummary.parse(text) == summary
+    record = SyncRecord(hash="0" * 16, measures=1, duration_seconds=1, tempos=text)
+    assert record.tempos == summary
