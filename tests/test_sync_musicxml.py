@@ -11,16 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from choreo.errors import ChoreoError, ScoreError
-from choreo.sync.musicxml import (
-    Direction,
-    ScoreDocument,
-    decode,
-    escape,
-    insert_directions,
-    package,
-    read_document,
-    remove_directions,
-)
+from choreo.sync.musicxml import Direction, escape, insert_directions, remove_directions
+from choreo.sync.xml_file import ScoreDocument, decode, package, read_document
 
 # A piano part (two staves, so music21 makes two parts of it), two measures at 2
 # divisions a quarter: staff 1 has a half-note chord, a grace note and a half note;
@@ -178,6 +170,80 @@ def test_removing_what_was_inserted_gives_back_every_byte(
 def test_only_choreos_directions_are_removed() -> None:
     text = PIANO.replace("<direction>", '<direction id="intro"><!-- id="choreo-x" -->', 1)
     assert remove_directions(text) == (text, 0)
+
+
+# A file every hand-written tag scanner trips on: a DOCTYPE and a processing instruction,
+# a comment holding a whole part with an old choreo direction in it, CDATA closing the
+# measure, quoted ">" in attributes, and the divisions written as a character reference.
+AWKWARD = """\
+<?xml version="1.0" encoding="UTF-16"?>
+<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 Partwise//EN"
+  "http://www.musicxml.org/dtds/partwise.dtd">
+<?editor <measure number="0"> in an instruction ?>
+<score-partwise version="4.0">
+  <!-- <part id="P9"><measure><direction id="choreo-old"></direction></measure></part> -->
+  <part-list>
+    <score-part id="P1"><part-name>Fl&#xFC;te &lt;solo&gt;</part-name></score-part>
+  </part-list>
+  <part id="P1">
+    <measure number="1" text="a > b" implicit='no'>
+      <attributes><divisions>&#52;</divisions></attributes>
+      <direction placement='above' id="x>y"><direction-type><words><![CDATA[</measure></part>
+<measure>]]></words></direction-type></direction>
+      <note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration></note>
+      <note><pitch><step>D</step><octave>4</octave></pitch><duration>4</duration></note>
+    </measure>
+    <measure number="2"><note><rest/><duration>8</duration></note></measure>
+  </part>
+</score-partwise>
+"""
+
+
+def test_an_awkward_file_is_read_by_a_real_parser_and_kept_byte_for_byte() -> None:
+    data = AWKWARD.encode("utf-16")
+    text, codec, bom = decode(data, HERE)
+    source = ScoreDocument(HERE, text, codec, bom)
+    directions = [at("b1", 0, 1.0, "A"), at("b2", 1, 0.0)]
+    out = insert_directions(source, text, directions, part=0, parts=1, measures=2)
+    # Four divisions a quarter (&#52;): quarter 1 is the D, not the end of the bar.
+    assert out.index("<step>C</step>") < out.index('id="choreo.b1"') < out.index("<step>D</step>")
+    assert "<offset>" not in out
+    assert out.index('<measure number="2">') < position_of(out, "b2")
+    again = read_document(HERE, source.encode(out))
+    assert remove_directions(again.text) == (AWKWARD, 3)  # the comment's lookalike stays
+    assert source.encode(remove_directions(again.text)[0]) == data
+    tree = ElementTree.fromstring(source.encode(out))
+    assert [d.get("id") for d in tree.iter("direction")] == [
+        "x>y",
+        "choreo.b1",
+        "choreo-b1",
+        "choreo-b2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("doctype", "words"),
+    [
+        ('<!DOCTYPE score-partwise [<!ENTITY a "x">]>', "inline DTD"),
+        ('<!DOCTYPE score-partwise SYSTEM "file:///etc/passwd">', None),
+    ],
+    ids=["inline-dtd", "system-dtd"],
+)
+def test_the_splicer_refuses_what_the_score_guard_refuses(doctype: str, words: str | None) -> None:
+    text = PIANO.replace("<score-partwise", doctype + "\n<score-partwise", 1)
+    if words is None:  # an external DTD is named, never fetched: nothing to refuse
+        assert remove_directions(text + "<!-- choreo -->") == (text + "<!-- choreo -->", 0)
+        return
+    with pytest.raises(ScoreError, match=words):
+        insert(text, [at("b1", 0, 0.0)])
+
+
+def test_a_file_that_is_not_xml_is_refused_with_its_line() -> None:
+    end = PIANO.index("    </measure>\n")
+    broken = PIANO[:end] + "    </measur>" + PIANO[end + len("    </measure>") :]
+    with pytest.raises(ScoreError, match="not well-formed") as caught:
+        insert(broken, [at("b1", 0, 0.0)])
+    assert caught.value.line == PIANO[:end].count("\n") + 1
 
 
 # -- encodings and files ------------------------------------------------------------------------

@@ -16,16 +16,10 @@ from choreo.placement import PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.project import inside_project, project_of
 from choreo.score import guard
 from choreo.store import SceneFile, atomic_write, save_scene
-from choreo.sync.musicxml import (
-    XML_SUFFIXES,
-    Direction,
-    insert_directions,
-    package,
-    read_document,
-    remove_directions,
-)
+from choreo.sync.musicxml import Direction, insert_directions, remove_directions
 from choreo.sync.pull import is_pulled_cue
 from choreo.sync.record import ScoreMaps, score_maps, sync_record, synced_score
+from choreo.sync.xml_file import XML_SUFFIXES, package, read_document
 
 OUTPUT_SUFFIXES = (*XML_SUFFIXES, ".mxl")
 
@@ -70,7 +64,7 @@ def push(scene_file: SceneFile, out: Path | None = None) -> SyncResult:
     placed = _refuse_unplaced(scene_file, place_beats(scene, maps.scene))
     directions = _directions(placed, maps)
     document = read_document(source, data)
-    text, replaced = remove_directions(document.text)
+    text, replaced = remove_directions(document.text, source)
     text = insert_directions(
         document,
         text,
