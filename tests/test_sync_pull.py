@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from choreo.errors import ChoreoError
+from choreo.model import Beat, MarkCue, Position, cue_for
 from choreo.store import read_scene
 from choreo.sync import pull, push
 from tests.conftest import SCENES, SCORES
@@ -47,13 +48,15 @@ def test_each_mark_the_scene_lacks_becomes_a_beat(scene_path: Path) -> None:
 
     beats = read_scene(scene_path).scene.beats
     assert [(b.id, str(b.at), b.cue) for b in beats] == [
-        ("mark-lento-lamentoso", "0:4", 'text "Lento lamentoso"'),
-        ("mark-A", "1:1", "rehearsal A"),
-        ("mark-cresc", "9:1", 'text "cresc."'),
+        ("mark-lento-lamentoso", "0:4", MarkCue(kind="words", text="Lento lamentoso")),
+        ("mark-A", "1:1", MarkCue(kind="rehearsal", text="A")),
+        ("mark-cresc", "9:1", MarkCue(kind="words", text="cresc.")),
         ("b01", "17:1", None),  # B and its tempo word: Eve's beat is already there
         ("b02", "20:2", None),
-        ("mark-C", "29:1", "rehearsal C"),  # one beat for C and 'Tarantella furiosa'
+        ("mark-C", "29:1", MarkCue(kind="rehearsal", text="C")),  # and 'Tarantella furiosa'
     ]
+    text = scene_path.read_text(encoding="utf-8")
+    assert '    cue: text "Lento lamentoso"\n' in text and "    cue: rehearsal A\n" in text
     assert [beat.id for beat in result.added] == [
         "mark-lento-lamentoso",
         "mark-A",
@@ -124,11 +127,18 @@ def test_the_demo_scenes_pull_cleanly(project: Path, scene: Path | None) -> None
 
 
 def test_only_cues_in_pulls_own_form_name_a_printed_mark() -> None:
-    from choreo.sync.pull import is_pulled_cue
+    def cue(text: str) -> object:
+        return Beat(id="b01", at=Position.parse("1:1"), cue=text).cue
 
-    assert is_pulled_cue("rehearsal A") and is_pulled_cue('text "Valse macabre"')
-    assert not is_pulled_cue("rehearsal hall door bangs")
-    assert not is_pulled_cue("text message arrives")
+    assert cue("rehearsal A") == MarkCue(kind="rehearsal", text="A")
+    assert cue('text "Valse macabre"') == MarkCue(kind="words", text="Valse macabre")
+    assert cue("rehearsal hall door bangs") == "rehearsal hall door bangs"
+    assert cue("text message arrives") == "text message arrives"
+    # A mark the one-word form cannot hold stays a person's words, as the file reads it.
+    assert cue_for("rehearsal", "Coda 2") == "rehearsal Coda 2"
+    assert cue_for("words", "dolce") == MarkCue(kind="words", text="dolce")
+    beat = Beat(id="b01", at=Position.parse("1:1"), cue=cue_for("rehearsal", "B"))
+    assert beat.model_dump(mode="json")["cue"] == "rehearsal B"
 
 
 SUFFIXED_BARS = """\

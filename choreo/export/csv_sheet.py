@@ -79,7 +79,7 @@ def _row(sheet: SceneSheet, item: SheetBeat, *, cue: bool) -> list[str]:
         beat.safety or "",
         beat.notes or "",
         beat.camera or "",
-        beat.cue or "",
+        str(beat.cue or ""),
         beat.status,
         item.problem or "",
     ]

@@ -271,7 +271,7 @@ def _details(item: SheetBeat) -> list[tuple[str, str]]:
         ("Notes", beat.notes),
         ("Camera", beat.camera),
         ("Safety", beat.safety),
-        ("Cue", beat.cue),
+        ("Cue", str(beat.cue) if beat.cue else None),
     ):
         if text and text.strip():
             details.append((label, escape(text)))

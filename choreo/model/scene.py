@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from choreo.model.cue import Cue
 from choreo.model.position import PositionField
 from choreo.model.synced import SyncRecord
 from choreo.model.timecode import Timecode
@@ -164,7 +165,11 @@ class Beat(StrictModel):
     contact: bool = Field(default=False, description="true when the action makes contact")
     intensity: int = Field(default=3, strict=True, description="1..5")
     hit: bool = Field(default=False, description="the impact should land on a strong beat")
-    cue: ShortText | None = Field(default=None, description="what starts the beat")
+    cue: Cue | None = Field(
+        default=None,
+        description="what starts the beat; 'rehearsal A' or 'text \"dolce\"' name a mark "
+        "the score prints",
+    )
     status: RehearsalStatus = Field(default="idea", description="rehearsal status")
     camera: ShortText | None = None
     safety: ShortText | None = None

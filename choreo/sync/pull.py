@@ -7,21 +7,17 @@ and a tempo word printed together make one beat). New beats take ids from the ma
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
-from choreo.model import Beat, Position, Scene, id_from, next_beat_id
+from choreo.model import Beat, Position, Scene, cue_for, id_from, next_beat_id
 from choreo.scene_score import measures_for
 from choreo.store import SceneFile, save_scene
 from choreo.sync.record import synced_score
 from choreo.timing import EPSILON, MeasureMap, OutsideScore, ScoreMark
 
 ID_PREFIX = "mark-"
-REHEARSAL_CUE = "rehearsal "
-TEXT_CUE = "text "
 _ID_LENGTH = 64
-_PULLED_CUE = re.compile(rf'^(?:{REHEARSAL_CUE}\S+|{TEXT_CUE}".*")$', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -72,18 +68,6 @@ def pull(scene_file: SceneFile) -> PullResult:
     return PullResult(saved, tuple(added), present, tuple(left_out))
 
 
-def cue_of(mark: ScoreMark) -> str:
-    """``rehearsal A`` or ``text "dolce"``: what in the score starts the beat."""
-    if mark.kind == "rehearsal":
-        return REHEARSAL_CUE + mark.text
-    return f'{TEXT_CUE}"{mark.text}"'
-
-
-def is_pulled_cue(cue: str) -> bool:
-    """A cue in the form ``cue_of`` writes (a person's "rehearsal hall door" is not)."""
-    return _PULLED_CUE.match(cue) is not None
-
-
 def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[ScoreMark]]:
     """New beats for the marks the scene lacks, in score order, and the marks that no
     beat can hold: saved, such a beat would make the scene file unreadable."""
@@ -91,13 +75,13 @@ def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[Scor
     places = {_place(beat.at) for beat in scene.beats}
     cues = {beat.cue for beat in scene.beats if beat.cue}
     # A cue names one mark only when the score prints that text once.
-    printed = Counter(cue_of(mark) for mark in measures.marks)
+    printed = Counter(cue_for(mark.kind, mark.text) for mark in measures.marks)
     slugs: dict[str, int] = {}
     added: list[Beat] = []
     left_out: list[ScoreMark] = []
     for mark in measures.marks:
         ident = _mark_id(mark, slugs)
-        cue = cue_of(mark)
+        cue = cue_for(mark.kind, mark.text)
         if ident in taken or (cue in cues and printed[cue] == 1):
             continue
         try:

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from choreo.errors import ChoreoError, SaveError, ScoreError
-from choreo.model import Beat, Scene, SyncRecord
+from choreo.model import Beat, MarkCue, Scene, SyncRecord
 from choreo.placement import PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.project import inside_project, project_of
 from choreo.score import guard
 from choreo.store import SceneFile, atomic_write, save_scene
 from choreo.sync.musicxml import Direction, insert_directions, remove_directions
-from choreo.sync.pull import is_pulled_cue
 from choreo.sync.record import ScoreMaps, score_maps, sync_record, synced_score
 from choreo.sync.xml_file import XML_SUFFIXES, package, read_document
 
@@ -175,11 +174,11 @@ def words(beat: Beat) -> str:
 def _rehearsal(spot: PlacedBeat) -> str | None:
     """A cue, or the phrase for a beat on count 1.
 
-    A cue that ``--pull`` wrote names a mark the score prints already: no second mark.
+    A cue naming a mark the score prints already (what ``--pull`` writes) gets no second.
     """
     cue = spot.beat.cue
     if cue:
-        return None if is_pulled_cue(cue) else cue
+        return None if isinstance(cue, MarkCue) else cue
     counts = spot.counts
     if counts.phrase >= 1 and abs(counts.count - 1) < 1e-6:
         return str(counts)
