@@ -16,7 +16,7 @@ from choreo.errors import ChoreoError
 from choreo.model import Position
 from choreo.scene_score import measures_for
 from choreo.scenes import check_files
-from choreo.store import SceneFile, read_scene
+from choreo.store import SceneFile, read_scene, save_scene
 from choreo.sync import push, rebase
 from choreo.sync.drift import changes, score_changed
 from tests.test_sync_push import built, make_project, texts_at
@@ -173,3 +173,15 @@ def test_drift_keeps_score_lines_apart_from_a_beat_named_like_them(
     drifted = [(d.beat, d.message) for d in found if d.code == "score-drift"]
     assert any(beat is None and message.startswith("tempo map: ") for beat, message in drifted)
     assert all(message.startswith("at ") for beat, message in drifted if beat is not None)
+
+
+def test_a_new_sync_forgets_the_beats_the_scene_no_longer_has(synced: Path) -> None:
+    """A deleted beat's anchor and seconds would follow a new beat that reuses its id."""
+    scene_file = read_scene(synced)
+    kept = [beat for beat in scene_file.scene.beats if beat.id != "b04"]
+    save_scene(scene_file, scene_file.scene.model_copy(update={"beats": kept}))
+    push(read_scene(synced))
+    record = read_scene(synced).scene.score.synced
+    assert record is not None
+    assert "b04" not in record.anchors and "b04" not in record.beat_seconds
+    assert "b04" not in synced.read_text(encoding="utf-8")

@@ -4,7 +4,8 @@ The record is written by ``choreo sync`` and read by ``check`` and ``--rebase``.
 file its tempo map and anchors are short strings a person can read at a glance
 (``96@0:4 132@7:1``, ``19:3 = B+2:3``); in the program they are models, parsed once at
 the border. A string a person mangled is not an error: the record is derived data, and
-an unreadable part of it is treated as not recorded.
+an unreadable part of it is treated as not recorded (and left out when a changed scene
+is saved).
 """
 
 from __future__ import annotations

@@ -89,8 +89,11 @@ def _merge_mapping(target: CommentedMap, full: dict[str, Any], significant: dict
     """Make ``target`` say what ``full`` says, touching only keys whose value changed.
 
     Keys absent from the file are added only when they differ from the default, so a
-    scene that never mentions ``hit`` does not grow ``hit: false``.
+    scene that never mentions ``hit`` does not grow ``hit: false``. Keys ``full`` lacks go:
+    a new sync record names only the beats the scene still has.
     """
+    for gone in [key for key in target if key not in full]:
+        _delete_keeping_comment(target, gone)
     order = list(full)
     for key, value in full.items():
         wanted = key in significant
