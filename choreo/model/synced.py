@@ -48,7 +48,8 @@ class _Value(BaseModel):
 
     @classmethod
     def parse(cls, text: str) -> Any:
-        raise NotImplementedError
+        """The value a file's text says; each kind of value reads its own form."""
+        raise NotImplementedError(cls.__name__)
 
     @model_serializer(mode="plain")
     def _as_text(self) -> str:
@@ -158,6 +159,7 @@ def _readable_anchors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 class SyncRecord(BaseModel):
     """What the scene was last synced against, so a changed score is noticed."""
 
+    # The scene models' StrictModel settings (scene.py imports this module, not back).
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
 
     hash: Annotated[str, Field(pattern=r"^[0-9a-f]{16,64}$")]
