@@ -395,20 +395,25 @@ async def test_ctrl_z_in_a_field_undoes_that_field(tmp_path: Path) -> None:
         assert editor.form.input_for("ballet").value == "plié"
 
 
-async def test_ctrl_e_exports_markdown_next_to_the_scene(tmp_path: Path) -> None:
+async def test_ctrl_e_saves_then_exports_markdown_next_to_the_scene(tmp_path: Path) -> None:
     path = write_scene(tmp_path)
     app = app_on(path)
     async with app.run_test(size=SIZE) as pilot:
-        await opened(pilot)
-        await pilot.press("down", "enter", "tab", "tab", *"sissonne", "ctrl+e")
+        editor = await opened(pilot)
+        await pilot.press("down", "enter", "tab", "tab", "ctrl+u", *"sissonne", "ctrl+e")
         await settle(pilot)
         target = path.with_name("rooftop.md")
         await until(pilot, target.exists)
         assert any(str(target) in str(n.message) for n in app._notifications)
+        assert not editor.header.dirty
     sheet = target.read_text(encoding="utf-8")
     assert "Rooftop at dawn" in sheet
-    assert "sissonne" in sheet  # what is on screen, saved or not
-    assert path.read_text() == ROOFTOP
+    assert "sissonne" in sheet
+    # The sheet describes the scene file: the edit was saved first, and only it changed.
+    assert changed_lines(ROOFTOP, path.read_text()) == [
+        "-    ballet: grand jeté",
+        "+    ballet: sissonne",
+    ]
 
 
 async def test_f1_shows_every_binding(tmp_path: Path) -> None:

@@ -23,8 +23,8 @@ from choreo.tui.widgets.beat_table import BeatTable
 PALETTE_COMMANDS = (
     "Command palette (ctrl+p)",
     [
-        ("Export Markdown", "the beat sheet as NAME.md next to the scene"),
-        ("Sync to score", "the beats into a copy of the score (when choreo sync is there)"),
+        ("Export Markdown", "save, then the beat sheet as NAME.md next to the scene"),
+        ("Sync to score", "save, then the beats into a copy of the score"),
         ("Check the scene", "run the checks now"),
         ("Score info", "measures, meters and tempi the beats follow"),
         ("jump 17", "go to measure 17 and the first beat on it"),

@@ -25,12 +25,12 @@ class SceneCommands(Provider):
 
     def _commands(self, editor: EditorScreen) -> list[tuple[str, str, Callable[[], object]]]:
         return [
-            ("Export Markdown", "write the beat sheet next to the scene (ctrl+e)",
+            ("Export Markdown", "save, then write the beat sheet next to the scene (ctrl+e)",
              editor.action_export_markdown),
             ("Check the scene", "run the checks now and show what they find", editor.action_check),
             ("Score info", "the measures, meters and tempi the beats follow",
              editor.action_score_info),
-            ("Sync to score", "write the beats into a copy of the score as directions",
+            ("Sync to score", "save, then write the beats into a copy of the score as directions",
              editor.action_sync),
         ]  # fmt: skip
 

@@ -87,7 +87,8 @@ class EditorScreen(Screen[None]):
         Binding("ctrl+y", "redo", "Redo", id="redo", priority=True, show=False,
                 tooltip="Redo the edit undone last"),
         Binding("ctrl+e", "export_markdown", "Export", id="export-markdown", priority=True,
-                tooltip="Write the beat sheet as Markdown next to the scene (NAME.md)"),
+                tooltip="Save the scene, then write its beat sheet as Markdown next to it "
+                "(NAME.md)"),
     ]  # fmt: skip
 
     def __init__(

@@ -2,6 +2,10 @@
 refuses to overwrite a file that changed on disk), syncing with the score, exporting, and
 quitting with a question when there are unsaved edits.
 
+Syncing and exporting work from the scene file, so they save unsaved edits first (the
+save asks about a file changed on disk as ctrl+s does). Only a write of the scene clears
+the unsaved marker: the session is told a file is saved only by the code that wrote it.
+
 Slow work runs in thread workers that post a message back to the editor screen, which
 hands it here; failures come back through the screen's one ``Worker.StateChanged``
 handler.
@@ -9,7 +13,6 @@ handler.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Callable
 from functools import partial
@@ -46,8 +49,9 @@ class Saving:
         self._journal_timer: Timer | None = None
         self._journaled: Scene | None = None  # the scene last journaled
         self._journal_copy: SceneFile | None = None  # owned by the journal worker
-        self._quit_when_saved = False  # quit asked for while a save was running
-        self._save_then_quit = False
+        self._writing = False  # a save or a sync is writing the scene file
+        self._quit_when_done = False  # quit asked for while it was
+        self._after_save: Callable[[], None] | None = None  # what waits for the save
 
     @property
     def path(self) -> Path:
@@ -153,7 +157,8 @@ class Saving:
         self.screen.notify(str(error), title="Unsaved edits are not journaled", severity="warning")
 
     # -- saving ------------------------------------------------------------------------
-    def save(self, *, force: bool = False, then_quit: bool = False) -> None:
+    def save(self, *, force: bool = False, then: Callable[[], None] | None = None) -> None:
+        """Write the scene; ``then`` runs once it is written (not when the save fails)."""
         session = self.screen.session
         assert session is not None
         if session.read_only:
@@ -162,10 +167,11 @@ class Saving:
                 severity="warning",
             )
             return
-        if self.busy("save", "sync"):
+        if self._writing:
             self.screen.notify("still saving…", timeout=2)
             return
-        self._save_then_quit = then_quit
+        self._writing = True
+        self._after_save = then
         work = partial(self._write, session.file, session.scene, force)
         self._run(work, "save", f"saving {self.path.name}", exclusive=False)
 
@@ -177,33 +183,47 @@ class Saving:
     def saved(self, message: SceneSaved) -> None:
         session = self.screen.session
         assert session is not None
+        self._writing = False
         session.saved_as(message.scene_file, message.scene)
         self._journaled = None
         self.screen.header.dirty = session.dirty
         self.screen.notify(f"saved {self.path.name}", timeout=3)
-        if self._save_then_quit or self._quit_when_saved:
-            self._save_then_quit = self._quit_when_saved = False
-            self._quit_or_ask()
+        then, self._after_save = self._after_save, None
+        if then is not None:
+            then()
+        self._quit_if_asked()
 
     def save_failed(self, error: BaseException) -> None:
-        then_quit, self._save_then_quit = self._save_then_quit, False
-        self._quit_when_saved = False
+        self._writing = False
+        then, self._after_save = self._after_save, None
+        self._quit_when_done = False
         if isinstance(error, ConflictError):
 
             def answered(answer: str | None) -> None:
                 if answer == "reload":
                     self.screen.read_scene_file(reload=True)
                 elif answer == "overwrite":
-                    self.save(force=True, then_quit=then_quit)
+                    self.save(force=True, then=then)
 
             self.screen.app.push_screen(ConflictQuestion(self.path.name), answered)
             return
         self.screen.notify(str(error), title="Not saved", severity="error", timeout=8)
 
+    def _saved_first(self, command: Callable[[SceneFile], None]) -> None:
+        """Run a command that works from the scene file on the file as it is now: unsaved
+        edits are saved first. Handing it the edited scene with the file's old text would
+        let it write the old text back and mark the edits saved."""
+        session = self.screen.session
+        assert session is not None
+        if not session.dirty:
+            command(session.file)
+            return
+        self.save(then=lambda: command(session.file))  # the file as just saved
+
     # -- syncing and exporting ---------------------------------------------------------
     def sync(self) -> None:
-        """Write the beats into a copy of the score (``choreo sync``) and save the scene
-        with the record of what it was synced against."""
+        """Save the scene, write the beats into a copy of the score (``choreo sync``), and
+        save the record of what the scene was synced against."""
         session = self.screen.session
         assert session is not None
         if session.read_only:
@@ -214,11 +234,16 @@ class Saving:
         if not session.scene.score.file:
             self.screen.notify("this scene has no score to sync with", severity="warning")
             return
-        if self.busy("save", "sync"):
+        if self._writing:
             self.screen.notify("still saving…", timeout=2)
             return
-        current = dataclasses.replace(session.file, scene=session.scene)
-        self._run(partial(self._push, current), "sync", "syncing with the score", exclusive=False)
+        self._saved_first(self._start_push)
+
+    def _start_push(self, scene_file: SceneFile) -> None:
+        self._writing = True
+        self._run(
+            partial(self._push, scene_file), "sync", "syncing with the score", exclusive=False
+        )
 
     def _push(self, scene_file: SceneFile) -> None:
         from choreo.sync import push
@@ -227,27 +252,48 @@ class Saving:
         self.screen.post_message(ScoreSynced(result.scene_file, result.summary()))
 
     def synced(self, message: ScoreSynced) -> None:
+        """The file holds the scene as saved plus its sync record; edits made while the
+        sync ran stay, and stay unsaved."""
         session = self.screen.session
         assert session is not None
-        synced = message.scene_file.scene
-        cursor = self.screen.cursor
-        session.apply("sync with the score", synced, cursor, cursor)
-        session.saved_as(message.scene_file, synced)
+        self._writing = False
+        on_disk = message.scene_file.scene
+        session.saved_as(message.scene_file, on_disk)
+        record = on_disk.score.synced
+        scene = session.scene
+        if scene.score.synced != record:
+            cursor = self.screen.cursor
+            synced = scene.model_copy(
+                update={"score": scene.score.model_copy(update={"synced": record})}
+            )
+            session.apply("sync with the score", synced, cursor, cursor)
         self.forget_journal()
-        self.screen.show_scene(cursor)
+        self.screen.show_scene(self.screen.cursor)
         self.screen.notify(message.summary, title="Synced with the score", timeout=6)
+        self._quit_if_asked()
 
     def sync_failed(self, error: BaseException) -> None:
-        hint = "\nSave first (ctrl+s) to settle it." if isinstance(error, ConflictError) else ""
-        self.screen.notify(f"{error}{hint}", title="Not synced", severity="error", timeout=8)
+        self._writing = self._quit_when_done = False
+        self.screen.notify(str(error), title="Not synced", severity="error", timeout=8)
 
     def export_markdown(self) -> None:
-        """Write the beat sheet as Markdown next to the scene (NAME.md)."""
+        """Save the scene, then write its beat sheet as Markdown next to it (NAME.md)."""
+        session = self.screen.session
+        assert session is not None
+        if session.read_only and session.dirty:
+            self.screen.notify(
+                "read-only: the sheet is written from the saved scene, and this one "
+                "cannot be saved while it is open elsewhere",
+                severity="warning",
+            )
+            return
+        self._saved_first(self._start_export)
+
+    def _start_export(self, scene_file: SceneFile) -> None:
         session = self.screen.session
         assert session is not None
         target = self.path.with_name(f"{self.path.stem}.md")
-        current = dataclasses.replace(session.file, scene=session.scene)
-        work = partial(self._export, current, session.measures, target)
+        work = partial(self._export, scene_file, session.measures, target)
         self._run(work, "export", f"writing {target.name}", exclusive=True)
 
     def _export(self, scene_file: SceneFile, measures: MeasureMap, target: Path) -> None:
@@ -259,11 +305,17 @@ class Saving:
 
     # -- quitting ----------------------------------------------------------------------
     def quit(self) -> None:
-        """Quit, asking first when there are unsaved edits (after a save that is running)."""
-        if self.busy("save"):
-            self._quit_when_saved = True
+        """Quit, asking first when there are unsaved edits (after a save or a sync that
+        is writing the scene)."""
+        if self._writing:
+            self._quit_when_done = True
             return
         self._quit_or_ask()
+
+    def _quit_if_asked(self) -> None:
+        if self._quit_when_done and not self._writing:
+            self._quit_when_done = False
+            self._quit_or_ask()
 
     def _quit_or_ask(self) -> None:
         session = self.screen.session
@@ -274,7 +326,7 @@ class Saving:
 
         def answered(answer: str | None) -> None:
             if answer == "save":
-                self.save(then_quit=True)
+                self.save(then=self._quit_or_ask)
             elif answer == "discard":
                 if self.screen.session is not None and not self.screen.session.read_only:
                     clear_journal(self.path)
