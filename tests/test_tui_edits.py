@@ -45,9 +45,7 @@ def waltz_with_pickup() -> MeasureMap:
         ("0:4", "1:1"),  # from the pickup
         ("2:4", "3:1"),  # into 6/8
         ("3:2", "4:1"),  # 6/8 has two beats
-        ("4:2", "4:2"),  # the last beat of the score: nowhere further
-        ("9:1", "9:1"),  # outside the score: stays where it is
-    ],
+    ],  # the last beat, or outside the score: refused (test_tui_timing_edits.py)
 )
 def test_a_new_beat_goes_on_the_next_beat(at: str, expected: str) -> None:
     beat = Beat(id="b01", at=Position.parse(at))

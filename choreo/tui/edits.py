@@ -1,7 +1,8 @@
 """The edits the key contract makes to a scene: add, delete and move a beat, change a field.
 
 Each returns a new :class:`Scene` and leaves the one given untouched, so the history can
-keep both; the new scene shares every unchanged beat with the old one.
+keep both; the new scene shares every unchanged beat with the old one. An edit that
+cannot be made raises :class:`EditRefused` with the one line the editor shows.
 """
 
 from __future__ import annotations
@@ -12,12 +13,21 @@ from choreo.model import Beat, Position, Scene, next_beat_id
 from choreo.timing import EPSILON, MeasureMap, OutsideScore
 
 
+class EditRefused(Exception):
+    """An edit the scene has no room for, and why, in one line naming the beat."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def with_beats(scene: Scene, beats: list[Beat]) -> Scene:
     return scene.model_copy(update={"beats": beats})
 
 
 def add_beat(scene: Scene, after: int | None, measures: MeasureMap) -> tuple[Scene, int]:
-    """A new beat after row ``after`` (or first), one beat later, with the same performers."""
+    """A new beat after row ``after`` (or first), one beat later, with the same performers;
+    refused after the score's last beat rather than piled onto it."""
     new_id = next_beat_id({beat.id for beat in scene.beats})
     if after is None or not scene.beats:
         index = 0 if after is None else len(scene.beats)
@@ -37,16 +47,16 @@ def add_beat(scene: Scene, after: int | None, measures: MeasureMap) -> tuple[Sce
 
 
 def next_beat_position(beat: Beat, measures: MeasureMap) -> tuple[Position, int | None]:
-    """The next whole beat after a beat's start, or its end when it lasts longer; the
-    same place when the score has no room after it."""
+    """The next whole beat after a beat's start, or its end when it lasts longer;
+    :class:`EditRefused` when the score has no room after it."""
     pass_number = beat.pass_number or 1
     try:
         offset = measures.offset_of(beat.at, pass_number)
     except OutsideScore:
-        return beat.at, beat.pass_number
+        raise EditRefused(f"no beat added: {beat.id} at {beat.at} is outside the score") from None
     measure = measures.measure_at_offset(offset)
     if measure is None:
-        return beat.at, beat.pass_number
+        raise EditRefused(f"no beat added: {beat.id} at {beat.at} is outside the score")
     beat_in_measure = measure.first_beat + (offset - measure.offset) / measure.beat_length
     following = math.floor(beat_in_measure + EPSILON) + 1
     target = measure.offset + (following - measure.first_beat) * measure.beat_length
@@ -54,12 +64,16 @@ def next_beat_position(beat: Beat, measures: MeasureMap) -> tuple[Position, int 
     if beat.length is not None:  # a long beat: the next one starts when it ends
         target = max(target, measures.advance(offset, beat.length))
     if target >= measures.end_offset - EPSILON:
-        return beat.at, beat.pass_number
+        raise EditRefused(f"no beat added after {beat.id} at {beat.at}: {score_end(measures)}")
     try:
         position, found_pass = measures.position_at(target)
-    except ValueError:  # a bar the scene file cannot name: stay on the beat's own place
-        return beat.at, beat.pass_number
+    except ValueError as error:  # a bar the scene file cannot name
+        raise EditRefused(f"no beat added after {beat.id}: {error}") from None
     return position, found_pass if found_pass > 1 else None
+
+
+def score_end(measures: MeasureMap) -> str:
+    return f"the score ends with bar {measures.measures[-1].number}"
 
 
 def _first_position(measures: MeasureMap) -> Position:

@@ -10,6 +10,7 @@ failure comes back through one ``Worker.StateChanged`` handler.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -29,7 +30,7 @@ from choreo.model import PALETTE_COLOURS, Scene
 from choreo.placement import place_beats
 from choreo.store import read_scene
 from choreo.timing import MeasureMap, OutsideScore
-from choreo.tui.edits import add_beat, delete_beat, move_beat, replace_beat
+from choreo.tui.edits import EditRefused, add_beat, delete_beat, move_beat, replace_beat
 from choreo.tui.fields import FieldError, FieldName, with_field
 from choreo.tui.messages import (
     DiagnosticChosen,
@@ -46,6 +47,7 @@ from choreo.tui.score_loading import ScoreLoading, score_name, unreadable_score
 from choreo.tui.screens.saving import Saving, journaled_edits
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
 from choreo.tui.session import OpenScene
+from choreo.tui.timing_edits import nudge_beat, ripple_beats
 from choreo.tui.widgets.beat_form import BeatForm
 from choreo.tui.widgets.beat_table import NO_PALETTE_COLOUR, BeatRows, BeatTable
 from choreo.tui.widgets.diagnostics import DiagnosticsPanel, summary
@@ -83,9 +85,21 @@ class EditorScreen(Screen[None]):
                 tooltip="Save the scene; comments and key order stay; refuses to overwrite "
                 "a file that changed on disk"),
         Binding("ctrl+z", "undo", "Undo", id="undo", priority=True,
-                tooltip="Undo the last edit: add, delete, move or a field change"),
+                tooltip="Undo the last edit: add, delete, move, nudge, ripple or a field change"),
         Binding("ctrl+y", "redo", "Redo", id="redo", priority=True, show=False,
                 tooltip="Redo the edit undone last"),
+        Binding("left_square_bracket", "nudge(-0.5)", "Earlier", id="nudge-earlier",
+                key_display="[", show=False,
+                tooltip="Nudge the beat half a beat earlier (across barlines)"),
+        Binding("right_square_bracket", "nudge(0.5)", "Later", id="nudge-later",
+                key_display="]", show=False,
+                tooltip="Nudge the beat half a beat later (across barlines)"),
+        Binding("left_curly_bracket", "ripple(-1)", "Ripple earlier", id="ripple-earlier",
+                key_display="{", show=False,
+                tooltip="Move this beat and every beat later in time a beat earlier"),
+        Binding("right_curly_bracket", "ripple(1)", "Ripple later", id="ripple-later",
+                key_display="}", show=False,
+                tooltip="Move this beat and every beat later in time a beat later"),
         Binding("ctrl+e", "export_markdown", "Export", id="export-markdown", priority=True,
                 tooltip="Save the scene, then write its beat sheet as Markdown next to it "
                 "(NAME.md)"),
@@ -338,8 +352,16 @@ class EditorScreen(Screen[None]):
         self._commit_form()
         scene = self.session.scene
         after = self.cursor if scene.beats else None
-        changed, index = add_beat(scene, after, self.session.measures)
+        try:
+            changed, index = add_beat(scene, after, self.session.measures)
+        except EditRefused as refused:
+            self._refuse(refused.message)
+            return
         self._apply(f"add {changed.beats[index].id}", changed, index)
+
+    def _refuse(self, message: str) -> None:
+        self.app.bell()
+        self.notify(message, severity="warning", timeout=4)
 
     def action_delete_beat(self) -> None:
         if self.session is None or not self.session.scene.beats:
@@ -362,6 +384,34 @@ class EditorScreen(Screen[None]):
         changed, cursor = moved
         direction = "up" if step < 0 else "down"
         self._apply(f"move {changed.beats[cursor].id} {direction}", changed, cursor)
+
+    def action_nudge(self, beats: float) -> None:
+        self._retime("nudge", nudge_beat, beats)
+
+    def action_ripple(self, beats: float) -> None:
+        self._retime("ripple", ripple_beats, beats)
+
+    def _retime(self, verb: str, edit: Callable[[Scene, int, float, MeasureMap], Scene],
+                beats: float) -> None:  # fmt: skip
+        """A nudge or ripple of the beat under the cursor, on the score's own bars."""
+        if self.session is None or not self.session.scene.beats:
+            self.app.bell()
+            return
+        self._commit_form()
+        session = self.session
+        if session.score_problem is not None or not session.score_known:
+            why = "could not be read" if session.score_problem else "is still being read"
+            self._refuse(f"not moved: timing edits follow the score's bars, and it {why}")
+            return
+        index = self.cursor
+        beat = session.scene.beats[index]
+        try:
+            changed = edit(session.scene, index, beats, session.measures)
+        except EditRefused as refused:
+            self._refuse(refused.message)
+            return
+        direction = "later" if beats > 0 else "earlier"
+        self._apply(f"{verb} {beat.id} {direction}", changed, index)
 
     def action_edit_beat(self) -> None:
         if self.session is None or not self.session.scene.beats:

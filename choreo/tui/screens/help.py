@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -23,7 +24,8 @@ def keys_table(sections: list[KeySection], commands: CommandSection) -> Table:
     for title, bindings in sections:
         table.add_row(f"[b u]{title}[/]", "", "")
         for binding in bindings:
-            table.add_row(binding.key.replace(",", " / "), binding.description, binding.tooltip)
+            key = binding.key_display or binding.key.replace(",", " / ")
+            table.add_row(Text(key), binding.description, binding.tooltip)
         table.add_row("", "", "")
     title, entries = commands
     table.add_row(f"[b u]{title}[/]", "", "")
