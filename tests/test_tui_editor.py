@@ -281,18 +281,18 @@ async def test_ballet_and_combat_complete_from_the_vocabulary(tmp_path: Path) ->
     app = app_on(write_scene(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot)
-        await pilot.press("enter", "tab", "tab", *"fouett")
+        await pilot.press("enter", "tab", "tab", "ctrl+u", *"fouett")
         await pilot.pause(0.2)
-        await pilot.press("right")  # accepts the suggestion
+        await pilot.press("tab")  # accepts the choice shown under the field
         ballet = editor.form.input_for("ballet")
         assert ballet.value == "fouetté en tournant"
-        await pilot.press("tab", *"roundh")
+        await pilot.press("tab", "ctrl+u", *"roundh")
         await pilot.pause(0.2)
-        await pilot.press("right")
+        await pilot.press("tab")
         assert editor.form.input_for("combat").value == "roundhouse kick"
         await pilot.press("tab", "end", *", gu")
         await pilot.pause(0.2)
-        await pilot.press("right")
+        await pilot.press("tab")
         assert editor.form.input_for("performers").value == "eve, guard1"
 
 

@@ -14,9 +14,12 @@ from textual.widgets import Label, Static
 
 KeySection = tuple[str, list[Binding]]
 CommandSection = tuple[str, list[tuple[str, str]]]
+KeyNotes = tuple[str, list[tuple[str, str, str]]]  # keys a widget handles without bindings
 
 
-def keys_table(sections: list[KeySection], commands: CommandSection) -> Table:
+def keys_table(
+    sections: list[KeySection], commands: CommandSection, notes: list[KeyNotes]
+) -> Table:
     table = Table(box=None, expand=True, show_header=False, padding=(0, 1))
     table.add_column("key", style="bold", no_wrap=True, width=16)
     table.add_column("does", no_wrap=True, width=14)
@@ -26,6 +29,11 @@ def keys_table(sections: list[KeySection], commands: CommandSection) -> Table:
         for binding in bindings:
             key = binding.key_display or binding.key.replace(",", " / ")
             table.add_row(Text(key), binding.description, binding.tooltip)
+        table.add_row("", "", "")
+    for title, rows in notes:
+        table.add_row(f"[b u]{title}[/]", "", "")
+        for key, does, more in rows:
+            table.add_row(Text(key), does, more)
         table.add_row("", "", "")
     title, entries = commands
     table.add_row(f"[b u]{title}[/]", "", "")
@@ -42,16 +50,19 @@ class HelpScreen(ModalScreen[None]):
                 tooltip="Close the help and go back to the editor"),
     ]  # fmt: skip
 
-    def __init__(self, sections: list[KeySection], commands: CommandSection) -> None:
+    def __init__(
+        self, sections: list[KeySection], commands: CommandSection, notes: list[KeyNotes]
+    ) -> None:
         super().__init__()
         self.sections = sections
         self.commands = commands
+        self.notes = notes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Label("choreo · keys", id="help-title")
             with VerticalScroll(id="help-keys"):
-                yield Static(keys_table(self.sections, self.commands))
+                yield Static(keys_table(self.sections, self.commands, self.notes))
             yield Label("escape closes this help", id="help-hint")
 
     def action_close(self) -> None:

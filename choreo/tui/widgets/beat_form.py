@@ -1,41 +1,24 @@
-"""The selected beat's fields; moves complete from the vocabulary, people from the cast."""
+"""The selected beat's fields; moves complete from the vocabulary, people from the cast,
+in a dropdown of every match (:mod:`choreo.tui.widgets.completion`)."""
 
 from __future__ import annotations
-
-import re
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Label
 
 from choreo.model import Beat, Scene
 from choreo.tui.fields import FIELDS, STATUSES, FieldError, FieldName, field_text, read_field
 from choreo.tui.messages import FieldEdited
+from choreo.tui.widgets.completion import Choice, FieldCompletion
 from choreo.vocabulary import Vocabulary
 
-_LAST_NAME = re.compile(r"^(.*[,\s])?([^,\s]*)$")
-
-
-class SuggestCastMember(Suggester):
-    """Completes the last name in a comma-separated list of cast ids."""
-
-    def __init__(self, cast: list[str]) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.cast = cast
-
-    async def get_suggestion(self, value: str) -> str | None:
-        match = _LAST_NAME.match(value)
-        if match is None or not match.group(2):
-            return None
-        before, partial = match.group(1) or "", match.group(2)
-        for member in self.cast:
-            if member.startswith(partial) and member != partial:
-                return before + member
-        return None
+COMPLETED: tuple[FieldName, ...] = (
+    "ballet", "combat", "performers", "attacker", "partner", "weapon", "hit", "status",
+)  # fmt: skip
 
 
 class FieldInput(Input):
@@ -64,14 +47,27 @@ class BeatForm(VerticalScroll):
         self._problems: dict[str, str | None] = {}
         self._title = ""
         self._inputs: list[FieldInput] = []
+        self._completions: dict[str, FieldCompletion] = {}
 
     def compose(self) -> ComposeResult:
         yield Label("No beats yet: press [b]a[/b] in the table to add one.", id="form-empty")
         for field in FIELDS:
             with Horizontal(classes="field-row", id=f"row-{field.name}"):
                 yield Label(field.label, classes="field-label")
-                yield FieldInput(field.name, field.placeholder, field.tooltip)
+                field_input = FieldInput(field.name, field.placeholder, field.tooltip)
+                yield field_input
+                if field.name in COMPLETED:
+                    self._completions[field.name] = FieldCompletion(
+                        field_input, one_of_a_list=field.name == "performers"
+                    )
             yield Label("", classes="field-error", id=f"error-{field.name}")
+
+    def on_mount(self) -> None:
+        # On the screen itself: inside the form a dropdown would be laid out in its row.
+        self.screen.mount(*self._completions.values())
+
+    def completion(self, field: str) -> FieldCompletion:
+        return self._completions[field]
 
     def inputs(self) -> list[FieldInput]:
         if not self._inputs:  # the form is composed once; every cursor move fills it
@@ -84,21 +80,21 @@ class BeatForm(VerticalScroll):
     def set_choices(self, scene: Scene, vocabulary: Vocabulary) -> None:
         """What the fields complete from: the vocabulary, the scene's cast and props."""
         vocabulary = vocabulary.with_scene_moves(scene.moves)
-        cast = [member.id for member in scene.cast]
+        cast = [Choice(member.id, (member.name,)) for member in scene.cast]
         props = sorted({prop for member in scene.cast for prop in member.props})
-        self.cast = set(cast)
-        suggesters: dict[str, Suggester] = {
-            "ballet": SuggestFromList(vocabulary.names("ballet"), case_sensitive=False),
-            "combat": SuggestFromList(vocabulary.names("combat"), case_sensitive=False),
-            "performers": SuggestCastMember(cast),
-            "attacker": SuggestFromList(cast),
-            "partner": SuggestFromList(cast),
-            "weapon": SuggestFromList(props, case_sensitive=False),
-            "hit": SuggestFromList(["yes", "no"], case_sensitive=False),
-            "status": SuggestFromList(list(STATUSES)),
+        self.cast = {member.id for member in scene.cast}
+        choices: dict[str, list[Choice]] = {
+            "ballet": [Choice(m.name, m.aliases) for m in vocabulary.moves("ballet")],
+            "combat": [Choice(m.name, m.aliases) for m in vocabulary.moves("combat")],
+            "performers": cast,
+            "attacker": cast,
+            "partner": cast,
+            "weapon": [Choice(prop) for prop in props],
+            "hit": [Choice("yes"), Choice("no")],
+            "status": [Choice(status) for status in STATUSES],
         }
-        for field_input in self.inputs():
-            field_input.suggester = suggesters.get(field_input.field)
+        for field, completion in self._completions.items():
+            completion.choices = choices[field]
 
     def show_beat(self, index: int | None, beat: Beat | None, *, keep_typed: bool = False) -> None:
         """Fill the fields from a beat (or empty them); with ``keep_typed`` the field being
@@ -114,9 +110,8 @@ class BeatForm(VerticalScroll):
                 continue
             text = "" if beat is None else field_text(beat, field_input.field)
             if field_input.value != text:
-                suggester, field_input.suggester = field_input.suggester, None
-                field_input.value = text  # no suggestion is looked up for a filled value
-                field_input.suggester = suggester
+                with field_input.prevent(Input.Changed):  # filled, not typed: no dropdown
+                    field_input.value = text
                 field_input.cursor_position = 0  # a long value shows its start
             self._show_problem(field_input.field, None)
 

@@ -1,0 +1,143 @@
+"""Completion that shows its choices: a dropdown under a beat-form field listing every
+choice that matches what is typed (textual-autocomplete draws and drives it).
+
+Matching ignores accents, case, spaces and hyphens, as the vocabulary does, so ``plie``
+finds plié and ``pirou`` every pirouette; an alias finds its move and is shown beside
+it. Tab or enter writes the choice as the vocabulary spells it; up and down choose;
+escape hides the list. A name typed out in full shows no list, so tab moves on. In a
+list field (performers) only the name being typed completes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widgets import Input
+from textual_autocomplete import AutoComplete, DropdownItem, TargetState
+
+from choreo.vocabulary import normalize
+
+_WORD = re.compile(r"[^\s\-']+")
+_LAST_NAME = re.compile(r"^(.*[,\s])?([^,\s]*)$")
+
+# What the help screen says about the dropdown: (key, does, more).
+COMPLETION_KEYS = (
+    "Completing a field",
+    [
+        ("tab / enter", "Accept", "Write the highlighted choice, spelled as the vocabulary has it"),
+        ("up / down", "Choose", "Move through the choices; down shows them again"),
+        ("escape", "Hide", "Hide the choices and keep what is typed"),
+    ],
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What accepting writes, and the other names it is found by (a move's aliases)."""
+
+    name: str
+    also: tuple[str, ...] = ()
+
+
+def matching(typed: str, choices: Sequence[Choice]) -> list[tuple[Choice, str]]:
+    """The choices ``typed`` matches, best first, each with the name it matched by.
+
+    Whole match first, then a choice that starts with it, then one with a word that
+    starts with it, then any that contains it; ties keep the choices' own order.
+    """
+    key = normalize(typed)
+    if not key:
+        return []
+    ranked: list[tuple[int, int, Choice, str]] = []
+    for order, choice in enumerate(choices):
+        found = [(rank, text) for text in (choice.name, *choice.also)
+                 if (rank := _rank(key, text)) is not None]  # fmt: skip
+        if found:
+            rank, text = min(found, key=lambda pair: pair[0])
+            ranked.append((rank, order, choice, text))
+    ranked.sort(key=lambda entry: (entry[0], entry[1]))
+    return [(choice, text) for _, _, choice, text in ranked]
+
+
+def _rank(key: str, text: str) -> int | None:
+    whole = normalize(text)
+    if whole == key:
+        return 0
+    if whole.startswith(key):
+        return 1
+    if any(normalize(text[word.start() :]).startswith(key) for word in _WORD.finditer(text)):
+        return 2
+    return 3 if key in whole else None
+
+
+def matched_letters(typed: str, text: str) -> list[int]:
+    """Where in ``text`` the letters ``typed`` matched are (accents and spaces skipped),
+    at a word's start when they match there."""
+    key = normalize(typed)
+    owners = [index for index, char in enumerate(text) for _ in normalize(char)]
+    whole = "".join(normalize(char) for char in text)
+    starts = {len("".join(normalize(c) for c in text[: w.start()])) for w in _WORD.finditer(text)}
+    found = [at for at in range(len(whole)) if whole.startswith(key, at)]
+    if not key or not found:
+        return []
+    start = next((at for at in found if at in starts), found[0])
+    return sorted(set(owners[start : start + len(key)]))
+
+
+class FieldCompletion(AutoComplete):
+    """The dropdown of one form field; its choices are set when a scene is shown."""
+
+    def __init__(self, target: Input, *, one_of_a_list: bool = False) -> None:
+        super().__init__(target)
+        self.choices: list[Choice] = []
+        self.one_of_a_list = one_of_a_list  # complete the last name of a comma list
+        self._written: dict[str, str] = {}  # an option's text -> what accepting writes
+
+    def get_search_string(self, target_state: TargetState) -> str:
+        typed = target_state.text[: target_state.cursor_position]
+        if not self.one_of_a_list:
+            return typed
+        match = _LAST_NAME.match(typed)
+        return match.group(2) if match else ""
+
+    def should_show_dropdown(self, search_string: str) -> bool:
+        # A name typed out in full needs no list: tab goes on to the next field (down
+        # still shows the longer names that start with it).
+        if any(choice.name == search_string for choice in self.choices):
+            return False
+        return super().should_show_dropdown(search_string)
+
+    def get_candidates(self, target_state: TargetState) -> list[DropdownItem]:
+        return []  # get_matches reads self.choices itself
+
+    def get_matches(
+        self, target_state: TargetState, candidates: list[DropdownItem], search_string: str
+    ) -> list[DropdownItem]:
+        self._written = {}
+        items = []
+        for choice, text in matching(search_string, self.choices):
+            if text == choice.name:
+                shown = self.apply_highlights(
+                    Content(choice.name), tuple(matched_letters(search_string, choice.name))
+                )
+            else:
+                shown = Content.assemble(choice.name, (f"  {text}", "dim"))
+            self._written[shown.plain] = choice.name
+            items.append(DropdownItem(shown))
+        return items
+
+    def apply_completion(self, value: str, state: TargetState) -> None:
+        name = self._written.get(value, value)
+        typed, rest = state.text[: state.cursor_position], state.text[state.cursor_position :]
+        if self.one_of_a_list:
+            match = _LAST_NAME.match(typed)
+            before = (match.group(1) or "") if match else ""
+            text, tail = before + name, rest
+        else:
+            text, tail = name, ""
+        target = self.target
+        target.value = text + tail
+        target.cursor_position = len(text)
