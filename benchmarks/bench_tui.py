@@ -103,7 +103,7 @@ async def _measure(path: Path) -> None:
             await pilot.press("down", "enter", "tab", "tab")  # to the ballet field
             await pilot.pause()
             typed.append(await timed(["s"]))  # the first character replaces the value
-            for char in "isson":
+            for char in "issonne":  # typed out in full: no completion list to accept
                 typed.append(await timed([char]))
             committed = await timed(["enter"])  # the edit lands: row, form, history
             left.append(await timed(["escape"]))  # back to the table (the footer changes)
@@ -137,6 +137,16 @@ async def _measure(path: Path) -> None:
             return await timed(["shift+up" if i % 2 else "shift+down"])
 
         await series("move a beat (two rows)", 20, move_beat)
+
+        async def nudge(i: int) -> float:
+            return await timed(["right_square_bracket" if i % 2 else "left_square_bracket"])
+
+        await series("nudge a beat ([ and ])", 20, nudge)
+
+        async def ripple(i: int) -> float:
+            return await timed(["right_curly_bracket" if i % 2 == 0 else "left_curly_bracket"])
+
+        await series("ripple the later beats ({ })", 10, ripple)
 
         async def unbound_key(i: int) -> float:
             return await timed(["f20"])

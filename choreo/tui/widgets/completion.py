@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.content import Content
 from textual.widgets import Input
@@ -40,6 +40,22 @@ class Choice:
 
     name: str
     also: tuple[str, ...] = ()
+    # Each name's matching key and the keys from each later word on: worked out once,
+    # not on every keystroke.
+    keys: tuple[tuple[str, str, tuple[str, ...]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        keys = tuple(
+            (
+                text,
+                normalize(text),
+                tuple(normalize(text[w.start() :]) for w in _WORD.finditer(text)),
+            )
+            for text in (self.name, *self.also)
+        )
+        object.__setattr__(self, "keys", keys)
 
 
 def matching(typed: str, choices: Sequence[Choice]) -> list[tuple[Choice, str]]:
@@ -53,8 +69,8 @@ def matching(typed: str, choices: Sequence[Choice]) -> list[tuple[Choice, str]]:
         return []
     ranked: list[tuple[int, int, Choice, str]] = []
     for order, choice in enumerate(choices):
-        found = [(rank, text) for text in (choice.name, *choice.also)
-                 if (rank := _rank(key, text)) is not None]  # fmt: skip
+        found = [(rank, text) for text, whole, words in choice.keys
+                 if (rank := _rank(key, whole, words)) is not None]  # fmt: skip
         if found:
             rank, text = min(found, key=lambda pair: pair[0])
             ranked.append((rank, order, choice, text))
@@ -62,13 +78,12 @@ def matching(typed: str, choices: Sequence[Choice]) -> list[tuple[Choice, str]]:
     return [(choice, text) for _, _, choice, text in ranked]
 
 
-def _rank(key: str, text: str) -> int | None:
-    whole = normalize(text)
+def _rank(key: str, whole: str, words: tuple[str, ...]) -> int | None:
     if whole == key:
         return 0
     if whole.startswith(key):
         return 1
-    if any(normalize(text[word.start() :]).startswith(key) for word in _WORD.finditer(text)):
+    if any(word.startswith(key) for word in words):
         return 2
     return 3 if key in whole else None
 
@@ -110,6 +125,27 @@ class FieldCompletion(AutoComplete):
             return False
         return super().should_show_dropdown(search_string)
 
+    def _rebuild_options(self, target_state: TargetState, search_string: str) -> None:
+        # textual-autocomplete 4 empties and refills its list on every keystroke, and each
+        # refill lays out the whole screen. Typing on into one name keeps the same choices:
+        # then only their highlights are redrawn. (A hook of the pinned version: were it
+        # renamed, the list would only be slower.)
+        options = self.option_list
+        if not self.target.has_focus:
+            super()._rebuild_options(target_state, search_string)
+            return
+        matches = self._compute_matches(target_state, search_string)
+        shown = [_plain(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        if matches and shown == [_plain(item.prompt) for item in matches]:
+            for index, item in enumerate(matches):
+                options.replace_option_prompt_at_index(index, item.prompt)
+            options.refresh()
+            return
+        options.clear_options()
+        if matches:
+            options.add_options(matches)
+            options.highlighted = 0
+
     def get_candidates(self, target_state: TargetState) -> list[DropdownItem]:
         return []  # get_matches reads self.choices itself
 
@@ -141,3 +177,7 @@ class FieldCompletion(AutoComplete):
         target = self.target
         target.value = text + tail
         target.cursor_position = len(text)
+
+
+def _plain(prompt: object) -> str:
+    return prompt.plain if isinstance(prompt, Content) else str(prompt)
