@@ -69,7 +69,7 @@ async def test_a_nudge_off_the_score_is_refused_with_a_notice(tmp_path: Path) ->
         await pilot.press("left_square_bracket", "left_curly_bracket")
         await pilot.pause()
         assert places(editor) == ["1:1", "2:1", "3:1"]
-        assert not editor.header.dirty and not editor.session.history.can_undo  # type: ignore[union-attr]
+        assert not editor.header.dirty and editor.session.history.undo_count == 0  # type: ignore[union-attr]
         assert "b01 at 1:1 cannot move earlier: the score starts with bar 1" in notices(app)
 
 
