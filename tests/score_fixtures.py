@@ -94,6 +94,7 @@ def pickup_score(path: Path, *, beats: float = 1.0, meter_text: str = "4/4") -> 
 
     part = stream.Part()
     pickup = stream.Measure(number=0)
+    pickup.showNumber = stream.enums.ShowNumber.NEVER  # written implicit="yes": MuseScore's bar 0
     pickup.insert(0, meter.TimeSignature(meter_text))
     pickup.insert(0, tempo.MetronomeMark(number=90))
     pickup.append(note.Note("G4", quarterLength=beats))

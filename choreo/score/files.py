@@ -20,6 +20,8 @@ FORMATS = {
     ".abc": "abc",
     ".krn": "humdrum",
 }
+# Recordings, which a scene will name as ``score.recording``; they are not scores.
+AUDIO = (".wav", ".wave", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aif", ".aiff")
 
 
 def resolve_score(source: str, base: Path | None = None) -> Path:
@@ -29,6 +31,12 @@ def resolve_score(source: str, base: Path | None = None) -> Path:
     path = Path(source).expanduser()
     if not path.is_absolute() and base is not None:
         path = base / path
+    if path.suffix.lower() in AUDIO:
+        raise ScoreError(
+            "this is an audio recording, not a score; choreo does not follow recordings yet",
+            where=path,
+            hint="give the score itself: MusicXML, .mxl, MIDI, ABC or Humdrum",
+        )
     if not path.exists():
         raise ScoreError("no such score file", where=path)
     if path.is_dir():

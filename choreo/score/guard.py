@@ -100,7 +100,8 @@ def _check_archive(path: Path) -> None:
             # Every XML member music21 or a reader might open is vetted, the score last.
             for member in members:
                 name = member.filename
-                if name != score and name.lower().endswith(_XML_SUFFIXES):
+                skipped = name == score or name.startswith("__MACOSX/")
+                if not skipped and name.lower().endswith(_XML_SUFFIXES):
                     with archive.open(member) as handle:
                         _check_xml(
                             _chunks(handle), path, what=f"{name} in the archive", score=False
@@ -116,13 +117,49 @@ def _check_archive(path: Path) -> None:
 
 
 def score_member(archive: zipfile.ZipFile) -> str | None:
-    """The member music21 reads as the score: the first XML file outside META-INF."""
-    for name in archive.namelist():
+    """The score in an .mxl: the rootfile ``META-INF/container.xml`` names, else the first
+    XML file outside META-INF (never a ``__MACOSX/`` resource fork)."""
+    names = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
+    rooted = _container_rootfile(archive)
+    if rooted is not None and rooted in names:
+        return rooted
+    for name in names:
         if "META-INF" in name:
             continue
         if PurePosixPath(name).suffix.lower() in _XML_SUFFIXES or name == ".xml":
             return name
     return None
+
+
+def _container_rootfile(archive: zipfile.ZipFile) -> str | None:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        container = archive.read("META-INF/container.xml")
+    except KeyError:
+        return None
+    if len(container) > _CHUNK:
+        return None
+    try:
+        root = fromstring(container, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException):
+        return None
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] == "rootfile" and element.get("full-path"):
+            return str(element.get("full-path"))
+    return None
+
+
+def score_bytes(path: Path) -> bytes:
+    """The MusicXML document of a vetted score file (the rootfile of an .mxl)."""
+    if path.suffix.lower() == ".mxl" and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            member = score_member(archive)
+            if member is None:
+                raise ScoreError("the .mxl archive holds no MusicXML score", where=path)
+            return archive.read(member)
+    return path.read_bytes()
 
 
 def _check_xml(chunks: Iterator[bytes], path: Path, *, what: str, score: bool = True) -> None:

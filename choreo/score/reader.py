@@ -14,18 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from choreo.errors import ScoreError
+from choreo.score import timeline
+from choreo.score.guard import score_bytes
 from choreo.score.repeats import Jump, RepeatSigns
-from choreo.timing import (
-    EPSILON,
-    Measure,
-    MeasureMap,
-    ScoreMark,
-    TempoMark,
-    tempo_changes,
-    timed,
-)
+from choreo.score.xml_timing import ScoreTiming, read_timing
+from choreo.timing import EPSILON, Measure, MeasureMap, ScoreMark
 
 _ABC_TUNE = re.compile(rb"^X:\s*(\d+)", re.MULTILINE)
+_DECLARED = re.compile(rb"encoding=[\'\"]([A-Za-z0-9._-]+)[\'\"]")
+_DECLARED_TEXT = re.compile(r"encoding=[\'\"][A-Za-z0-9._-]+[\'\"]")
 _JUMP_WORDS = re.compile(r"\b(d\.\s*c\.|d\.\s*s\.|da\s+capo|dal\s+segno|fine|coda)\b", re.I)
 # music21's repeat-expression classes, by name: where the jump returns and where it ends.
 _JUMPS = {
@@ -44,6 +41,7 @@ class ReadScore:
 
     stream: Any  # a music21 Score (or Part)
     notes: tuple[str, ...] = ()
+    timing: ScoreTiming | None = None  # a MusicXML file's own timing, as MuseScore plays it
 
 
 def parse_score(path: Path, score_format: str) -> ReadScore:
@@ -56,13 +54,19 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
         number, note = _first_abc_tune(path)
         if note:
             notes.append(note)
+    timing = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # music21 warns about every overfull measure
-            reader = converter.Converter()
-            # parseFileNoPickle neither reads nor writes music21's shared pickle cache.
-            reader.parseFileNoPickle(path, number=number, format=score_format)
-            parsed: Any = reader.stream
+            if score_format == "musicxml":
+                document = score_bytes(path)
+                timing = read_timing(document)
+                parsed: Any = _parse_musicxml(document)
+            else:
+                reader = converter.Converter()
+                # parseFileNoPickle neither reads nor writes music21's shared pickle cache.
+                reader.parseFileNoPickle(path, number=number, format=score_format)
+                parsed = reader.stream
     except ScoreError:
         raise
     except RecursionError:
@@ -77,7 +81,26 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
             raise ScoreError("the file holds no score", where=path)
         notes.append(f"the file holds {len(scores)} scores; following the first")
         parsed = scores[0]
-    return ReadScore(parsed, tuple(notes))
+    return ReadScore(parsed, tuple(notes), timing)
+
+
+def _parse_musicxml(document: bytes) -> Any:
+    """music21's reading of the document choreo chose (an .mxl's rootfile, not whichever
+    XML member comes first); parsed from memory, so no pickle cache is involved."""
+    from music21.converter.subConverters import ConverterMusicXML
+
+    declared = _DECLARED.search(document[:200])
+    codec = declared.group(1).decode("ascii") if declared else "utf-8"
+    if document.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    try:
+        text = document.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        text = document.decode("utf-8", errors="replace")
+    text = _DECLARED_TEXT.sub("encoding='UTF-8'", text.lstrip("\ufeff"), count=1)
+    reader = ConverterMusicXML()
+    reader.parseData(text)
+    return reader.stream
 
 
 def read_measure_map(
@@ -121,16 +144,20 @@ def _read_measure_map(
         notes += ("the part has no measures of its own; barred by its time signature",)
     if not measures_m21:
         raise ScoreError(f"part {chosen} ({names[chosen]}) has no measures", where=where)
-    tempos = _tempo_marks(parts, chosen, measures_m21, default_tempo)
-    measures = _measures(measures_m21, followed, tempos)
-    index_of = {id(m): i for i, m in enumerate(measures_m21)}
-    by_offset = {_key(m.offset): m.index for m in measures}
-    for other in parts:
-        if other is not followed:
-            for m in other.getElementsByClass(stream.Measure):
-                found = by_offset.get(_key(float(m.getOffsetBySite(other))))
-                if found is not None:
-                    index_of[id(m)] = found
+    index_of: dict[int, int] = {}
+    for each in parts:  # a bar is the n-th <measure> of every part
+        for index, m in enumerate(each.getElementsByClass(stream.Measure)):
+            index_of[id(m)] = index
+    timing = read.timing or timeline.music21_timing(parts, index_of)
+    lengths, implicit, disagree = timeline.bar_lengths(timing)
+    bars = timeline.measures(measures_m21, lengths, timeline.bar_numbers(implicit))
+    directions = timing.tempos
+    if timing.from_musicxml:
+        with_mark = {d.measure for d in directions}
+        words = timeline.unnumbered_words(parts, index_of)
+        directions += tuple(d for d in words if d.measure not in with_mark)
+    measures, tempos, unnumbered = timeline.with_tempo(bars, directions, default_tempo)
+    notes += disagree + unnumbered
     marks = _marks(followed, measures, index_of)
     signs = _repeat_signs(score, measures_m21, measures, index_of)
     written = MeasureMap(
@@ -163,112 +190,6 @@ def choose_part(
     if wanted.isdecimal() and int(wanted) < len(parts):
         return int(wanted)
     raise ScoreError(f"the score has no part '{part}'; its parts are: {listed}", where=where)
-
-
-# -- measures and tempo -----------------------------------------------------------------
-
-
-def _measures(measures_m21: list[Any], part: Any, tempos: list[TempoMark]) -> tuple[Measure, ...]:
-    from music21 import meter
-
-    offsets = [float(m.getOffsetBySite(part)) for m in measures_m21]
-    meter_now: Any = measures_m21[0].timeSignature or measures_m21[0].getContextByClass(
-        meter.TimeSignature
-    )
-    if meter_now is None:
-        meter_now = meter.TimeSignature("4/4")
-    measures: list[Measure] = []
-    for index, m in enumerate(measures_m21):
-        if m.timeSignature is not None:
-            meter_now = m.timeSignature
-        ratio, beat_count, beat_length, bar_length = _meter(meter_now)
-        offset = offsets[index]
-        length = float(m.duration.quarterLength)
-        if index + 1 < len(offsets) and offsets[index + 1] > offset + EPSILON:
-            # music21 lays an overfull measure's successor at the written bar length.
-            length = offsets[index + 1] - offset
-        if length <= EPSILON:
-            length = bar_length
-        first_beat = 1.0 + float(m.paddingLeft) / beat_length
-        if index == 0 and first_beat == 1.0 and length < bar_length - EPSILON and m.number == 0:
-            first_beat = 1.0 + (bar_length - length) / beat_length  # an unmarked pickup
-        measures.append(
-            Measure(
-                number=f"{m.number}{m.numberSuffix or ''}",
-                index=index,
-                offset=offset,
-                quarter_length=length,
-                time_signature=ratio,
-                beat_count=beat_count,
-                beat_length=beat_length,
-                tempo_qpm=0.0,  # tempo and seconds: `timed`, from the tempo marks
-                start_seconds=0.0,
-                seconds=0.0,
-                first_beat=first_beat,
-            )
-        )
-    return timed(measures, tempos)
-
-
-def _meter(time_signature: Any) -> tuple[str, int, float, float]:
-    """Ratio, beats in a bar and quarter notes in a beat, as music21 counts them."""
-    ratio = str(time_signature.ratioString)
-    bar_length = float(time_signature.barDuration.quarterLength)
-    try:
-        beat_count = int(time_signature.beatCount)
-        beat_length = float(time_signature.beatDuration.quarterLength)
-    except Exception:  # music21 has no single beat length for some additive meters
-        beat_count = int(time_signature.numerator)
-        beat_length = 4.0 / float(time_signature.denominator)
-    if beat_length <= 0 or beat_count <= 0:
-        beat_count, beat_length = 1, bar_length or 4.0
-    return ratio, beat_count, beat_length, bar_length
-
-
-def _tempo_marks(
-    parts: list[Any], followed: int, measures_m21: list[Any], default_tempo: float
-) -> list[TempoMark]:
-    """Every tempo mark of the score; the followed part wins where marks coincide.
-
-    The conductor's tempo usually lives in the first part only, so all parts are read.
-    music21 times a passage by the last mark at an offset; choreo does the same.
-    """
-    from music21 import tempo
-
-    found: list[tuple[float, int, int, float]] = []
-    for part_index, part in enumerate(parts):
-        priority = 1 if part_index == followed else 0
-        marks = part.recurse().getElementsByClass(tempo.TempoIndication)
-        for sequence, mark in enumerate(marks):
-            qpm = _quarter_bpm(mark)
-            if qpm is None:
-                continue
-            offset = float(mark.getOffsetInHierarchy(part))
-            found.append((offset, priority, sequence, qpm))
-    found.sort()
-    start = float(measures_m21[0].offset)
-    tempos: list[TempoMark] = []
-    for offset, _, _, qpm in found:
-        offset = max(offset, start)
-        if tempos and abs(tempos[-1].offset - offset) < EPSILON:
-            tempos[-1] = TempoMark(tempos[-1].offset, qpm)
-        else:
-            tempos.append(TempoMark(offset, qpm))
-    if not tempos or tempos[0].offset > start + EPSILON:
-        tempos.insert(0, TempoMark(start, default_tempo))
-    return tempo_changes(tempos)
-
-
-def _quarter_bpm(mark: Any) -> float | None:
-    """Quarter notes per minute; dotted and half-note referents converted by music21."""
-    try:
-        value = mark.getSoundingMetronomeMark().getQuarterBPM()
-    except Exception:  # a tempo word music21 cannot turn into a number
-        return None
-    if value is None:
-        return None
-    qpm = float(value)
-    return qpm if qpm > 0 else None
 
 
 # -- marks ----------------------------------------------------------------------------

@@ -1,0 +1,240 @@
+"""One timeline for the whole score: each bar's length, number, meter and the tempo map.
+
+Every part plays the same bar at the same time, whichever part a scene follows: a bar
+lasts as long as its longest part (as MuseScore plays it), bars are numbered by
+MuseScore's own count, and tempo marks of any part or staff count where they sound.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from choreo.score.xml_timing import PartTiming, ScoreTiming, TempoDirection
+from choreo.timing import EPSILON, Measure, TempoMark, tempo_changes, timed
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LISTED = 6  # bars named in a note before "..."
+
+
+def bar_numbers(implicit: list[bool]) -> list[str]:
+    """MuseScore's count: an implicit bar is not counted (a leading one is bar 0).
+
+    MuseScore shows no number on an implicit bar inside the piece; choreo names it after
+    the bar before it with a letter (the second half of a split bar 8 is ``8a``).
+    """
+    names: list[str] = []
+    count = extra = 0
+    for flag in implicit:
+        if not flag:
+            count, extra = count + 1, 0
+            names.append(str(count))
+        elif not names:
+            names.append("0")
+        else:
+            extra += 1
+            names.append(f"{count}{_LETTERS[min(extra, len(_LETTERS)) - 1]}")
+    return names
+
+
+def bar_lengths(timing: ScoreTiming) -> tuple[list[Fraction], list[bool], tuple[str, ...]]:
+    """Each bar's length (its longest part), whether it is implicit, and notes where the
+    parts disagree."""
+    count = max(len(p.lengths) for p in timing.parts)
+    lengths: list[Fraction] = []
+    implicit: list[bool] = []
+    disagree: list[int] = []
+    for index in range(count):
+        found = [p.lengths[index] for p in timing.parts if index < len(p.lengths)]
+        lengths.append(max(found))
+        implicit.append(any(_implicit(p, index) for p in timing.parts))
+        if min(found) != max(found):
+            disagree.append(index)
+    return lengths, implicit, _disagreement(disagree, lengths, bar_numbers(implicit), timing)
+
+
+def _implicit(part: PartTiming, index: int) -> bool:
+    return index < len(part.implicit) and part.implicit[index]
+
+
+def _disagreement(
+    bars: list[int], lengths: list[Fraction], numbers: list[str], timing: ScoreTiming
+) -> tuple[str, ...]:
+    notes: list[str] = []
+    counts = sorted({len(p.lengths) for p in timing.parts})
+    if len(counts) > 1:
+        notes.append(
+            f"the parts have different numbers of bars ({', '.join(map(str, counts))}); "
+            "the shorter ones fall silent at their end"
+        )
+    if bars:
+        listed = ", ".join(numbers[i] for i in bars[:_LISTED]) + (
+            ", ..." if len(bars) > _LISTED else ""
+        )
+        what = f"bar {listed}" if len(bars) == 1 else f"{len(bars)} bars ({listed})"
+        notes.append(
+            f"the parts disagree on the length of {what}; each bar is played as long "
+            "as its longest part, as MuseScore plays it"
+        )
+    return tuple(notes)
+
+
+def measures(
+    followed: list[Any], lengths: list[Fraction], numbers: list[str]
+) -> list[Measure]:
+    """The bars of the timeline, with the followed part's meter (not yet timed)."""
+    from music21 import meter
+
+    first: Any = followed[0] if followed else None
+    meter_now: Any = None
+    if first is not None:
+        meter_now = first.timeSignature or first.getContextByClass(meter.TimeSignature)
+    if meter_now is None:
+        meter_now = meter.TimeSignature("4/4")
+    found: list[Measure] = []
+    offset = Fraction(0)
+    for index, length in enumerate(lengths):
+        m = followed[index] if index < len(followed) else None
+        if m is not None and m.timeSignature is not None:
+            meter_now = m.timeSignature
+        ratio, beat_count, beat_length, bar_length = meter_of(meter_now)
+        first_beat = 1.0
+        if m is not None:
+            first_beat += float(m.paddingLeft) / beat_length
+        if index == 0 and float(length) < bar_length - EPSILON:
+            first_beat = 1.0 + (bar_length - float(length)) / beat_length  # a pickup
+        found.append(
+            Measure(
+                number=numbers[index],
+                index=index,
+                offset=float(offset),
+                quarter_length=float(length),
+                time_signature=ratio,
+                beat_count=beat_count,
+                beat_length=beat_length,
+                tempo_qpm=0.0,  # tempo and seconds: `timed`, from the tempo marks
+                start_seconds=0.0,
+                seconds=0.0,
+                first_beat=first_beat,
+            )
+        )
+        offset += length
+    return found
+
+
+def meter_of(time_signature: Any) -> tuple[str, int, float, float]:
+    """Ratio, beats in a bar and quarter notes in a beat, as music21 counts them."""
+    ratio = str(time_signature.ratioString)
+    bar_length = float(time_signature.barDuration.quarterLength)
+    try:
+        beat_count = int(time_signature.beatCount)
+        beat_length = float(time_signature.beatDuration.quarterLength)
+    except Exception:  # music21 has no single beat length for some additive meters
+        beat_count = int(time_signature.numerator)
+        beat_length = 4.0 / float(time_signature.denominator)
+    if beat_length <= 0 or beat_count <= 0:
+        beat_count, beat_length = 1, bar_length or 4.0
+    return ratio, beat_count, beat_length, bar_length
+
+
+def with_tempo(
+    bars: list[Measure], directions: tuple[TempoDirection, ...], default_tempo: float
+) -> tuple[tuple[Measure, ...], list[TempoMark], tuple[str, ...]]:
+    """The bars timed by the tempo directions, the tempo map, and notes on marks that give
+    no number (the tempo before them goes on, as MuseScore plays it)."""
+    groups: dict[float, list[TempoDirection]] = {}
+    for direction in directions:
+        if direction.measure < len(bars):
+            bar = bars[direction.measure]
+            at = bar.offset + min(float(direction.quarters), bar.quarter_length)
+            groups.setdefault(round(at, 9), []).append(direction)
+    marks = [TempoMark(0.0, default_tempo)]
+    notes: list[str] = []
+    for at in sorted(groups):
+        group = groups[at]
+        numbered = [d.qpm for d in group if d.qpm]
+        ratios = [d.ratio for d in group if d.ratio]
+        before = next(m.qpm for m in reversed(marks) if m.offset < at - EPSILON or m is marks[0])
+        if numbered:
+            qpm = numbered[-1]  # the last part's mark wins, as in MuseScore
+        elif ratios:
+            qpm = before * ratios[0]
+        else:
+            bar = bars[group[0].measure]
+            text = next((d.text for d in group if d.text), "")
+            notes.append(
+                f"bar {bar.number}: the tempo mark '{text}' gives no number; "
+                f"the tempo before it ({before:g} a quarter a minute) goes on"
+            )
+            continue
+        if abs(marks[-1].offset - at) < EPSILON:
+            marks[-1] = TempoMark(marks[-1].offset, qpm)
+        else:
+            marks.append(TempoMark(at, qpm))
+    tempos = tempo_changes(marks)
+    return timed(bars, tempos), tempos, tuple(notes)
+
+
+def music21_timing(parts: list[Any], index_of: dict[int, int]) -> ScoreTiming:
+    """For formats other than MusicXML: music21's own bar lengths and tempo marks."""
+    from music21 import stream, tempo
+
+    timings: list[PartTiming] = []
+    directions: list[TempoDirection] = []
+    for part in parts:
+        timing = PartTiming()
+        for index, m in enumerate(part.getElementsByClass(stream.Measure)):
+            length = Fraction(m.duration.quarterLength).limit_denominator(10_000)
+            if length <= 0:
+                bar = m.barDuration.quarterLength if m.timeSignature or index else 4.0
+                length = Fraction(bar).limit_denominator(10_000)
+            timing.lengths.append(length)
+            # music21 numbers a leading short bar of these formats 0: a pickup.
+            timing.implicit.append(index == 0 and m.number == 0)
+        timings.append(timing)
+        for mark in part.recurse().getElementsByClass(tempo.TempoIndication):
+            placed = place(mark, index_of)
+            if placed is not None:
+                text = str(getattr(mark, "text", "") or "")
+                directions.append(TempoDirection(*placed, qpm=quarter_bpm(mark), text=text))
+    return ScoreTiming(tuple(timings), tuple(directions), from_musicxml=False)
+
+
+def unnumbered_words(parts: list[Any], index_of: dict[int, int]) -> list[TempoDirection]:
+    """music21's tempo words (``Allegro``) in a MusicXML score: MuseScore plays only a
+    ``<sound tempo>`` or a metronome mark, so these are notes, never a guessed number."""
+    from music21 import tempo
+
+    found: list[TempoDirection] = []
+    for part in parts:
+        for mark in part.recurse().getElementsByClass(tempo.TempoIndication):
+            placed = place(mark, index_of)
+            if placed is not None:
+                found.append(TempoDirection(*placed, text=str(mark.text or "")))
+    return found
+
+
+def place(element: Any, index_of: dict[int, int]) -> tuple[int, Fraction] | None:
+    """The bar index of an element and its quarters into that bar."""
+    from music21 import stream
+
+    container: Any = element.getContextByClass(stream.Measure)
+    if container is None or id(container) not in index_of:
+        return None
+    try:
+        within = Fraction(element.getOffsetInHierarchy(container)).limit_denominator(10_000)
+    except Exception:  # not reachable through the measure; its start is the best guess
+        within = Fraction(0)
+    return index_of[id(container)], max(within, Fraction(0))
+
+
+def quarter_bpm(mark: Any) -> float | None:
+    """Quarter notes per minute; dotted and half-note referents converted by music21."""
+    try:
+        value = mark.getSoundingMetronomeMark().getQuarterBPM()
+    except Exception:  # a tempo word music21 cannot turn into a number
+        return None
+    if value is None:
+        return None
+    qpm = float(value)
+    return qpm if qpm > 0 else None
