@@ -144,6 +144,8 @@ def build_score(
         first = True
         if pickup is not None:
             m = stream.Measure(number=0)
+            # implicit="yes": not counted, so MuseScore numbers it 0 as choreo does
+            m.showNumber = stream.enums.ShowNumber.NEVER
             m.insert(0, spec.clef())
             m.insert(0, pickup_key or sections[0].key)
             m.insert(0, meter.TimeSignature(pickup_meter))

@@ -7,6 +7,7 @@ MuseScore's own count, and tempo marks of any part or staff count where they sou
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -79,9 +80,7 @@ def _disagreement(
     return tuple(notes)
 
 
-def measures(
-    followed: list[Any], lengths: list[Fraction], numbers: list[str]
-) -> list[Measure]:
+def measures(followed: list[Any], lengths: list[Fraction], numbers: list[str]) -> list[Measure]:
     """The bars of the timeline, with the followed part's meter (not yet timed)."""
     from music21 import meter
 
@@ -164,7 +163,7 @@ def with_tempo(
             text = next((d.text for d in group if d.text), "")
             notes.append(
                 f"bar {bar.number}: the tempo mark '{text}' gives no number; "
-                f"the tempo before it ({before:g} a quarter a minute) goes on"
+                f"the tempo before it (♩ = {before:g}) goes on"
             )
             continue
         if abs(marks[-1].offset - at) < EPSILON:
@@ -195,22 +194,26 @@ def music21_timing(parts: list[Any], index_of: dict[int, int]) -> ScoreTiming:
         for mark in part.recurse().getElementsByClass(tempo.TempoIndication):
             placed = place(mark, index_of)
             if placed is not None:
-                text = str(getattr(mark, "text", "") or "")
+                text = str(getattr(mark, "text", None) or "")
                 directions.append(TempoDirection(*placed, qpm=quarter_bpm(mark), text=text))
     return ScoreTiming(tuple(timings), tuple(directions), from_musicxml=False)
 
 
 def unnumbered_words(parts: list[Any], index_of: dict[int, int]) -> list[TempoDirection]:
-    """music21's tempo words (``Allegro``) in a MusicXML score: MuseScore plays only a
-    ``<sound tempo>`` or a metronome mark, so these are notes, never a guessed number."""
-    from music21 import tempo
+    """Tempo words (``Allegro``) in a MusicXML score: MuseScore plays only a ``<sound
+    tempo>`` or a metronome mark, so a word alone is a note, never a guessed number."""
+    from music21 import expressions, tempo
 
+    words = re.compile(rf"\b({'|'.join(map(re.escape, tempo.defaultTempoValues))})\b", re.I)
     found: list[TempoDirection] = []
     for part in parts:
-        for mark in part.recurse().getElementsByClass(tempo.TempoIndication):
+        for mark in part.recurse().getElementsByClass(
+            (tempo.TempoText, expressions.TextExpression)
+        ):
+            text = " ".join(str(getattr(mark, "text", None) or mark.content or "").split())
             placed = place(mark, index_of)
-            if placed is not None:
-                found.append(TempoDirection(*placed, text=str(mark.text or "")))
+            if placed is not None and words.search(text):
+                found.append(TempoDirection(*placed, text=text))
     return found
 
 
