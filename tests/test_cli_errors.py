@@ -85,3 +85,23 @@ def test_bad_arguments_give_one_line_and_exit_2(tmp_path: Path, args: tuple[str,
     before = snapshot(tmp_path)
     assert_one_line_error(choreo(*[a.replace("{scene}", str(scene)) for a in args], cwd=tmp_path))
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", "track.mp3"),
+        ("score", "mix.flac"),
+        ("new", "scenes/fight.yaml", "--title", "T", "--score", "track.wav"),
+        ("new", "scenes/fight.yaml", "--title", "T", "--score", "temp.ogg"),
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_a_recording_given_as_a_score_is_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "scenes").mkdir()
+    for name in ("track.mp3", "mix.flac", "track.wav", "temp.ogg"):
+        (tmp_path / name).write_bytes(b"ID3\x04\x00 not music notation")
+    before = snapshot(tmp_path)
+    result = choreo(*args, cwd=tmp_path)
+    assert_one_line_error(result, "audio recording, not a score", "recordings")
+    assert snapshot(tmp_path) == before

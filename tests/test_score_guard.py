@@ -208,3 +208,38 @@ def test_random_bytes_never_escape_as_another_error(
         _load(path)
     except ScoreError as error:
         assert "\n" not in error.message
+
+
+def _container(rootfile: str) -> bytes:
+    return (
+        b'<?xml version="1.0"?><container><rootfiles>'
+        + f'<rootfile full-path="{rootfile}"/>'.encode()
+        + b"</rootfiles></container>"
+    )
+
+
+def test_an_mxl_follows_its_container_and_skips_macos_forks(tmp_path: Path) -> None:
+    # The first XML member is a macOS resource fork, then a leftover score; the container
+    # names the real one. music21 alone would read the first XML member it meets.
+    waltz = DEMO.read_bytes()
+    path = _mxl(
+        tmp_path / "waltz.mxl",
+        {
+            "__MACOSX/._waltz.xml": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X",
+            "old.xml": b"<score-partwise/>",
+            "META-INF/container.xml": _container("music/waltz.xml"),
+            "music/waltz.xml": waltz,
+        },
+    )
+    measures = load_measure_map(str(path), use_cache=False)
+    assert len(measures.measures) == 32
+
+
+def test_schoenbergs_op19_no2_with_a_macos_fork_is_read() -> None:
+    measures = load_measure_map("corpus:schoenberg/opus19/movement2", use_cache=False)
+    assert [m.number for m in measures.measures] == [str(n) for n in range(1, 10)]
+
+
+@pytest.mark.parametrize("name", ["track.wav", "mix.MP3", "stem.flac", "temp.ogg"])
+def test_a_recording_is_not_a_score(tmp_path: Path, name: str) -> None:
+    _refused(_write(tmp_path / name, b"RIFF\x00\x00\x00\x00WAVEfmt "), "audio recording")

@@ -34,8 +34,10 @@ CORPUS_WORKS = [
 ]
 
 
-@pytest.mark.parametrize("work", CORPUS_WORKS)
+@pytest.mark.parametrize("work", [w for w in CORPUS_WORKS if w != WEBER])
 def test_measure_starts_equal_music21_seconds_map(work: str) -> None:
+    # Weber is left out: music21 starts its second tempo where it is drawn, not where it
+    # sounds (see test_score_timeline.py, checked against MuseScore).
     measures, _ = written(work)
     expected = music21_measure_seconds(parsed(work), 0)
     assert len(measures.measures) == len(expected)
@@ -102,10 +104,12 @@ def test_hand_made_pickups(tmp_path: Path, beats: float, meter: str, first_beat:
 def test_tempo_changes_and_a_dotted_referent() -> None:
     measures = written(WEBER)[0]
     qpms = [t.qpm for t in measures.tempos]
-    assert qpms[:3] == [72, 60, 80]
+    # Bar 1 says "Adagio ma non troppo" (sound 72) and then quarter = 60 (sound 60) at the
+    # same beat, drawn to the right: MuseScore plays 60 from the first beat, and so does choreo.
+    assert measures.tempos[0].offset == 0.0 and qpms[0] == 60
     # The last mark is a dotted quarter = 100, i.e. 150 quarter notes a minute.
     assert qpms[-1] == pytest.approx(150)
-    assert len(qpms) == 10
+    assert len(qpms) == 7
 
 
 def test_default_tempo_fills_only_the_start_without_a_mark() -> None:
