@@ -121,8 +121,10 @@ def test_check_says_what_moved_when_the_score_changed_after_a_sync(project: Path
     assert "0 errors, 0 warnings" in choreo("check", str(scene)).stdout
     score = project / "scores" / "opera-house.musicxml"
     text = score.read_text(encoding="utf-8")
-    assert text.count("<per-minute>132</per-minute>") == 1
-    score.write_text(text.replace("<per-minute>132</per-minute>", "<per-minute>120</per-minute>"))
+    assert text.count("<per-minute>132</per-minute>") == text.count('tempo="132"') == 1
+    # The mark as printed and as played (<sound tempo>, which is what MuseScore plays).
+    text = text.replace("<per-minute>132</per-minute>", "<per-minute>120</per-minute>")
+    score.write_text(text.replace('tempo="132"', 'tempo="120"'))
     result = choreo("check", str(scene), "--format", "json")
     rows = json.loads(result.stdout)
     assert result.returncode == 0

@@ -204,7 +204,8 @@ def test_a_corpus_score_with_ten_tempo_marks(tmp_path: Path, speed: float) -> No
     scene_file = corpus_scene(tmp_path, "weber/concertino_clarinet", beats)
     messages = markers_match_the_placement(scene_file, speed)
     assert len([m for m in messages if m.type == "marker"]) == len(beats)
-    assert len(measures_for(scene_file.scene, scene_file.path).tempos) == 10
+    # Ten marks, seven changes as MuseScore plays them (two sound on the same beat as another).
+    assert len(measures_for(scene_file.scene, scene_file.path).tempos) == 7
 
 
 def test_a_corpus_score_in_performed_order(tmp_path: Path) -> None:

@@ -161,8 +161,8 @@ SUFFIXED_BARS = """\
 """
 
 
-def test_a_mark_in_a_bar_no_position_can_name_is_left_out(tmp_path: Path) -> None:
-    """The score numbers a bar "1bis"; a beat there would make the scene unreadable."""
+def test_a_bar_written_with_a_suffix_is_pulled_at_musescores_number(tmp_path: Path) -> None:
+    """The score writes a bar "1bis"; MuseScore counts it as bar 2, and so does choreo."""
     (tmp_path / "scores").mkdir()
     (tmp_path / "scores" / "bis.musicxml").write_text(SUFFIXED_BARS, encoding="utf-8")
     path = tmp_path / "bis.yaml"
@@ -170,9 +170,8 @@ def test_a_mark_in_a_bar_no_position_can_name_is_left_out(tmp_path: Path) -> Non
         "schema: 1\nid: bis\ntitle: Bis\nscore:\n  file: scores/bis.musicxml\n", encoding="utf-8"
     )
     result = pull(read_scene(path))
-    assert [beat.id for beat in result.added] == ["mark-A"]
-    assert [mark.text for mark in result.left_out] == ["B"]
-    assert "left out 1 mark" in result.summary() and "B (measure 1bis)" in result.summary()
-    assert [str(beat.at) for beat in read_scene(path).scene.beats] == ["1:1"]
+    assert [beat.id for beat in result.added] == ["mark-A", "mark-B"]
+    assert result.left_out == ()
+    assert [str(beat.at) for beat in read_scene(path).scene.beats] == ["1:1", "2:1"]
     again = pull(read_scene(path))
-    assert again.added == () and again.present == 1
+    assert again.added == () and again.present == 2

@@ -21,10 +21,12 @@ import pytest
 from choreo.errors import ChoreoError, SaveError
 from choreo.model import Anchor, Position, Scene, TempoChange, TempoSummary
 from choreo.scene_score import measures_for
+from choreo.score.reader import parse_score, read_measure_map
 from choreo.store import read_scene
 from choreo.sync import push
 from choreo.sync.push import words
 from tests.conftest import SCENES, SCORES
+from tests.musescore import FOUR_FOUR, WHOLE, write_score
 from tests.run_cli import assert_one_line_error, choreo
 
 # -- scores built with music21 --------------------------------------------------------------
@@ -43,6 +45,7 @@ def build_score(path: Path, *, inserted: int = 0, ending: bool = True) -> Path:
         part = stream.Part()
         part.partName = name
         pickup = stream.Measure(number=0)
+        pickup.showNumber = stream.enums.ShowNumber.NEVER  # implicit="yes": bar 0
         pickup.append(meter.TimeSignature("4/4"))
         if violin:
             pickup.insert(0, tempo.MetronomeMark(number=96))
@@ -194,11 +197,15 @@ def texts_at(path: Path, part: int) -> dict[str, list[tuple[str, float]]]:
     from music21 import expressions, stream
 
     score = read_score(path)
+    # Bars named as MuseScore counts them (choreo's numbers), not by their number attribute.
+    followed = score.parts[part]
+    index_of = {id(m): i for i, m in enumerate(followed.getElementsByClass(stream.Measure))}
+    read = parse_score(path, "musicxml")
+    numbers = [m.number for m in read_measure_map(read, part=part)[0].measures]
     found: dict[str, list[tuple[str, float]]] = {}
     kinds = (expressions.TextExpression, expressions.RehearsalMark)
-    for element in score.parts[part].recurse().getElementsByClass(kinds):
-        measure = element.getContextByClass(stream.Measure)
-        number = f"{measure.number}{measure.numberSuffix or ''}"
+    for element in followed.recurse().getElementsByClass(kinds):
+        number = numbers[index_of[id(element.getContextByClass(stream.Measure))]]
         found.setdefault(str(element.content), []).append((number, round(float(element.beat), 3)))
     return found
 
@@ -353,9 +360,23 @@ def test_a_chorale_with_a_pickup_written_by_music21(tmp_path: Path, built: dict[
     assert assert_only_directions_added(before, result.output.read_text(encoding="utf-8"))
 
 
+def test_beats_go_to_the_bar_musescore_counts_not_the_number_written(tmp_path: Path) -> None:
+    # Two bars written number="1": MuseScore shows 1 and 2, and so does choreo.
+    bars = [('number="1"', FOUR_FOUR + WHOLE), ('number="1"', WHOLE), ('number="2"', WHOLE)]
+    score = write_score(tmp_path / "twice.musicxml", bars)
+    scene_path = make_project(tmp_path / "project", score, chorale_scene([("2", 1), ("3", 3)]))
+    result = push(read_scene(scene_path))
+    found = assert_beats_placed(result.scene_file.scene, result.output, part=0)
+    assert found["c01 plié"] == [("2", 1.0)]
+    text = result.output.read_text(encoding="utf-8")
+    second = text.index('<measure number="1">', text.index('<measure number="1">') + 1)
+    assert text.index("c01 plié") > second > text.index('<measure number="1">')
+
+
 def test_compressed_score_in_and_out(tmp_path: Path, built: dict[str, Path]) -> None:
-    """bwv362 (.mxl) has a pickup and changes from 4/4 to 3/4 at bar 16."""
-    beats = [("0", 4), ("3", 2), ("15", 4), ("16", 1), ("16", 3), ("17", 2.5)]
+    """bwv362 (.mxl) has a pickup and changes from 4/4 to 3/4 at bar 17; its pickup is
+    written number="0" but not implicit, so MuseScore (and choreo) count it as bar 1."""
+    beats = [("1", 4), ("4", 2), ("16", 4), ("17", 1), ("17", 3), ("18", 2.5)]
     scene_path = make_project(tmp_path, built["bwv362"], chorale_scene(beats, part="1"))
     as_xml = push(read_scene(scene_path))
     assert as_xml.output.suffix == ".musicxml"
