@@ -98,10 +98,12 @@ def measures(followed: list[Any], lengths: list[Fraction], numbers: list[str]) -
             meter_now = m.timeSignature
         ratio, beat_count, beat_length, bar_length = meter_of(meter_now)
         first_beat = 1.0
-        if m is not None:
+        missing = bar_length - float(length)
+        if index == 0 and missing > EPSILON:
+            first_beat += missing / beat_length  # a pickup
+        elif m is not None and 0 < float(m.paddingLeft) <= missing + EPSILON:
+            # music21 reads a short bar after a short bar as starting late (a split bar)
             first_beat += float(m.paddingLeft) / beat_length
-        if index == 0 and float(length) < bar_length - EPSILON:
-            first_beat = 1.0 + (bar_length - float(length)) / beat_length  # a pickup
         found.append(
             Measure(
                 number=numbers[index],
