@@ -186,8 +186,11 @@ def music21_timing(parts: list[Any], index_of: dict[int, int]) -> ScoreTiming:
         timing = PartTiming()
         for index, m in enumerate(part.getElementsByClass(stream.Measure)):
             length = Fraction(m.duration.quarterLength).limit_denominator(10_000)
-            if length <= 0:
-                bar = m.barDuration.quarterLength if m.timeSignature or index else 4.0
+            if length <= 0:  # an empty bar lasts its time signature
+                try:
+                    bar = float(m.barDuration.quarterLength)
+                except Exception:  # no meter in context: music21's 4/4
+                    bar = 4.0
                 length = Fraction(bar).limit_denominator(10_000)
             timing.lengths.append(length)
             # music21 numbers a leading short bar of these formats 0: a pickup.
