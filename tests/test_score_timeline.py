@@ -202,6 +202,32 @@ def test_musescore_agrees_on_a_lower_parts_tempo(lower_part_tempo: Path) -> None
     assert_starts_match(_starts(_read(lower_part_tempo)), bar_starts_ms(lower_part_tempo))
 
 
+@pytest.fixture(scope="session")
+def clashing_tempi(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    top = [
+        ('number="1"', FOUR_FOUR + metronome(60) + WHOLE),
+        ('number="2"', metronome(120) + WHOLE),
+        ('number="3"', WHOLE),
+    ]
+    bottom = [('number="1"', FOUR_FOUR + WHOLE), ('number="2"', metronome(90) + WHOLE)]
+    bottom.append(('number="3"', WHOLE))
+    return write_score(tmp_path_factory.mktemp("clash") / "clash.musicxml", top, bottom)
+
+
+def test_parts_whose_tempo_marks_disagree_are_named(clashing_tempi: Path) -> None:
+    measures = _read(clashing_tempi, 0)
+    assert _starts(measures) == pytest.approx([0.0, 4.0, 4 + 8 / 3])
+    assert measures.notes == (
+        "bar 2: tempo marks on the same beat disagree (♩ = 120, 90); playing the last, "
+        "as MuseScore does",
+    )
+
+
+@needs_musescore
+def test_musescore_plays_the_last_parts_tempo(clashing_tempi: Path) -> None:
+    assert_starts_match(_starts(_read(clashing_tempi)), bar_starts_ms(clashing_tempi))
+
+
 @pytest.mark.slow
 @needs_musescore
 def test_op133_starts_every_bar_when_musescore_does(tmp_path: Path) -> None:

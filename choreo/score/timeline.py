@@ -158,6 +158,12 @@ def with_tempo(
         before = next(m.qpm for m in reversed(marks) if m.offset < at - EPSILON or m is marks[0])
         if numbered:
             qpm = numbered[-1]  # the last part's mark wins, as in MuseScore
+            if len(set(numbered)) > 1:
+                listed = ", ".join(f"{q:g}" for q in dict.fromkeys(numbered))
+                notes.append(
+                    f"bar {bars[group[0].measure].number}: tempo marks on the same beat disagree "
+                    f"(♩ = {listed}); playing the last, as MuseScore does"
+                )
         elif ratios:
             qpm = before * ratios[0]
         else:
