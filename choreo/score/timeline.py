@@ -154,11 +154,15 @@ def with_tempo(
     for at in sorted(groups):
         group = groups[at]
         numbered = [d.qpm for d in group if d.qpm]
+        printed = {d.qpm for d in group if d.qpm and d.metronome}
         ratios = [d.ratio for d in group if d.ratio]
         before = next(m.qpm for m in reversed(marks) if m.offset < at - EPSILON or m is marks[0])
         if numbered:
             qpm = numbered[-1]  # the last part's mark wins, as in MuseScore
-            if len(set(numbered)) > 1:
+            # A word's default tempo (Finale's "Allegro" = 120) yields to the metronome mark
+            # after it; only marks that leave the tempo in doubt are noted.
+            settled = printed == {qpm}
+            if len(set(numbered)) > 1 and not settled:
                 listed = ", ".join(f"{q:g}" for q in dict.fromkeys(numbered))
                 notes.append(
                     f"bar {bars[group[0].measure].number}: tempo marks on the same beat disagree "

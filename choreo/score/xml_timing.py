@@ -42,6 +42,7 @@ class TempoDirection:
     qpm: float | None = None  # quarter notes per minute, when the score gives a number
     ratio: float | None = None  # a metric modulation: the new tempo is the old times this
     text: str = ""  # as printed, for notes
+    metronome: bool = False  # printed as a metronome mark, not only words or a <sound>
 
 
 @dataclass
@@ -153,13 +154,15 @@ def _direction(
     if sound is not None and sound.get("tempo"):
         qpm = _float(sound.get("tempo"))
         if qpm:
-            return TempoDirection(index, at, qpm=qpm, text=text)
+            return TempoDirection(index, at, qpm=qpm, text=text, metronome=metronome is not None)
     if metronome is None:
         return None
     units = [_unit(u) for u in _beat_units(metronome)]
     per_minute = _float_in(metronome.findtext("per-minute"))
     if len(units) == 1 and per_minute and units[0]:
-        return TempoDirection(index, at, qpm=per_minute * float(units[0]), text=text)
+        return TempoDirection(
+            index, at, qpm=per_minute * float(units[0]), text=text, metronome=True
+        )
     if len(units) == 2 and units[0] and units[1]:
         # "♩ = ♩.": the new dotted quarter lasts as long as the old quarter did.
         return TempoDirection(index, at, ratio=float(units[1] / units[0]), text=text)
