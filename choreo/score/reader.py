@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -233,17 +232,11 @@ def _place(
     element: Any, measures: tuple[Measure, ...], index_of: dict[int, int]
 ) -> tuple[Measure, float] | None:
     """The written measure holding an element and its quarter offset within it."""
-    from music21 import stream
-
-    container: Any = element.getContextByClass(stream.Measure)
-    if container is None or id(container) not in index_of:
+    placed = timeline.place(element, index_of)
+    if placed is None:
         return None
-    measure = measures[index_of[id(container)]]
-    try:
-        within = float(element.getOffsetInHierarchy(container))
-    except Exception:  # not reachable through the measure; its start is the best guess
-        within = 0.0
-    return measure, min(max(within, 0.0), measure.quarter_length)
+    measure = measures[placed[0]]
+    return measure, min(float(placed[1]), measure.quarter_length)
 
 
 # -- repeat signs ---------------------------------------------------------------------
@@ -339,10 +332,6 @@ def _first_abc_tune(path: Path) -> tuple[int | None, str]:
         return None, ""
     first = int(numbers[0])
     return first, f"the ABC file holds {len(numbers)} tunes; following the first (X:{first})"
-
-
-def _key(offset: float | Fraction) -> float:
-    return round(float(offset), 6)
 
 
 def _part_name(part: Any, index: int) -> str:
