@@ -147,16 +147,10 @@ def _read_measure_map(
     for each in parts:  # a bar is the n-th <measure> of every part
         for index, m in enumerate(each.getElementsByClass(stream.Measure)):
             index_of[id(m)] = index
-    timing = read.timing or timeline.music21_timing(parts, index_of)
-    lengths, implicit, disagree = timeline.bar_lengths(timing)
-    bars = timeline.measures(measures_m21, lengths, timeline.bar_numbers(implicit))
-    directions = timing.tempos
-    if timing.from_musicxml:
-        with_mark = {d.measure for d in directions}
-        words = timeline.unnumbered_words(parts, index_of)
-        directions += tuple(d for d in words if d.measure not in with_mark)
-    measures, tempos, unnumbered = timeline.with_tempo(bars, directions, default_tempo)
-    notes += disagree + unnumbered
+    measures, tempos, laid_out = timeline.lay_out(
+        read.timing, parts, measures_m21, index_of, default_tempo
+    )
+    notes += laid_out
     marks = _marks(followed, measures, index_of)
     signs = _repeat_signs(score, measures_m21, measures, index_of)
     written = MeasureMap(

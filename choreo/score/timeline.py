@@ -18,6 +18,28 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LISTED = 6  # bars named in a note before "..."
 
 
+def lay_out(
+    timing: ScoreTiming | None,
+    parts: list[Any],
+    followed: list[Any],
+    index_of: dict[int, int],
+    default_tempo: float,
+) -> tuple[tuple[Measure, ...], list[TempoMark], tuple[str, ...]]:
+    """The followed part's bars on the score's one timeline, timed by its tempo marks, and
+    notes on what the score left in doubt. ``timing`` is a MusicXML file's own, else the
+    timing is music21's; ``index_of`` gives each music21 measure's bar index."""
+    timing = timing or music21_timing(parts, index_of)
+    lengths, implicit, disagree = bar_lengths(timing)
+    bars = measures(followed, lengths, bar_numbers(implicit))
+    directions = timing.tempos
+    if timing.from_musicxml:
+        with_mark = {d.measure for d in directions}
+        words = unnumbered_words(parts, index_of)
+        directions += tuple(d for d in words if d.measure not in with_mark)
+    timed_bars, tempos, unnumbered = with_tempo(bars, directions, default_tempo)
+    return timed_bars, tempos, disagree + unnumbered
+
+
 def bar_numbers(implicit: list[bool]) -> list[str]:
     """MuseScore's count: an implicit bar is not counted (a leading one is bar 0).
 
