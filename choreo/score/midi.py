@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from choreo.errors import ScoreError
-from choreo.score.reader import _meter, _part_name, choose_part, parse_score
+from choreo.score.reader import _part_name, choose_part, parse_score
 from choreo.score.repeats import RepeatSigns
+from choreo.score.timeline import meter_of
 from choreo.timing import (
     EPSILON,
     Measure,
@@ -176,7 +177,7 @@ def _measures(bars: list[_Bar], ticks: Fraction) -> list[Measure]:
     for index, bar in enumerate(bars):
         ratio = f"{bar.top}/{bar.bottom}"
         if ratio not in beats:
-            _, count, length, _ = _meter(meter.TimeSignature(ratio))
+            _, count, length, _ = meter_of(meter.TimeSignature(ratio))
             beats[ratio] = (count, length)
         count, length = beats[ratio]
         measures.append(

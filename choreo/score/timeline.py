@@ -209,7 +209,7 @@ def with_tempo(
 
 
 def music21_timing(parts: list[Any], index_of: dict[int, int]) -> ScoreTiming:
-    """For formats other than MusicXML: music21's own bar lengths and tempo marks."""
+    """For ABC and Humdrum: music21's own bar lengths and tempo marks."""
     from music21 import stream, tempo
 
     timings: list[PartTiming] = []
