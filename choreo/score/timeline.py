@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
+from choreo.errors import ScoreError
 from choreo.score.xml_timing import PartTiming, ScoreTiming, TempoDirection
 from choreo.timing import EPSILON, Measure, TempoMark, tempo_changes, timed
 
@@ -29,6 +30,8 @@ def lay_out(
     notes on what the score left in doubt. ``timing`` is a MusicXML file's own, else the
     timing is music21's; ``index_of`` gives each music21 measure's bar index."""
     timing = timing or music21_timing(parts, index_of)
+    if not any(part.lengths for part in timing.parts):
+        raise ScoreError("the score has no measures: no music found")
     lengths, implicit, disagree = bar_lengths(timing)
     bars = measures(followed, lengths, bar_numbers(implicit))
     directions = timing.tempos
@@ -73,16 +76,14 @@ def bar_lengths(timing: ScoreTiming) -> tuple[list[Fraction], list[bool], tuple[
         implicit.append(any(_implicit(p, index) for p in timing.parts))
         if min(found) != max(found):
             disagree.append(index)
-    return lengths, implicit, _disagreement(disagree, lengths, bar_numbers(implicit), timing)
+    return lengths, implicit, _disagreement(disagree, bar_numbers(implicit), timing)
 
 
 def _implicit(part: PartTiming, index: int) -> bool:
     return index < len(part.implicit) and part.implicit[index]
 
 
-def _disagreement(
-    bars: list[int], lengths: list[Fraction], numbers: list[str], timing: ScoreTiming
-) -> tuple[str, ...]:
+def _disagreement(bars: list[int], numbers: list[str], timing: ScoreTiming) -> tuple[str, ...]:
     notes: list[str] = []
     counts = sorted({len(p.lengths) for p in timing.parts})
     if len(counts) > 1:
