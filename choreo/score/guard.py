@@ -136,11 +136,12 @@ def _container_rootfile(archive: zipfile.ZipFile) -> str | None:
     from defusedxml.ElementTree import ParseError, fromstring
 
     try:
-        container = archive.read("META-INF/container.xml")
+        info = archive.getinfo("META-INF/container.xml")
     except KeyError:
         return None
-    if len(container) > _CHUNK:
+    if info.file_size > _CHUNK:  # a container names a file or two; this is no container
         return None
+    container = archive.read(info)
     try:
         root = fromstring(container, forbid_entities=True, forbid_external=True)
     except (ParseError, DefusedXmlException):
