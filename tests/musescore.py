@@ -46,6 +46,23 @@ def bar_starts_ms(score: Path) -> list[int]:
     return [int(event.get("position")) for event in events]
 
 
+def uncounted_bars(score: Path) -> list[bool]:
+    """Which bars MuseScore leaves out of its count ("exclude from measure count"), read
+    from the score as MuseScore saves it (``<irregular>`` in its .mscx)."""
+    assert MUSESCORE is not None
+    target = score.with_name(score.name + ".mscx")
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(score.parent))
+    subprocess.run(
+        [MUSESCORE, "-o", str(target), str(score)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env=environment,
+    )
+    staff = ElementTree.parse(target).getroot().find("Score/Staff")
+    return [measure.findtext("irregular") == "1" for measure in staff.iter("Measure")]
+
+
 def written_order_copy(score: Path, target: Path) -> Path:
     """The score's MusicXML without repeat signs, endings and jumps, so that MuseScore
     plays it in written order (an .mxl's rootfile, any declared encoding, as UTF-8)."""
