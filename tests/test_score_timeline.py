@@ -12,6 +12,7 @@ import pytest
 
 from choreo.score.files import resolve_score
 from choreo.score.reader import ReadScore, parse_score, read_measure_map
+from choreo.score.timeline import bar_numbers
 from choreo.timing import MeasureMap
 from tests.musescore import (
     FOUR_FOUR,
@@ -300,3 +301,9 @@ def test_a_multi_bar_rest_keeps_the_count(tmp_path: Path) -> None:
     measures = _read(path)
     assert [m.number for m in measures.measures] == ["1", "2", "3", "4"]
     assert_starts_match(_starts(measures), bar_starts_ms(path))
+
+
+def test_uncounted_bars_get_names_a_scene_can_tell_apart() -> None:
+    assert bar_numbers([True, True, False, False, True, False]) == ["0", "0a", "1", "2", "2a", "3"]
+    many = bar_numbers([False] + [True] * 28)
+    assert many[26:] == ["1z", "1aa", "1ab"] and len(set(many)) == len(many)

@@ -59,8 +59,17 @@ def bar_numbers(implicit: list[bool]) -> list[str]:
             names.append("0")
         else:
             extra += 1
-            names.append(f"{count}{_LETTERS[min(extra, len(_LETTERS)) - 1]}")
+            names.append(f"{count}{_letters(extra)}")
     return names
+
+
+def _letters(extra: int) -> str:
+    """a, b, ... z, aa, ab: unique past 26 (a scene cannot name those; they stay unique)."""
+    text = ""
+    while extra > 0:
+        extra, rest = divmod(extra - 1, len(_LETTERS))
+        text = _LETTERS[rest] + text
+    return text
 
 
 def bar_lengths(timing: ScoreTiming) -> tuple[list[Fraction], list[bool], tuple[str, ...]]:
