@@ -10,12 +10,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from choreo.checks import RULES, Diagnostic, check_scene
+from choreo.checks import Diagnostic, ScoreReading, diagnose
 from choreo.errors import ChoreoError
 from choreo.model import Scene, ScoreRef, id_from
 from choreo.scene_score import measures_for
 from choreo.store import SCENE_SUFFIXES, SceneFile, atomic_write, new_scene_text, read_scene
-from choreo.timing import MeasureMap
 from choreo.vocabulary import Vocabulary
 
 Results = list[tuple[SceneFile, list[Diagnostic]]]
@@ -54,39 +53,17 @@ def _relative_to(score: Path, folder: Path) -> str:
 def check_files(
     paths: list[Path], *, progress: Callable[[str], AbstractContextManager[Any]]
 ) -> Results:
-    """Load and lint each scene; the first unreadable file stops with its error."""
+    """Load and lint each scene; the first unreadable file (or score) stops with its error."""
     vocabulary = Vocabulary.bundled()
     results: Results = []
     for path in paths:
         scene_file = read_scene(path)
         scene = scene_file.scene
         with progress(f"reading the score of {path}"):
-            measures = measures_for(scene, path)
-        digest = measures.content_hash or None
-        found = check_scene(
-            scene, vocabulary, measures, line_of=scene_file.beat_line, score_hash=digest
-        )
-        if digest is not None:
-            found.extend(_drift(scene_file, measures, digest))
-        results.append((scene_file, found))
+            score = ScoreReading(measures_for(scene, path))
+        diagnosis = diagnose(scene, score, vocabulary, line_of=scene_file.beat_line)
+        results.append((scene_file, diagnosis.diagnostics))
     return results
-
-
-def _drift(scene_file: SceneFile, measures: MeasureMap, digest: str) -> list[Diagnostic]:
-    """What moved under the scene since its last sync, one diagnostic each."""
-    from choreo.sync.drift import changes
-
-    severity = RULES["score-drift"][0]
-    return [
-        Diagnostic(
-            "score-drift",
-            severity,
-            change.beat,
-            change.message,
-            scene_file.beat_line(change.beat) if change.beat else None,
-        )
-        for change in changes(scene_file.scene, measures, digest)
-    ]
 
 
 def diagnostics_json(results: Results) -> list[dict[str, Any]]:

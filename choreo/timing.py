@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from choreo.model.position import Position, format_beat
+from choreo.model.synced import TempoChange, TempoSummary
 from choreo.model.timecode import Timecode as Timecode  # placement and export import it here
 
 EPSILON = 1e-9
@@ -313,6 +314,22 @@ def tempo_changes(tempos: Iterable[TempoMark]) -> list[TempoMark]:
         if not kept or abs(kept[-1].qpm - mark.qpm) > EPSILON:
             kept.append(mark)
     return kept
+
+
+def tempo_summary(measures: MeasureMap) -> TempoSummary:
+    """Each tempo and where it starts (``96@0:4 132@7:1``), as many as a sync record holds;
+    ``check`` compares it with the record's to notice a changed tempo map."""
+    changes: list[TempoChange] = []
+    for mark in measures.tempos:
+        measure = measures.measure_at_offset(mark.offset)
+        if measure is None:
+            continue
+        beat = measure.first_beat + (mark.offset - measure.offset) / measure.beat_length
+        # Rounded as the record writes them, so a summary read back compares equal.
+        changes.append(
+            TempoChange(qpm=round(mark.qpm, 3), measure=measure.number, beat=round(beat, 6))
+        )
+    return TempoSummary.of(changes)
 
 
 def steady_grid(tempo_qpm: float, measure_count: int = 64) -> MeasureMap:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import PurePath
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -93,6 +94,12 @@ class ScoreRef(StrictModel):
         # Frames count from 0 to fps - 1: "00:00:00:24" at 24 fps has no frame to be.
         self._start_timecode = Timecode.parse(self.start, self.fps)
         return self
+
+    @property
+    def file_name(self) -> str:
+        """The score as a person names it: ``corpus:PATH`` as written, else the file's name."""
+        reference = self.file or ""
+        return reference if reference.startswith("corpus:") else PurePath(reference).name
 
 
 class CastMember(StrictModel):

@@ -1,9 +1,10 @@
-"""Score sync: beats into a copy of the score, marks out of it, drift caught.
+"""Score sync: beats into a copy of the score, marks out of it, beats following moved marks.
 
 ``push`` writes each beat into the score as a MusicXML direction (text spliced into the
 file, never re-serialised), ``pull`` makes beat skeletons from rehearsal marks and staff
-text, ``drift`` says what changed since the last sync and ``rebase`` moves beats with
-their marks. None of it imports music21: measure maps come from ``choreo.score``.
+text, and ``rebase`` moves beats with their marks. What changed since the last sync is a
+check (``score-changed``, ``score-drift`` in :mod:`choreo.checks`). None of it imports
+music21: measure maps come from ``choreo.score``.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from choreo.errors import ChoreoError
-from choreo.model import Anchor, Position, Scene, SyncRecord, TempoChange, TempoSummary
+from choreo.model import Anchor, Position, Scene, SyncRecord
 from choreo.placement import PlacedBeat
 from choreo.scene_score import measures_for, score_file
-from choreo.timing import EPSILON, MeasureMap, OutsideScore, ScoreMark
+from choreo.timing import EPSILON, MeasureMap, OutsideScore, ScoreMark, tempo_summary
 
 
 @dataclass(frozen=True)
@@ -60,21 +60,6 @@ def sync_record(digest: str, maps: ScoreMaps, placed: list[PlacedBeat], scene: S
         beat_seconds={spot.beat.id: round(spot.start_seconds, 3) for spot in placed},
         anchors=anchors(scene, maps.written),
     )
-
-
-def tempo_summary(measures: MeasureMap) -> TempoSummary:
-    """Each tempo and where it starts (``96@0:4 132@7:1``), as many as the record holds."""
-    changes: list[TempoChange] = []
-    for mark in measures.tempos:
-        measure = measures.measure_at_offset(mark.offset)
-        if measure is None:
-            continue
-        beat = measure.first_beat + (mark.offset - measure.offset) / measure.beat_length
-        # Rounded as the record writes them, so a summary read back compares equal.
-        changes.append(
-            TempoChange(qpm=round(mark.qpm, 3), measure=measure.number, beat=round(beat, 6))
-        )
-    return TempoSummary.of(changes)
 
 
 # -- anchors ------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from choreo.checks import Diagnostic
 from choreo.errors import ChoreoError
 from choreo.model import Scene, format_beat
 from choreo.scene_score import measures_for
@@ -26,28 +25,11 @@ if TYPE_CHECKING:
 PROGRESS_SECONDS = 0.2  # how often the "parsing score…" line ticks
 
 
-def score_name(reference: str) -> str:
-    """How a scene's score reference is shown: a corpus name, or the file's name."""
-    return reference if reference.startswith("corpus:") else Path(reference).name
-
-
-def unreadable_score(reference: str, problem: str) -> Diagnostic:
-    """What the checks say about a score that could not be read, in place of their note
-    that the scene has none."""
-    return Diagnostic(
-        "score-unreadable",
-        "error",
-        None,
-        f"{score_name(reference)} could not be read: {problem}",
-    )
-
-
 class ScoreLoading:
     """The score of the scene open in one editor screen: reading it, and what came of it."""
 
     def __init__(self, screen: EditorScreen) -> None:
         self.screen = screen
-        self.digest: str | None = None  # the score file's content hash, for the checks
         self._timer: Timer | None = None
         self._started = 0.0
 
@@ -75,7 +57,7 @@ class ScoreLoading:
             partial(self._read, scene, self.screen.path),
             name="read_score",
             group="score",
-            description=f"reading the score {score_name(scene.score.file)}",
+            description=f"reading the score {scene.score.file_name}",
             exclusive=True,
             exit_on_error=False,
             thread=True,
@@ -102,8 +84,7 @@ class ScoreLoading:
         assert session is not None
         self._stop_ticking()
         session.score = message.measures
-        self.digest = message.measures.content_hash or None
-        name = score_name(session.scene.score.file or "")
+        name = session.scene.score.file_name
         count = len(message.measures.measures)
         self.screen.header.score_status = f"score: {name}, {count} bar{'s' if count != 1 else ''}"
         self.screen.score_known()
@@ -117,7 +98,7 @@ class ScoreLoading:
             error.message if isinstance(error, ChoreoError) else str(error) or type(error).__name__
         )
         session.score_problem = problem
-        name = score_name(session.scene.score.file or "")
+        name = session.scene.score.file_name
         self.screen.header.score_failed = True
         self.screen.header.score_status = f"steady grid — score {name}: {problem}"
         self.screen.notify(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from choreo.checks import ScoreReading
 from choreo.model import Scene
 from choreo.scene_score import grid_for
 from choreo.store import SceneFile
@@ -49,6 +50,11 @@ class OpenScene:
         grid = self._grid[2] if self._grid is not None and self._grid[1] == key else None
         self._grid = (self.scene, key, grid if grid is not None else grid_for(self.scene))
         return self._grid[2]
+
+    @property
+    def score_reading(self) -> ScoreReading:
+        """What the checks are told about the score as read so far."""
+        return ScoreReading(self.measures, self.score_problem)
 
     @property
     def score_known(self) -> bool:

@@ -24,10 +24,9 @@ from textual.timer import Timer
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
-from choreo.checks import check_scene
+from choreo.checks import ScoreReading, diagnose
 from choreo.errors import ChoreoError
 from choreo.model import PALETTE_COLOURS, Scene
-from choreo.placement import place_beats
 from choreo.store import read_scene
 from choreo.timing import MeasureMap, OutsideScore
 from choreo.tui.edits import EditRefused, add_beat, delete_beat, move_beat, replace_beat
@@ -43,7 +42,7 @@ from choreo.tui.messages import (
     ScoreSynced,
     SheetExported,
 )
-from choreo.tui.score_loading import ScoreLoading, score_name, unreadable_score
+from choreo.tui.score_loading import ScoreLoading
 from choreo.tui.screens.saving import Saving, journaled_edits
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
 from choreo.tui.session import OpenScene
@@ -256,26 +255,13 @@ class EditorScreen(Screen[None]):
     def _analyse_now(self) -> None:
         if self.session is None or not self.session.score_known:
             return
-        session = self.session
-        self.analyse(self.generation, session.scene, session.measures,
-                     self.score_loading.digest, session.score_problem)  # fmt: skip
+        self.analyse(self.generation, self.session.scene, self.session.score_reading)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checks",
           description="checking the scene")  # fmt: skip
-    def analyse(
-        self,
-        generation: int,
-        scene: Scene,
-        measures: MeasureMap,
-        score_hash: str | None,
-        score_problem: str | None,
-    ) -> None:
-        placed = place_beats(scene, measures)
-        found = check_scene(scene, self.settings.vocabulary, measures, score_hash=score_hash)
-        if score_problem is not None:  # the grid is there because the score failed
-            failure = unreadable_score(scene.score.file or "", score_problem)
-            found = [failure if d.code == "no-score" else d for d in found]
-        self.post_message(SceneAnalysed(generation, placed, found))
+    def analyse(self, generation: int, scene: Scene, score: ScoreReading) -> None:
+        diagnosis = diagnose(scene, score, self.settings.vocabulary)
+        self.post_message(SceneAnalysed(generation, diagnosis.placed, diagnosis.diagnostics))
 
     @on(SceneAnalysed)
     def _analysed(self, message: SceneAnalysed) -> None:
@@ -522,7 +508,7 @@ class EditorScreen(Screen[None]):
             return
         scene = self.session.scene
         if self.session.score is not None:
-            source = score_name(scene.score.file or "")
+            source = scene.score.file_name
         elif self.session.score_problem:
             source = f"{scene.score.file} could not be read: {self.session.score_problem}"
         elif scene.score.file and not self.session.score_known:

@@ -1,0 +1,102 @@
+"""The rules about the score as a whole: none, unreadable, or changed since the last sync,
+and then what moved under the scene."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from choreo.checks.registry import Findings
+from choreo.model import Scene, SyncRecord, format_beat
+from choreo.placement import Spot, UnplacedBeat
+from choreo.timing import MeasureMap, tempo_summary
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreReading:
+    """What reading a scene's score gave the checks: its measures (with the score file's
+    content hash; a steady grid when the scene has no score or it could not be read), and
+    why it could not be read."""
+
+    measures: MeasureMap
+    problem: str | None = None
+
+
+def check_score(scene: Scene, score: ScoreReading, findings: Findings) -> None:
+    """One note on the score: unreadable, absent, or changed since the last sync."""
+    if score.problem is not None:
+        findings.add(
+            "score-unreadable", None, f"{scene.score.file_name} could not be read: {score.problem}"
+        )
+    elif score.measures.steady:
+        findings.add(
+            "no-score",
+            None,
+            f"no score: beats sit on a steady 4/4 grid at "
+            f"{format_beat(scene.score.tempo)} quarter notes per minute",
+        )
+    elif _changed_since_sync(scene, score):
+        findings.add(
+            "score-changed",
+            None,
+            "the score changed since the last sync; "
+            "run `choreo sync` to update, or `choreo sync --rebase` to follow moved marks",
+        )
+
+
+def check_drift(scene: Scene, score: ScoreReading, placed: list[Spot], findings: Findings) -> None:
+    """The score's bars, length and tempi, then each beat, where they differ from the sync.
+
+    A beat counts as moved when it starts half a frame or more from where it was; a beat
+    added after the sync has nothing to be compared with.
+    """
+    record = scene.score.synced
+    if record is None or not _changed_since_sync(scene, score):
+        return
+    for line in _score_lines(record, score.measures):
+        findings.add("score-drift", None, line)
+    tolerance = 0.5 / float(scene.score.fps)
+    for spot in placed:
+        before = record.beat_seconds.get(spot.beat.id)
+        if before is None:
+            continue
+        where = f"at {spot.beat.at}"
+        if isinstance(spot, UnplacedBeat):
+            findings.add(
+                "score-drift", spot.beat.id, f"{where} is outside the score now: {spot.problem}"
+            )
+            continue
+        moved = spot.start_seconds - before
+        if abs(moved) >= tolerance:
+            findings.add(
+                "score-drift",
+                spot.beat.id,
+                f"{where} moved {_seconds(moved, signed=True)} "
+                f"({_seconds(before)} → {_seconds(spot.start_seconds)})",
+            )
+
+
+def _changed_since_sync(scene: Scene, score: ScoreReading) -> bool:
+    """The scene was synced with a score other than the one read now (never when the score
+    could not be read: its grid says nothing about the score)."""
+    record = scene.score.synced
+    digest = score.measures.content_hash
+    return record is not None and bool(digest) and score.problem is None and record.hash != digest
+
+
+def _score_lines(record: SyncRecord, measures: MeasureMap) -> list[str]:
+    lines = []
+    count = len(measures.measures)
+    if count != record.measures:
+        lines.append(f"measures: {record.measures} → {count}")
+    duration = measures.duration_seconds
+    if abs(duration - record.duration_seconds) >= 0.001:
+        lines.append(f"length: {_seconds(record.duration_seconds)} → {_seconds(duration)}")
+    tempos = tempo_summary(measures)
+    if record.tempos and tempos != record.tempos:
+        lines.append(f"tempo map: {record.tempos} → {tempos}")
+    return lines
+
+
+def _seconds(value: float, *, signed: bool = False) -> str:
+    text = f"{value:+.2f}" if signed else f"{value:.2f}"
+    return f"{text} s"
