@@ -45,6 +45,31 @@ async def test_a_demo_scene_gets_the_same_diagnostics(project: Path, name: str) 
     assert await from_the_editor(scene) == command
 
 
+async def test_a_scene_with_problems_gets_the_same_diagnostics(project: Path) -> None:
+    """The demo scenes are clean: this one is not, so there is something to compare."""
+    scene = project / "scenes" / "opera-house.yaml"
+    text = scene.read_text(encoding="utf-8")
+    for old, new in [
+        ("ballet: relevé", "ballet: relevee"),
+        ("performers: [guard1, eve]", "performers: [guard1, eva]"),
+        ('at: "3:1"', 'at: "60:1"'),
+        ("intensity: 1\n", "intensity: 9\n"),
+        ("id: b05", "id: b04"),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    scene.write_text(text, encoding="utf-8")
+    command = from_the_command(scene)
+    assert {code for code, *_ in command} >= {
+        "unknown-move",
+        "unknown-performer",
+        "outside-score",
+        "intensity-range",
+        "duplicate-beat-id",
+    }
+    assert await from_the_editor(scene) == command
+
+
 async def test_a_score_changed_since_the_sync_gets_the_same_drift(project: Path) -> None:
     scene = project / "scenes" / "opera-house.yaml"
     assert choreo("sync", scene).returncode == 0
