@@ -96,6 +96,7 @@ class MeasureMap:
     steady: bool = False  # True when built from a tempo, not a score
     notes: tuple[str, ...] = ()  # what the reader chose for the user, e.g. the first ABC tune
     content_hash: str = ""  # sha256 of the score file read; "" for a steady grid
+    repeats: bool = False  # the score has repeats or jumps: performed order is not written
     _by_number: dict[tuple[str, int], Measure] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -249,6 +250,7 @@ class MeasureMap:
             "steady": self.steady,
             "notes": list(self.notes),
             "content_hash": self.content_hash,
+            "repeats": self.repeats,
         }
 
     @classmethod
@@ -264,6 +266,7 @@ class MeasureMap:
             steady=bool(data.get("steady", False)),
             notes=tuple(str(n) for n in data.get("notes", ())),
             content_hash=str(data.get("content_hash", "")),
+            repeats=bool(data.get("repeats", False)),
         )
 
 

@@ -180,15 +180,16 @@ def test_a_repeat_without_a_start_sign_returns_to_the_last_section() -> None:
         (
             _signs(
                 4,
+                m0=RepeatSigns(fine=True),
                 m1=RepeatSigns(
                     endings=(1,),
                     ending_stops=True,
                     end_repeat=True,
-                    jump=Jump("capo", "end", "D.C."),
+                    jump=Jump("capo", "fine", "D.C. al Fine"),
                 ),
                 m2=RepeatSigns(endings=(2,), ending_stops=True),
             ),
-            "D.C. in measure 2 is never reached",
+            "D.C. al Fine in measure 2 is never reached",
         ),
     ],
 )
@@ -199,7 +200,7 @@ def test_unclear_signs_are_refused(signs: list[RepeatSigns], reason: str) -> Non
     assert reason in caught.value.message
 
 
-def test_jump_words_music21_did_not_read_are_refused(tmp_path: Path) -> None:
+def test_unclear_jump_words_are_refused_naming_the_bar(tmp_path: Path) -> None:
     from music21 import expressions, note, stream
 
     part = stream.Part()
@@ -213,5 +214,5 @@ def test_jump_words_music21_did_not_read_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "words.musicxml"
     score.write("musicxml", fp=path)
     assert len(load_measure_map(str(path), use_cache=False).measures) == 2
-    with pytest.raises(ScoreError, match=r"cannot expand repeats: .*did not read as a jump"):
+    with pytest.raises(ScoreError, match=r"cannot expand repeats: measure 2 has the words .* whose jump is unclear"):
         load_measure_map(str(path), performed=True, use_cache=False)

@@ -15,23 +15,14 @@ from typing import Any
 from choreo.errors import ScoreError
 from choreo.score import timeline
 from choreo.score.guard import score_bytes
-from choreo.score.repeats import Jump, RepeatSigns
+from choreo.score.repeats import RepeatSigns, has_repeats
+from choreo.score.signs import read_repeat_signs
 from choreo.score.xml_timing import ScoreTiming, read_timing
-from choreo.timing import EPSILON, Measure, MeasureMap, ScoreMark
+from choreo.timing import Measure, MeasureMap, ScoreMark
 
 _ABC_TUNE = re.compile(rb"^X:\s*(\d+)", re.MULTILINE)
 _DECLARED = re.compile(rb"encoding=[\'\"]([A-Za-z0-9._-]+)[\'\"]")
 _DECLARED_TEXT = re.compile(r"encoding=[\'\"][A-Za-z0-9._-]+[\'\"]")
-_JUMP_WORDS = re.compile(r"\b(d\.\s*c\.|d\.\s*s\.|da\s+capo|dal\s+segno|fine|coda)\b", re.I)
-# music21's repeat-expression classes, by name: where the jump returns and where it ends.
-_JUMPS = {
-    "DaCapo": Jump("capo", "end", "D.C."),
-    "DaCapoAlFine": Jump("capo", "fine", "D.C. al Fine"),
-    "DaCapoAlCoda": Jump("capo", "coda", "D.C. al Coda"),
-    "DalSegno": Jump("segno", "end", "D.S."),
-    "DalSegnoAlFine": Jump("segno", "fine", "D.S. al Fine"),
-    "DalSegnoAlCoda": Jump("segno", "coda", "D.S. al Coda"),
-}
 
 
 @dataclass(frozen=True)
@@ -152,7 +143,9 @@ def _read_measure_map(
     )
     notes += laid_out
     marks = _marks(followed, measures, index_of)
-    signs = _repeat_signs(score, measures_m21, measures, index_of)
+    signs = read_repeat_signs(
+        score, measures_m21, index_of, measures, lambda element: _place(element, measures, index_of)
+    )
     written = MeasureMap(
         measures=measures,
         tempos=tuple(tempos),
@@ -162,6 +155,7 @@ def _read_measure_map(
         source=source,
         marks=marks,
         notes=notes,
+        repeats=has_repeats(signs, [m.number for m in measures]),
     )
     return written, signs
 
@@ -231,91 +225,6 @@ def _place(
         return None
     measure = measures[placed[0]]
     return measure, min(float(placed[1]), measure.quarter_length)
-
-
-# -- repeat signs ---------------------------------------------------------------------
-
-
-def _repeat_signs(
-    score: Any,
-    measures_m21: list[Any],
-    measures: tuple[Measure, ...],
-    index_of: dict[int, int],
-) -> tuple[RepeatSigns, ...]:
-    from music21 import bar, expressions, repeat, spanner
-
-    count = len(measures)
-    fields: list[dict[str, Any]] = [{} for _ in range(count)]
-    problems: list[list[str]] = [[] for _ in range(count)]
-
-    for index, m in enumerate(measures_m21):
-        left, right = m.leftBarline, m.rightBarline
-        for barline, side in ((left, "left"), (right, "right")):
-            if isinstance(barline, bar.Repeat):
-                start = barline.direction == "start"
-                target = index + (1 if start and side == "right" else 0)
-                target -= 1 if not start and side == "left" else 0
-                if 0 <= target < count:
-                    if start:
-                        fields[target]["start_repeat"] = True
-                    else:
-                        fields[target]["end_repeat"] = True
-                        if barline.times is not None:
-                            fields[target]["times"] = int(barline.times)
-            elif isinstance(barline, bar.Barline) and side == "right" and barline.type == "final":
-                fields[index]["final_barline"] = True
-
-    for bracket in score.spannerBundle.getByClass(spanner.RepeatBracket):
-        spanned = sorted(
-            {index_of[id(m)] for m in bracket.getSpannedElements() if id(m) in index_of}
-        )
-        numbers = tuple(int(n) for n in bracket.numberRange)
-        for index in spanned:
-            known = set(fields[index].get("endings", ()))
-            fields[index]["endings"] = tuple(sorted(known | set(numbers)))
-        if spanned:
-            fields[spanned[-1]]["ending_stops"] = True
-
-    for element in score.recurse().getElementsByClass(repeat.RepeatExpression):
-        placed = _place(element, measures, index_of)
-        if placed is None:
-            continue
-        measure, within = placed
-        name = type(element).__name__
-        at_end = within >= measure.quarter_length - EPSILON and within > 0
-        here = measure.index + (1 if at_end else 0)
-        if name in _JUMPS:
-            fields[measure.index]["jump"] = _JUMPS[name]
-        elif name == "Fine":
-            fields[measure.index]["fine"] = True
-        elif name in ("Segno", "Coda"):
-            text = str(element.getText() or "").casefold()
-            if name == "Coda" and ("to coda" in text or "al coda" in text):
-                fields[measure.index]["to_coda"] = True
-                continue
-            if within > EPSILON and not at_end:
-                problems[measure.index].append(
-                    f"the {name.lower()} sits inside measure {measure.number}, not at a barline"
-                )
-            elif here < count:
-                fields[here][name.lower()] = True
-        else:
-            problems[measure.index].append(
-                f"measure {measure.number} has '{element.getText()}', which choreo cannot follow"
-            )
-
-    for element in score.recurse().getElementsByClass(expressions.TextExpression):
-        text = _visible_text(element.content)
-        if isinstance(element, repeat.RepeatExpression) or not _JUMP_WORDS.search(text):
-            continue
-        placed = _place(element, measures, index_of)
-        if placed is not None:
-            problems[placed[0].index].append(
-                f"measure {placed[0].number} has the words '{text}', which music21 did not "
-                "read as a jump"
-            )
-
-    return tuple(RepeatSigns(**fields[i], problems=tuple(problems[i])) for i in range(count))
 
 
 def _first_abc_tune(path: Path) -> tuple[int | None, str]:

@@ -8,7 +8,8 @@ clearly, it refuses with ``cannot expand repeats: ...`` rather than guess.
 Conventions followed (Gould, *Behind Bars*): a repeat without a number is played twice;
 on the last time through, endings that are not for that pass are skipped; after a D.C.
 or D.S. repeats are not taken again and the last ending of each group is played; a plain
-D.C./D.S. in a score with a Fine stops at the Fine.
+D.C./D.S. in a score with a Fine stops at the Fine; a minuet's da capo without a Fine
+stops where its Trio starts.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from choreo.errors import ScoreError
 from choreo.timing import EPSILON, Measure, MeasureMap, TempoMark, tempo_changes, timed
 
 JumpTarget = Literal["capo", "segno"]
-JumpEnd = Literal["end", "fine", "coda"]
+# "section": to the end of the section the words name ("Menuetto da capo"): its Fine, or
+# where the Trio starts.
+JumpEnd = Literal["end", "fine", "coda", "section"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class RepeatSigns:
     coda: bool = False  # the coda sign: the coda starts with this measure
     jump: Jump | None = None
     final_barline: bool = False  # a plain final barline: the end of a piece or movement
+    trio: bool = False  # a "Trio" heading: a minuet's da capo ends before it
     problems: tuple[str, ...] = field(default=())  # what the reader could not place
 
 
@@ -56,6 +60,17 @@ def performed_order(signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> lis
     """Written measure indices in the order they are played."""
     plan = _Plan(signs, numbers)
     return plan.play()
+
+
+def has_repeats(signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> bool:
+    """Whether the orchestra plays the measures in another order than they are written.
+
+    Signs choreo cannot follow count as repeats: they say the music does not simply run on.
+    """
+    try:
+        return performed_order(signs, numbers) != list(range(len(signs)))
+    except ScoreError:
+        return True
 
 
 def performed_map(written: MeasureMap, signs: Sequence[RepeatSigns]) -> MeasureMap:
@@ -93,6 +108,7 @@ def relay(written: MeasureMap, order: Sequence[int]) -> MeasureMap:
         source=written.source,
         marks=written.marks,
         notes=written.notes,
+        repeats=written.repeats,
     )
 
 
@@ -189,7 +205,7 @@ class _Plan:
                 raise self.refuse(f"the segno in {self.name(segnos[0])} comes after {jump.label}")
             self.return_to = segnos[0]
         until = jump.until
-        if until == "end" and fines:
+        if until in ("end", "section") and fines:
             until = "fine"  # a plain D.C. in a score with a Fine stops there
         if until == "fine":
             if len(fines) != 1:
@@ -203,7 +219,27 @@ class _Plan:
             self.fine_at = fines[0]
         if until == "coda":
             self._find_coda(jump, at)
+        if until in ("end", "section"):
+            self._find_section_end(jump, at, until)
         self._check_one_movement(jump, at)
+        if until in ("end", "section") and at + 1 < len(self.signs):
+            raise self.refuse(
+                f"{jump.label} in {self.name(at)} is followed by "
+                f"{self._span(at + 1, len(self.signs) - 1)} and the score has no Fine or "
+                "'To Coda': where the music ends after the jump is unclear"
+            )
+
+    def _find_section_end(self, jump: Jump, at: int, until: JumpEnd) -> None:
+        """A minuet's da capo without a Fine ends where its Trio starts: no player plays
+        the Trio twice. Without a Trio heading a plain D.C. runs to the end."""
+        trios = [i for i in range(self.return_to + 1, at + 1) if self.signs[i].trio]
+        if trios:
+            self.fine_at = trios[0] - 1
+        elif until == "section":
+            raise self.refuse(
+                f"'{jump.label}' in {self.name(at)}, but the score marks neither a Fine nor "
+                "a Trio: where the section it returns to ends is unclear"
+            )
 
     def _find_coda(self, jump: Jump, at: int) -> None:
         to_codas = [i for i, s in enumerate(self.signs) if s.to_coda]

@@ -1,0 +1,226 @@
+"""The repeat signs on each written measure, read from a music21 score.
+
+Repeat barlines, ending brackets, segno and coda signs, D.C./D.S./Fine and the words that
+mean one. What cannot be placed or read plainly is kept as a problem on its measure:
+the performed order refuses it, the written order does not need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Literal
+
+from choreo.score.repeats import Jump, RepeatSigns
+from choreo.score.words import words_meaning
+from choreo.timing import EPSILON, Measure
+
+# Where an element sits: its written measure and its quarter offset within it.
+Placed = tuple[Measure, float]
+Placer = Callable[[Any], Placed | None]
+
+# music21's repeat-expression classes, by name: where the jump returns and where it ends.
+_JUMPS = {
+    "DaCapo": Jump("capo", "end", "D.C."),
+    "DaCapoAlFine": Jump("capo", "fine", "D.C. al Fine"),
+    "DaCapoAlCoda": Jump("capo", "coda", "D.C. al Coda"),
+    "DalSegno": Jump("segno", "end", "D.S."),
+    "DalSegnoAlFine": Jump("segno", "fine", "D.S. al Fine"),
+    "DalSegnoAlCoda": Jump("segno", "coda", "D.S. al Coda"),
+}
+
+_SECTION_BARLINES = ("double", "final", "heavy-heavy", "heavy-light")
+
+
+def read_repeat_signs(
+    score: Any,
+    measures_m21: list[Any],
+    index_of: dict[int, int],
+    measures: tuple[Measure, ...],
+    place: Placer,
+) -> tuple[RepeatSigns, ...]:
+    """One :class:`RepeatSigns` per written measure of the followed part.
+
+    ``index_of`` maps a music21 measure of any part (by ``id``) to its written index.
+    """
+    signs = _Signs(measures)
+    _read_barlines(signs, measures_m21)
+    _read_endings(signs, score, index_of)
+    _read_expressions(signs, score, place)
+    _read_words(signs, score, place)
+    return tuple(signs.found)
+
+
+class _Signs:
+    """The signs found so far, one per written measure."""
+
+    def __init__(self, measures: tuple[Measure, ...]) -> None:
+        self.measures = measures
+        self.found = [RepeatSigns() for _ in measures]
+        # Measures whose end closes a section: a repeat sign, a double or final barline.
+        self.closes = [index == len(measures) - 1 for index in range(len(measures))]
+
+    def section_end(self, placed: Placed) -> int:
+        """Where a D.C. or Fine set over a measure takes effect.
+
+        Engravers set the words over the last bars of a section, not always over the
+        last one: unless they sit at the barline itself, the jump comes where the section
+        ends, at the end of this measure or, when the next one closes it, of the next.
+        """
+        measure, within = placed
+        index = measure.index
+        at_barline = within >= measure.quarter_length - EPSILON
+        if at_barline or self.closes[index] or index + 1 == len(self.closes):
+            return index
+        return index + 1 if self.closes[index + 1] else index
+
+    def fine(self, placed: Placed) -> None:
+        here = self.section_end(placed)
+        self.found[here] = replace(self.found[here], fine=True)
+
+    def to_coda(self, placed: Placed) -> None:
+        here = placed[0].index
+        self.found[here] = replace(self.found[here], to_coda=True)
+
+    def problem(self, index: int, reason: str) -> None:
+        sign = self.found[index]
+        self.found[index] = replace(sign, problems=(*sign.problems, reason))
+
+    def jump(self, placed: Placed, jump: Jump) -> None:
+        """A jump at the end of a measure; the same jump in another part is no news."""
+        index = self.section_end(placed)
+        sign = self.found[index]
+        if sign.jump is None:
+            self.found[index] = replace(sign, jump=jump)
+        elif (sign.jump.target, sign.jump.until) != (jump.target, jump.until):
+            number = self.measures[index].number
+            both = f"'{sign.jump.label}' and '{jump.label}'"
+            self.problem(index, f"measure {number} says both {both}")
+
+    def at_barline(self, name: Literal["segno", "coda"], placed: Placed) -> None:
+        """A segno or coda sign marks the measure that starts at its barline."""
+        measure, within = placed
+        here = self._starting(placed)
+        if within > EPSILON and here == measure.index:
+            reason = f"the {name} sits inside measure {measure.number}, not at a barline"
+            self.problem(measure.index, reason)
+        elif here < len(self.found) and name == "segno":
+            self.found[here] = replace(self.found[here], segno=True)
+        elif here < len(self.found):
+            self.found[here] = replace(self.found[here], coda=True)
+
+    def trio(self, placed: Placed) -> None:
+        """A Trio heading: set over its first bar, wherever in that bar the first note is."""
+        here = self._starting(placed)
+        if here < len(self.found):
+            self.found[here] = replace(self.found[here], trio=True)
+
+    def _starting(self, placed: Placed) -> int:
+        """The measure a sign at the start or end of ``placed``'s measure starts."""
+        measure, within = placed
+        at_end = within >= measure.quarter_length - EPSILON and within > 0
+        return measure.index + (1 if at_end else 0)
+
+
+def _read_barlines(signs: _Signs, measures_m21: list[Any]) -> None:
+    from music21 import bar
+
+    found = signs.found
+    count = len(measures_m21)
+    for index, m in enumerate(measures_m21):
+        for barline, side in ((m.leftBarline, "left"), (m.rightBarline, "right")):
+            if isinstance(barline, bar.Repeat):
+                start = barline.direction == "start"
+                # A forward repeat on a right barline starts the next measure; a backward
+                # repeat on a left barline ends the previous one.
+                target = index + (1 if start and side == "right" else 0)
+                target -= 1 if not start and side == "left" else 0
+                if not 0 <= target < count:
+                    continue
+                sign = found[target]
+                if start:
+                    found[target] = replace(sign, start_repeat=True)
+                    signs.closes[max(target - 1, 0)] = True
+                else:
+                    times = int(barline.times) if barline.times is not None else sign.times
+                    found[target] = replace(sign, end_repeat=True, times=times)
+                    signs.closes[target] = True
+            elif isinstance(barline, bar.Barline) and side == "right":
+                if barline.type == "final":
+                    found[index] = replace(found[index], final_barline=True)
+                if barline.type in _SECTION_BARLINES:
+                    signs.closes[index] = True
+
+
+def _read_endings(signs: _Signs, score: Any, index_of: dict[int, int]) -> None:
+    """Every bar from a bracket's first to its last is under it.
+
+    music21 spans a bracket read from MusicXML by its first and last bar only, so an
+    ending of three or more bars would otherwise lose the bars between.
+    """
+    from music21 import spanner
+
+    for bracket in score.spannerBundle.getByClass(spanner.RepeatBracket):
+        spanned = [index_of[id(m)] for m in bracket.getSpannedElements() if id(m) in index_of]
+        if not spanned:
+            continue
+        numbers = {int(n) for n in bracket.numberRange}
+        found = signs.found
+        for index in range(min(spanned), max(spanned) + 1):
+            endings = tuple(sorted(set(found[index].endings) | numbers))
+            found[index] = replace(found[index], endings=endings)
+        found[max(spanned)] = replace(found[max(spanned)], ending_stops=True)
+
+
+def _read_expressions(signs: _Signs, score: Any, place: Placer) -> None:
+    """The segno, coda, Fine and D.C./D.S. music21 itself recognised."""
+    from music21 import repeat
+
+    for element in score.recurse().getElementsByClass(repeat.RepeatExpression):
+        placed = place(element)
+        if placed is None:
+            continue
+        measure = placed[0]
+        name = type(element).__name__
+        text = str(element.getText() or "")
+        if name in _JUMPS:
+            signs.jump(placed, _JUMPS[name])
+        elif name == "Fine":
+            signs.fine(placed)
+        elif name == "Coda" and ("to coda" in text.casefold() or "al coda" in text.casefold()):
+            signs.to_coda(placed)
+        elif name in ("Segno", "Coda"):
+            signs.at_barline("segno" if name == "Segno" else "coda", placed)
+        else:
+            reason = f"measure {measure.number} has '{text}', which choreo cannot follow"
+            signs.problem(measure.index, reason)
+
+
+def _read_words(signs: _Signs, score: Any, place: Placer) -> None:
+    """Jumps written as plain words; refused, naming the bar, where they are unclear."""
+    from music21 import expressions, repeat
+
+    for element in score.recurse().getElementsByClass(expressions.TextExpression):
+        if isinstance(element, repeat.RepeatExpression) or element.content is None:
+            continue
+        text = " ".join(str(element.content).split())
+        meaning = words_meaning(text)
+        placed = place(element) if meaning is not None else None
+        if placed is None:
+            continue
+        if isinstance(meaning, Jump):
+            signs.jump(placed, meaning)
+        elif meaning == "fine":
+            signs.fine(placed)
+        elif meaning == "to coda":
+            signs.to_coda(placed)
+        elif meaning == "coda" or meaning == "segno":
+            signs.at_barline(meaning, placed)
+        elif meaning == "trio":
+            signs.trio(placed)
+        else:
+            reason = (
+                f"measure {placed[0].number} has the words '{text}', whose jump is unclear; "
+                "choreo cannot tell where the music goes"
+            )
+            signs.problem(placed[0].index, reason)

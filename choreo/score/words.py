@@ -1,0 +1,76 @@
+"""Jumps written only as words: "D.C. al Fine", "Menuetto da capo", "Fine", "To Coda".
+
+music21 reads a jump from words only when the text is exactly one of its own phrases
+("Da Capo", "D.S. al Fine"), so "D.C.\\nal Fine" or "Menuetto da capo." reach choreo as
+plain text. Here the text is read the way a player reads it, where the meaning is plain:
+a jump, optionally named after the section it returns to and optionally "senza replica"
+(after a jump repeats are not taken again, which is choreo's convention anyway). Anything
+else that speaks of a jump ("then the coda twice", "con replica") is unclear.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from choreo.score.repeats import Jump, JumpEnd, JumpTarget
+
+Marker = Literal["fine", "to coda", "coda", "segno", "trio"]
+Meaning = Jump | Marker | Literal["unclear"]
+
+# Any word of a jump at all: text with one of these and no plain meaning is unclear.
+_SPEAKS_OF_JUMPS = re.compile(
+    r"(\bd\.\s*[cs]\b|\bda\s*capo\b|\bdal\s*segno\b|\bfine\b|\bcoda\b|\bsegno\b)"
+)
+# The section a "da capo" names: it returns to the start of the score all the same.
+_SECTION = (
+    r"(?P<section>(?:(?:il|la|lo|le|the)\s+)?"
+    r"(?:menuetto|minuetto|menuett|menuet|minuet|scherzo|trio|minore|maggiore|marcia|"
+    r"march|aria|polacca|polonaise|valse|walzer|waltz|gavotte|bourr[ée]e|allegro|presto))"
+)
+_CAPO = r"(?P<capo>d\.\s*c\.?|da\s*capo)"
+_SEGNO = r"(?P<segno>d\.\s*s\.?|dal\s*segno)"
+_UNTIL = r"(?:\s+(?:al|sin'?\s*al|sino\s+al|fino\s+al|bis\s+zum|to\s+the)\s+(?P<until>fine|coda))?"
+_WITHOUT_REPEATS = (
+    r"(?:,?\s+(?:ma\s+|e\s+|but\s+)?(?:senza|without|ohne)\s+"
+    r"(?:replica|repliche|replicarlo|repetizione|ripetizione|ripetizioni|ritornello|"
+    r"ritornelli|repeats?|wiederholung(?:en)?))?"
+)
+_JUMP = re.compile(rf"(?:{_SECTION}\s+)?(?:{_CAPO}|{_SEGNO}){_UNTIL}{_WITHOUT_REPEATS}")
+# A Trio heading ("Trio", "Trio I", "Trio. Allegretto"): where a minuet's da capo ends.
+_TRIO = re.compile(r"trio\b(?!.*\b(d\.\s*c|capo)\b)")
+_CLOSING_STOP = re.compile(r"(?<=\w\w)\.$")
+_MARKERS: dict[str, Marker] = {
+    "fine": "fine",
+    "coda": "coda",
+    "segno": "segno",
+    "to coda": "to coda",
+    "al coda": "to coda",
+    "zur coda": "to coda",
+}
+
+
+def words_meaning(text: str) -> Meaning | None:
+    """What a text says about the playing order: ``None`` when it says nothing of jumps."""
+    plain = _plain(text)
+    if _TRIO.match(plain):
+        return "trio"
+    if not _SPEAKS_OF_JUMPS.search(plain):
+        return None
+    if plain in _MARKERS:
+        return _MARKERS[plain]
+    found = _JUMP.fullmatch(plain)
+    if found is None:
+        return "unclear"
+    target: JumpTarget = "capo" if found["capo"] else "segno"
+    until: JumpEnd = "section" if found["section"] else "end"
+    if found["until"]:
+        until = "fine" if found["until"] == "fine" else "coda"
+    label = _CLOSING_STOP.sub("", " ".join(text.split()))  # "Menuetto da capo", "D.C."
+    return Jump(target, until, label)
+
+
+def _plain(text: str) -> str:
+    """Lower case, one space between words, no brackets or closing full stop."""
+    text = " ".join(text.casefold().replace("(", " ").replace(")", " ").split())
+    return text.strip(" .;:!")
