@@ -109,8 +109,13 @@ def new(
     """Write a valid, empty scene file."""
     from choreo.scenes import write_new_scene
 
-    written = write_new_scene(scene, title=title, score=score)
-    typer.echo(f"wrote {written}", err=True)
+    with _progress("reading the score"):
+        written = write_new_scene(scene, title=title, score=score)
+    if written.note:
+        typer.echo(f"note: {written.note}", err=True)
+    if written.order == "performed":
+        typer.echo("the score has repeats: the scene follows them (order: performed)", err=True)
+    typer.echo(f"wrote {written.path}", err=True)
 
 
 @app.command()

@@ -51,6 +51,10 @@ class ScoreError(ChoreoError):
     """A score file that cannot be read as music, or is refused as unsafe."""
 
 
+class RepeatsError(ScoreError):
+    """The score's repeats or jumps do not give one playing order; its written order is fine."""
+
+
 class SaveError(ChoreoError):
     """A save that could not complete; the file on disk is unchanged."""
 

@@ -5,23 +5,36 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from choreo.checks import Diagnostic, ScoreReading, diagnose
-from choreo.errors import ChoreoError
+from choreo.errors import ChoreoError, RepeatsError
 from choreo.model import Scene, ScoreRef, id_from
 from choreo.scene_score import measures_for
 from choreo.store import SCENE_SUFFIXES, SceneFile, atomic_write, new_scene_text, read_scene
 from choreo.vocabulary import Vocabulary
 
 Results = list[tuple[SceneFile, list[Diagnostic]]]
+Order = Literal["written", "performed"]
 
 
-def write_new_scene(path: Path, *, title: str, score: Path | None) -> Path:
-    """A valid empty scene; its id is the file's stem, its score relative to it."""
+@dataclass(frozen=True, slots=True)
+class NewScene:
+    path: Path
+    order: Order
+    note: str | None = None  # why a score with repeats is followed as written
+
+
+def write_new_scene(path: Path, *, title: str, score: Path | None) -> NewScene:
+    """A valid empty scene; its id is the file's stem, its score relative to it.
+
+    A score with repeats or jumps gets ``order: performed``: the seconds are then what
+    the orchestra plays.
+    """
     if path.exists():
         raise ChoreoError("already exists; not overwriting it", where=path)
     if path.suffix not in SCENE_SUFFIXES:
@@ -29,19 +42,37 @@ def write_new_scene(path: Path, *, title: str, score: Path | None) -> Path:
     if not path.parent.is_dir():
         raise ChoreoError("no such folder", where=path.parent)
     reference = None
+    order: Order = "written"
+    note = None
     if score is not None:
         from choreo.score import resolve_score
 
         resolve_score(str(score))  # a missing file, a folder, a corpus work that is not there
+        order, note = _order_of(str(score))
         reference = _relative_to(score, path.parent)
     try:
-        scene = Scene(id=id_from(path.stem) or "scene", title=title, score=ScoreRef(file=reference))
+        scene = Scene(
+            id=id_from(path.stem) or "scene",
+            title=title,
+            score=ScoreRef(file=reference, order=order),
+        )
     except ValidationError as error:
         problem = error.errors()[0]
         key = ".".join(str(part) for part in problem["loc"])
         raise ChoreoError(f"cannot make a scene: {key}: {problem['msg']}", where=path) from None
     atomic_write(path, new_scene_text(scene).encode("utf-8"), backup=False)
-    return path
+    return NewScene(path, order, note)
+
+
+def _order_of(score: str) -> tuple[Order, str | None]:
+    """Performed order for a score with repeats; written, and why, where they are unclear."""
+    from choreo.score import load_measure_map
+
+    try:
+        played = load_measure_map(score, performed=True)
+    except RepeatsError as error:
+        return "written", f"{error.message}; the scene follows the written order"
+    return ("performed" if played.repeats else "written"), None
 
 
 def _relative_to(score: Path, folder: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -189,6 +190,8 @@ def test_an_unreadable_score_replaces_the_note_that_there_is_none() -> None:
 GRID = ScoreReading(steady_grid(120))  # no score
 SCORE = ScoreReading(score_map("a" * 64))  # the score a scene was synced with
 CHANGED = ScoreReading(score_map("b" * 64))  # that score, changed since
+REPEATED = ScoreReading(dataclasses.replace(score_map(), repeats=True))  # followed as written
+PERFORMED = ScoreReading(dataclasses.replace(REPEATED.measures, order="performed"))
 Case = tuple[Scene, ScoreReading]
 EXAMPLES: dict[str, tuple[Case, Case]] = {
     code: ((scene({**GOOD, **bad}), GRID), (scene({**GOOD, **good}), GRID))
@@ -230,6 +233,10 @@ EXAMPLES |= {
         (scene(GOOD, score={"file": "x.musicxml"}), SCORE),
     ),
     "no-score": ((scene(GOOD), GRID), (scene(GOOD), SCORE)),
+    "written-order-repeats": (
+        (scene(GOOD), REPEATED),
+        (scene(GOOD, score={"order": "performed"}), PERFORMED),
+    ),
 }
 
 
@@ -242,6 +249,15 @@ def test_every_rule_trips_and_passes(rule: Rule) -> None:
     )
     assert [d.severity for d in tripped if d.code == rule.code][:1] == [rule.severity]
     assert rule.code not in [d.code for d in passed]
+
+
+def test_a_written_order_scene_on_a_score_with_repeats_says_what_to_do() -> None:
+    found = diagnose(scene(GOOD), REPEATED, Vocabulary.bundled()).diagnostics
+    assert [(d.code, d.severity, d.beat) for d in found] == [
+        ("written-order-repeats", "warning", None)
+    ]
+    assert "set `order: performed`" in found[0].message
+    assert diagnose(scene(GOOD), SCORE, Vocabulary.bundled()).diagnostics == []
 
 
 def test_every_example_is_a_rule() -> None:

@@ -51,6 +51,12 @@ RULES: dict[str, Rule] = {
             "the editor could not read the score, so the beats sit on a steady grid "
             "(`check` stops on such a score instead: exit 2)",
         ),
+        Rule(
+            "written-order-repeats",
+            "warning",
+            "a scene in written order on a score with repeats: not the seconds the orchestra "
+            "plays",
+        ),
         Rule("no-score", "info", "no score: beats sit on a steady 4/4 grid"),
     )
 }

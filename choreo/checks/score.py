@@ -41,6 +41,13 @@ def check_score(scene: Scene, score: ScoreReading, findings: Findings) -> None:
             "the score changed since the last sync; "
             "run `choreo sync` to update, or `choreo sync --rebase` to follow moved marks",
         )
+    if score.problem is None and score.measures.order == "written" and score.measures.repeats:
+        findings.add(
+            "written-order-repeats",
+            None,
+            "the score has repeats or jumps, so these seconds are not what the orchestra "
+            "plays; set `order: performed` under `score:`",
+        )
 
 
 def check_drift(scene: Scene, score: ScoreReading, placed: list[Spot], findings: Findings) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from choreo.errors import ScoreError
 from choreo.score import cache, guard
 from choreo.score.files import CORPUS_PREFIX, resolve_score, score_format, score_hash
+from choreo.score.repeats import RepeatSigns, performed_map
 from choreo.timing import MeasureMap
 
 
@@ -40,20 +41,20 @@ def load_measure_map(
             if found is not None:
                 return dataclasses.replace(found, source=source, content_hash=key.content_hash)
         guard.check_content(path, form)
-        written, measures = read_file(
-            path, form, part=part, performed=performed, default_tempo=default_tempo, source=source
+        written, signs = read_file(
+            path, form, part=part, default_tempo=default_tempo, source=source
         )
+        written = dataclasses.replace(written, content_hash=key.content_hash)
+        if use_cache:
+            # Kept even when the repeats cannot be expanded: the written order still can be.
+            cache.store(dataclasses.replace(key, performed=False), written)
+        measures = _performed(written, signs, path) if performed else written
     except ScoreError as error:
         if source.startswith(CORPUS_PREFIX):
             error.where = source  # the name the user wrote, not music21's install path
         raise
-    written = dataclasses.replace(written, content_hash=key.content_hash)
-    measures = dataclasses.replace(measures, content_hash=key.content_hash)
-    if use_cache:
+    if use_cache and performed:
         cache.store(key, measures)
-        if performed:
-            # Sync asks for the written map next: parsed already, so kept too.
-            cache.store(dataclasses.replace(key, performed=False), written)
     return measures
 
 
@@ -62,29 +63,24 @@ def read_file(
     score_format: str,
     *,
     part: int | str = 0,
-    performed: bool = False,
     default_tempo: float = 120.0,
     source: str = "",
-) -> tuple[MeasureMap, MeasureMap]:
-    """Parse a vetted file with music21 and convert it (no cache): the written map, and
-    the map in the order asked for (the same map when that is the written order)."""
-    from choreo.score.reader import parse_score, read_measure_map
-    from choreo.score.repeats import performed_map
-
+) -> tuple[MeasureMap, tuple[RepeatSigns, ...]]:
+    """Parse a vetted file and convert it (no cache): the written map and the repeat
+    signs on each of its measures."""
     if score_format == "midi":  # music21 quantizes MIDI timing: its ticks are read exactly
         from choreo.score.midi import read_midi_map
 
-        reading = read_midi_map(path, part=part, default_tempo=default_tempo, source=source)
-    else:
-        read = parse_score(path, score_format)
-        reading = read_measure_map(
-            read, part=part, default_tempo=default_tempo, source=source, where=path
-        )
-    written, signs = reading
-    if not performed:
-        return written, written
+        return read_midi_map(path, part=part, default_tempo=default_tempo, source=source)
+    from choreo.score.reader import parse_score, read_measure_map
+
+    read = parse_score(path, score_format)
+    return read_measure_map(read, part=part, default_tempo=default_tempo, source=source, where=path)
+
+
+def _performed(written: MeasureMap, signs: tuple[RepeatSigns, ...], path: Path) -> MeasureMap:
     try:
-        return written, performed_map(written, signs)
+        return performed_map(written, signs)
     except ScoreError as error:
         error.where = error.where or str(path)
         error.hint = error.hint or "follow the written order instead"

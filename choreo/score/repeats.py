@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from choreo.errors import ScoreError
+from choreo.errors import RepeatsError
 from choreo.timing import EPSILON, Measure, MeasureMap, TempoMark, tempo_changes, timed
 
 JumpTarget = Literal["capo", "segno"]
@@ -69,7 +69,7 @@ def has_repeats(signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> bool:
     """
     try:
         return performed_order(signs, numbers) != list(range(len(signs)))
-    except ScoreError:
+    except RepeatsError:
         return True
 
 
@@ -108,6 +108,7 @@ def relay(written: MeasureMap, order: Sequence[int]) -> MeasureMap:
         source=written.source,
         marks=written.marks,
         notes=written.notes,
+        content_hash=written.content_hash,
         repeats=written.repeats,
     )
 
@@ -128,8 +129,8 @@ class _Plan:
         self._check_endings()
         self._check_jump()
 
-    def refuse(self, reason: str) -> ScoreError:
-        return ScoreError(f"cannot expand repeats: {reason}")
+    def refuse(self, reason: str) -> RepeatsError:
+        return RepeatsError(f"cannot expand repeats: {reason}")
 
     def name(self, index: int) -> str:
         return f"measure {self.numbers[index]}"
