@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from defusedxml import ElementTree
@@ -32,6 +33,16 @@ _DECLARED = re.compile(r"""encoding=["'][^"']*["']""")
 
 def bar_starts_ms(score: Path) -> list[int]:
     """MuseScore's start of every bar it plays, in ms (a multi-bar rest is one entry)."""
+    return [int(event.get("position")) for event in _played(score)]
+
+
+def played_bars(score: Path) -> list[tuple[int, float]]:
+    """(written bar index, start in seconds) of every bar MuseScore plays, in order."""
+    return [(int(event.get("elid")), int(event.get("position")) / 1000) for event in _played(score)]
+
+
+def _played(score: Path) -> list[Any]:
+    """The ``<event>`` of every bar in MuseScore's playing order, from its ``.mpos``."""
     assert MUSESCORE is not None
     target = score.with_name(score.name + ".mpos")
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(score.parent))
@@ -42,8 +53,7 @@ def bar_starts_ms(score: Path) -> list[int]:
         timeout=300,
         env=environment,
     )
-    events = ElementTree.parse(target).getroot().iter("event")
-    return [int(event.get("position")) for event in events]
+    return list(ElementTree.parse(target).getroot().iter("event"))
 
 
 def uncounted_bars(score: Path) -> list[bool]:

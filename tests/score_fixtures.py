@@ -6,9 +6,12 @@ modules is set up once per module, and op. 132 takes seconds to parse.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from choreo.score.files import resolve_score
 from choreo.score.reader import ReadScore, parse_score, read_measure_map
@@ -109,3 +112,105 @@ def pickup_score(path: Path, *, beats: float = 1.0, meter_text: str = "4/4") -> 
     score.insert(0, part)
     score.write("musicxml", fp=path)
     return path
+
+
+_TOKENS = re.compile(r'\^?"[^"]*"|\S+')
+_FORWARD = '<bar-style>heavy-light</bar-style><repeat direction="forward"/>'
+_BACKWARD = '<repeat direction="backward"/>'
+
+
+def bars_score(path: Path, notation: str, *, qpm: int = 120) -> Path:
+    """A one-part MusicXML score written as MuseScore writes it, from a line of bars.
+
+    Bars of 4/4 hold one whole note (2 s at 120). ``|:`` and ``:|`` are repeat signs,
+    ``|1.`` (or ``|1,2.``) opens an ending that the next ``|``, ``:|``, ``||`` or ``|.``
+    closes, ``||`` and ``|.`` are double and final barlines, ``"words"`` sit at the end
+    of the bar before them and ``^"words"`` at the start of the bar after them:
+    ``|: 1 2 |1. 3 :| |2. 4 5 6 | 7 "D.C. al Fine"``.
+    """
+    bars: list[_Bar] = []
+    pending_left: list[str] = []
+    pending_words: list[str] = []
+    ending: str | None = None
+
+    def close(kind: str, *, backward: bool = False, style: str | None = None) -> None:
+        nonlocal ending
+        right = bars[-1].right
+        if style:
+            right.append(f"<bar-style>{style}</bar-style>")
+        if ending is not None:
+            right.append(f'<ending number="{ending}" type="{kind}"/>')
+            ending = None
+        if backward:
+            right.append(_BACKWARD)
+
+    for token in _TOKENS.findall(notation):
+        if token == "|:":
+            pending_left.append(_FORWARD)
+        elif token == ":|":
+            close("stop", backward=True, style="light-heavy")
+        elif token in ("|", "||", "|."):
+            if bars:
+                style = {"|": None, "||": "light-light", "|.": "light-heavy"}[token]
+                close("discontinue", style=style)
+        elif token.startswith("|") and token.endswith("."):
+            if ending is not None:
+                close("discontinue")
+            ending = token[1:-1]
+            pending_left.append(f'<ending number="{ending}" type="start"/>')
+        elif token.startswith('^"'):
+            pending_words.append(token[2:-1])
+        elif token.startswith('"'):
+            bars[-1].end_words.append(token[1:-1])
+        else:
+            bars.append(_Bar(token, left=pending_left, start_words=pending_words))
+            pending_left, pending_words = [], []
+    if ending is not None:
+        close("discontinue")
+    measures = [_bar_xml(bar, first=index == 0, qpm=qpm) for index, bar in enumerate(bars)]
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<score-partwise version="3.1">'
+        '<part-list><score-part id="P1"><part-name>Flute</part-name></score-part></part-list>'
+        f'<part id="P1">{"".join(measures)}</part></score-partwise>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@dataclass
+class _Bar:
+    number: str
+    left: list[str] = field(default_factory=list)  # barline contents
+    right: list[str] = field(default_factory=list)
+    start_words: list[str] = field(default_factory=list)
+    end_words: list[str] = field(default_factory=list)
+
+
+def _bar_xml(bar: _Bar, *, first: bool, qpm: int) -> str:
+    def words(text: str) -> str:
+        return (
+            '<direction placement="above"><direction-type>'
+            f"<words>{escape(text)}</words></direction-type></direction>"
+        )
+
+    parts = [f'<measure number="{bar.number}">']
+    if bar.left:
+        parts.append(f'<barline location="left">{"".join(bar.left)}</barline>')
+    if first:
+        parts.append(
+            "<attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type>"
+            "</time><clef><sign>G</sign><line>2</line></clef></attributes>"
+            '<direction placement="above"><direction-type><metronome><beat-unit>quarter'
+            f"</beat-unit><per-minute>{qpm}</per-minute></metronome></direction-type>"
+            f'<sound tempo="{qpm}"/></direction>'
+        )
+    parts.extend(words(text) for text in bar.start_words)
+    parts.append(
+        "<note><pitch><step>C</step><octave>5</octave></pitch>"
+        "<duration>4</duration><type>whole</type></note>"
+    )
+    parts.extend(words(text) for text in bar.end_words)
+    if bar.right:
+        parts.append(f'<barline location="right">{"".join(bar.right)}</barline>')
+    parts.append("</measure>")
+    return "".join(parts)

@@ -8,8 +8,8 @@ clearly, it refuses with ``cannot expand repeats: ...`` rather than guess.
 Conventions followed (Gould, *Behind Bars*): a repeat without a number is played twice;
 on the last time through, endings that are not for that pass are skipped; after a D.C.
 or D.S. repeats are not taken again and the last ending of each group is played; a plain
-D.C./D.S. in a score with a Fine stops at the Fine; a minuet's da capo without a Fine
-stops where its Trio starts.
+D.C./D.S. in a score with a Fine stops at the Fine, else plays on to the end; a da capo
+that names its section ("Menuetto da capo") without a Fine stops where the Trio starts.
 """
 
 from __future__ import annotations
@@ -220,27 +220,25 @@ class _Plan:
             self.fine_at = fines[0]
         if until == "coda":
             self._find_coda(jump, at)
-        if until in ("end", "section"):
-            self._find_section_end(jump, at, until)
+        if until == "section":
+            self._find_section_end(jump, at)
         self._check_one_movement(jump, at)
-        if until in ("end", "section") and at + 1 < len(self.signs):
-            raise self.refuse(
-                f"{jump.label} in {self.name(at)} is followed by "
-                f"{self._span(at + 1, len(self.signs) - 1)} and the score has no Fine or "
-                "'To Coda': where the music ends after the jump is unclear"
-            )
 
-    def _find_section_end(self, jump: Jump, at: int, until: JumpEnd) -> None:
-        """A minuet's da capo without a Fine ends where its Trio starts: no player plays
-        the Trio twice. Without a Trio heading a plain D.C. runs to the end."""
+    def _find_section_end(self, jump: Jump, at: int) -> None:
+        """'Menuetto da capo' without a Fine: the Menuetto ends where the Trio starts."""
         trios = [i for i in range(self.return_to + 1, at + 1) if self.signs[i].trio]
-        if trios:
-            self.fine_at = trios[0] - 1
-        elif until == "section":
+        if not trios:
             raise self.refuse(
                 f"'{jump.label}' in {self.name(at)}, but the score marks neither a Fine nor "
                 "a Trio: where the section it returns to ends is unclear"
             )
+        if at + 1 < len(self.signs):
+            raise self.refuse(
+                f"'{jump.label}' in {self.name(at)} is followed by "
+                f"{self._span(at + 1, len(self.signs) - 1)}: whether they are played after "
+                "the da capo is unclear"
+            )
+        self.fine_at = trios[0] - 1
 
     def _find_coda(self, jump: Jump, at: int) -> None:
         to_codas = [i for i, s in enumerate(self.signs) if s.to_coda]
