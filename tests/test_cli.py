@@ -9,6 +9,7 @@ import pytest
 
 from tests.run_cli import assert_one_line_error, choreo
 from tests.scene_texts import PLAIN_SCENE, write_scene
+from tests.score_fixtures import bars_score
 
 
 def test_help_lists_the_commands() -> None:
@@ -53,8 +54,7 @@ def test_new_refuses_a_score_it_cannot_follow(tmp_path: Path, score: str) -> Non
 def test_new_with_a_score_writes_it_relative_to_the_scene(tmp_path: Path) -> None:
     (tmp_path / "scenes").mkdir()
     (tmp_path / "scores").mkdir()
-    score = tmp_path / "scores" / "x.musicxml"
-    score.write_text("<score-partwise/>")
+    score = bars_score(tmp_path / "scores" / "x.musicxml", "1 2")
     result = choreo(
         "new", str(tmp_path / "scenes" / "s.yaml"), "--title", "S", "--score", str(score)
     )

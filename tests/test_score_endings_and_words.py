@@ -1,0 +1,163 @@
+"""Endings of any length and jumps written as words: played as the orchestra plays them,
+checked against MuseScore's own playback (``.mpos``) where it is installed and reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from choreo.errors import RepeatsError
+from choreo.score import load_measure_map, resolve_score
+from choreo.score.repeats import performed_map
+from choreo.timing import MeasureMap
+from tests.musescore import MUSESCORE, musescore_bar_starts
+from tests.score_fixtures import bars_score, written
+
+needs_musescore = pytest.mark.skipif(MUSESCORE is None, reason="MuseScore 3 is not installed")
+
+
+def runs(measures: MeasureMap) -> str:
+    """The playing order as runs of bars, each pass after the first marked: ``1-8 1-8/2``."""
+    found: list[list[str]] = []
+    for m in measures.measures:
+        last = found[-1] if found else None
+        if last and last[2] == str(m.pass_number) and int(m.number) == int(last[1]) + 1:
+            last[1] = m.number
+        else:
+            found.append([m.number, m.number, str(m.pass_number)])
+    return " ".join(
+        (first if first == end else f"{first}-{end}") + ("" if times == "1" else f"/{times}")
+        for first, end, times in found
+    )
+
+
+def assert_plays_as_musescore(path: Path, played: MeasureMap, folder: Path) -> None:
+    """The same bars in the same order, each starting within 1 ms of MuseScore's start."""
+    as_written = load_measure_map(str(path), use_cache=False)
+    theirs = musescore_bar_starts(path, folder)
+    assert [m.number for m in played.measures] == [
+        as_written.measures[bar].number for bar, _ in theirs
+    ]
+    for measure, (_, seconds) in zip(played.measures, theirs, strict=True):
+        assert measure.start_seconds == pytest.approx(seconds, abs=0.001), measure
+
+
+# (the score as a line of bars, the bars as played, whether MuseScore reads its signs)
+PLAYED = [
+    ("|: 1 2 |1. 3 :| |2. 4 5 6 | 7", "1-3 1-2/2 4-7", True),
+    ("|: 1 2 |1. 3 4 5 :| |2. 6 | 7", "1-5 1-2/2 6-7", True),
+    ("|: 1 |1. 2 :| |2. 3 4 5 :| |3. 6 | 7", "1-2 1/2 3-5 1/3 6-7", True),
+    ('1 2 "Fine" || 3 4 "D.C. al Fine" |.', "1-4 1-2/2", True),
+    ('1 2 3 "Da Capo" 4', "1-3 1-3/2 4", True),
+    # The words sit over the last bar but one; the D.C. comes at the final barline.
+    ('1 "Fine" || 2 ^"D.C. al Fine" 3 |.', "1-3 1/2", True),
+    # Words MuseScore's playback does not read as a jump; players do.
+    ('1 2 "Fine" || 3 4 "D.C.\nal Fine" |.', "1-4 1-2/2", False),
+    ('1 2 "D.C. senza replica"', "1-2 1-2/2", False),
+    ('|: 1 2 :| 3 "Fine" || 4 "Minuetto D.C. al Fine" |.', "1-2 1-2/2 3-4 1-2/3 3/2", False),
+    ('|: 1 2 :| |: ^"Trio" 3 4 :| "Menuetto da capo"', "1-2 1-2/2 3-4 3-4/2 1-2/3", False),
+]
+
+
+@pytest.mark.parametrize(("notation", "expected", "musescore_reads_it"), PLAYED)
+def test_played_in_order(
+    tmp_path: Path, notation: str, expected: str, musescore_reads_it: bool
+) -> None:
+    path = bars_score(tmp_path / "score.musicxml", notation)
+    played = load_measure_map(str(path), performed=True, use_cache=False)
+    assert runs(played) == expected
+    assert played.measures[-1].start_seconds == pytest.approx(2.0 * (len(played.measures) - 1))
+    assert load_measure_map(str(path), use_cache=False).repeats
+    if musescore_reads_it and MUSESCORE is not None:
+        assert_plays_as_musescore(path, played, tmp_path)
+
+
+@pytest.mark.parametrize("notation", ["1 2 3", "1 2 || 3 |.", '1 "dolce" 2', "|: 1 2"])
+def test_a_score_without_repeats_says_so(tmp_path: Path, notation: str) -> None:
+    path = bars_score(tmp_path / "score.musicxml", notation)
+    assert not load_measure_map(str(path), use_cache=False).repeats
+
+
+UNCLEAR = [
+    (
+        '1 2 "Da Capo, then the coda twice"',
+        "measure 2 has the words 'Da Capo, then the coda twice', whose jump is unclear",
+    ),
+    ('1 2 "Scherzo D.C. con replica"', "measure 2 has the words 'Scherzo D.C. con replica'"),
+    (
+        '|: 1 2 :| |: 3 4 :| "Menuetto da capo"',
+        "'Menuetto da capo' in measure 4, but the score marks neither a Fine nor a Trio",
+    ),
+    (
+        '|: 1 2 :| |: ^"Trio" 3 4 :| "Menuetto da capo" 5',
+        "'Menuetto da capo' in measure 4 is followed by measure 5",
+    ),
+    ('1 ^"Segno" 2 3 "D.C." "D.S."', "measure 3 says both 'D.C.' and 'D.S.'"),
+]
+
+
+@pytest.mark.parametrize(("notation", "reason"), UNCLEAR)
+def test_unclear_jumps_are_refused_naming_the_bar(
+    tmp_path: Path, notation: str, reason: str
+) -> None:
+    path = bars_score(tmp_path / "score.musicxml", notation)
+    with pytest.raises(RepeatsError) as refused:
+        load_measure_map(str(path), performed=True, use_cache=False)
+    assert refused.value.message.startswith("cannot expand repeats: ")
+    assert reason in refused.value.message
+    # The written order is still there, and says the score has repeats.
+    assert load_measure_map(str(path), use_cache=False).repeats
+
+
+# -- corpus pieces ------------------------------------------------------------------------
+
+LONG_FIRST_ENDINGS = [
+    # The second repeat's first ending is bars 211-214.
+    ("beethoven/opus59no2/movement1", "1-70 2-68/2 71-214 74-210/2 215-261"),
+    # The first ending is bars 129-150, 22 bars long.
+    ("schumann_robert/opus41no1/movement1", "1-150 36-128/2 151-374"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("work", "expected"), LONG_FIRST_ENDINGS)
+def test_long_first_endings_in_the_corpus(work: str, expected: str) -> None:
+    assert runs(performed_map(*written(work))) == expected
+
+
+@pytest.mark.slow
+@needs_musescore
+@pytest.mark.parametrize("work", [work for work, _ in LONG_FIRST_ENDINGS])
+def test_long_first_endings_play_as_in_musescore(tmp_path: Path, work: str) -> None:
+    path = resolve_score(f"corpus:{work}")
+    as_written = written(work)[0]
+    played = performed_map(*written(work))
+    theirs = musescore_bar_starts(path, tmp_path)
+    assert [m.number for m in played.measures] == [
+        as_written.measures[bar].number for bar, _ in theirs
+    ]
+    for measure, (_, seconds) in zip(played.measures, theirs, strict=True):
+        assert measure.start_seconds == pytest.approx(seconds, abs=0.001), measure
+
+
+@pytest.mark.slow
+def test_menuetto_da_capo_in_words_plays_the_menuetto_again() -> None:
+    # K. 80 iii: "Trio." over bar 29, "Menuetto da capo." over bar 51 of 52.
+    quartet = performed_map(*written("mozart/k80/movement3"))
+    assert runs(quartet) == "1-8 1-8/2 9-28 9-28/2 29-36 29-36/2 37-52 37-52/2 1-28/3"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("work", "reason"),
+    [
+        ("mozart/k80/movement4", "measure 56 has the words 'Da Capo ma senza replicarlo"),
+        ("beethoven/opus59no2/movement3", "measure 142 has the words 'il minore ma senza"),
+        ("beethoven/opus59no3/movement3", "'Menuetto da Capo' in measure 77 is followed by"),
+    ],
+)
+def test_corpus_jumps_that_are_unclear_are_refused(work: str, reason: str) -> None:
+    with pytest.raises(RepeatsError) as refused:
+        performed_map(*written(work))
+    assert reason in refused.value.message
