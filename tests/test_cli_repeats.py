@@ -86,3 +86,16 @@ def test_performed_bar_starts_are_musescores(tmp_path: Path) -> None:
     assert [number for number, _ in ours] == [str(bar + 1) for bar, _ in theirs]
     for (_, start), (_, seconds) in zip(ours, theirs, strict=True):
         assert start == pytest.approx(seconds, abs=0.001)
+
+
+def test_score_says_when_the_written_order_is_not_the_played_one(tmp_path: Path) -> None:
+    score = bars_score(tmp_path / "long.musicxml", LONG_ENDING)
+    text = choreo("score", score)
+    assert "note: the score has repeats or jumps; --performed plays them" in text.stdout
+    as_json = json.loads(choreo("score", score, "--format", "json").stdout)
+    assert as_json["repeats"] is True and len(as_json["measures"]) == 7
+    played = json.loads(choreo("score", score, "--performed", "--format", "json").stdout)
+    assert played["repeats"] is True and len(played["measures"]) == 9
+    plain = bars_score(tmp_path / "plain.musicxml", "1 2 3")
+    assert json.loads(choreo("score", plain, "--format", "json").stdout)["repeats"] is False
+    assert "--performed" not in choreo("score", plain).stdout

@@ -39,6 +39,7 @@ def measure_map_json(mm: MeasureMap) -> dict[str, Any]:
             for k in mm.marks
         ],
         "notes": list(mm.notes),
+        "repeats": mm.repeats,
         "duration_seconds": _round(mm.duration_seconds),
     }
 
@@ -49,6 +50,8 @@ def measure_map_text(mm: MeasureMap) -> str:
     performed = mm.order == "performed"
     lines = [_header(mm)]
     lines.extend(f"note: {note}" for note in mm.notes)
+    if mm.repeats and not performed:
+        lines.append("note: the score has repeats or jumps; --performed plays them")
     titles = ["measure", "time", "tempo", "start s", "seconds", "beats", "from beat"]
     if performed:
         titles.append("pass")
