@@ -20,7 +20,7 @@ Meaning = Jump | Marker | Literal["unclear"]
 
 # Any word of a jump at all: text with one of these and no plain meaning is unclear.
 _SPEAKS_OF_JUMPS = re.compile(
-    r"(\bd\.\s*[cs]\b|\bda\s*capo\b|\bdal\s*segno\b|\bfine\b|\bcoda\b|\bsegno\b)"
+    r"(\bd\.\s*[cs]\b|\bm\.\s*d\.\s*c\b|\bda\s*capo\b|\bdal\s*segno\b|\bfine\b|\bcoda\b|\bsegno\b)"
 )
 # The section a "da capo" names: it returns to the start of the score all the same.
 _SECTION = (
@@ -28,7 +28,7 @@ _SECTION = (
     r"(?:menuetto|minuetto|menuett|menuet|minuet|scherzo|trio|minore|maggiore|marcia|"
     r"march|aria|polacca|polonaise|valse|walzer|waltz|gavotte|bourr[ée]e|allegro|presto))"
 )
-_CAPO = r"(?P<capo>d\.\s*c\.?|da\s*capo)"
+_CAPO = r"(?P<capo>(?P<menuetto>m\.\s*)?d\.\s*c\.?|da\s*capo)"  # M.D.C.: Menuetto D.C.
 _SEGNO = r"(?P<segno>d\.\s*s\.?|dal\s*segno)"
 _UNTIL = r"(?:\s+(?:al|sin'?\s*al|sino\s+al|fino\s+al|bis\s+zum|to\s+the)\s+(?P<until>fine|coda))?"
 _WITHOUT_REPEATS = (
@@ -63,7 +63,7 @@ def words_meaning(text: str) -> Meaning | None:
     if found is None:
         return "unclear"
     target: JumpTarget = "capo" if found["capo"] else "segno"
-    until: JumpEnd = "section" if found["section"] else "end"
+    until: JumpEnd = "section" if found["section"] or found["menuetto"] else "end"
     if found["until"]:
         until = "fine" if found["until"] == "fine" else "coda"
     label = _CLOSING_STOP.sub("", " ".join(text.split()))  # "Menuetto da capo", "D.C."
