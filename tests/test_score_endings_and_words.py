@@ -57,6 +57,7 @@ PLAYED = [
     ('1 2 "D.C. senza replica"', "1-2 1-2/2", False),
     ('|: 1 2 :| 3 "Fine" || 4 "Minuetto D.C. al Fine" |.', "1-2 1-2/2 3-4 1-2/3 3/2", False),
     ('|: 1 2 :| |: ^"Trio" 3 4 :| "Menuetto da capo"', "1-2 1-2/2 3-4 3-4/2 1-2/3", False),
+    ('|: 1 2 :| |: ^"Trio I" 3 4 :| "M.D.C."', "1-2 1-2/2 3-4 3-4/2 1-2/3", False),
 ]
 
 
@@ -155,6 +156,7 @@ def test_menuetto_da_capo_in_words_plays_the_menuetto_again() -> None:
         ("mozart/k80/movement4", "measure 56 has the words 'Da Capo ma senza replicarlo"),
         ("beethoven/opus59no2/movement3", "measure 142 has the words 'il minore ma senza"),
         ("beethoven/opus59no3/movement3", "'Menuetto da Capo' in measure 77 is followed by"),
+        ("haydn/opus1no1/movement4", "'M.D.C.' in measure 45, but the score marks neither"),
     ],
 )
 def test_corpus_jumps_that_are_unclear_are_refused(work: str, reason: str) -> None:
