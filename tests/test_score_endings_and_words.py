@@ -58,6 +58,9 @@ PLAYED = [
     ('|: 1 2 :| 3 "Fine" || 4 "Minuetto D.C. al Fine" |.', "1-2 1-2/2 3-4 1-2/3 3/2", False),
     ('|: 1 2 :| |: ^"Trio" 3 4 :| "Menuetto da capo"', "1-2 1-2/2 3-4 3-4/2 1-2/3", False),
     ('|: 1 2 :| |: ^"Trio I" 3 4 :| "M.D.C."', "1-2 1-2/2 3-4 3-4/2 1-2/3", False),
+    ('1 2 "Fine" || 3 "D.C. al Fine (senza replica)" |.', "1-3 1-2/2", False),
+    ('1 2 "To Coda" 3 "D.C. al Coda" || ^"Coda" 4 |.', "1-3 1-2/2 4", False),
+    ('1 ^"Segno" 2 "To Coda" 3 "D.S. al Coda" || ^"Coda" 4 |.', "1-3 2/2 4", False),
 ]
 
 
