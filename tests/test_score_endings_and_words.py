@@ -52,6 +52,7 @@ PLAYED = [
     ('1 2 3 "Da Capo" 4', "1-3 1-3/2 4", True),
     # The words sit over the last bar but one; the D.C. comes at the final barline.
     ('1 "Fine" || 2 ^"D.C. al Fine" 3 |.', "1-3 1/2", True),
+    ('|: 1 2 "Fine" 3 :| 4 "D.C. al Fine" |.', "1-3 1-3/2 4 1-2/3", True),
     # Words MuseScore's playback does not read as a jump; players do.
     ('1 2 "Fine" || 3 4 "D.C.\nal Fine" |.', "1-4 1-2/2", False),
     ('1 2 "D.C. senza replica"', "1-2 1-2/2", False),
@@ -61,6 +62,10 @@ PLAYED = [
     ('1 2 "Fine" || 3 "D.C. al Fine (senza replica)" |.', "1-3 1-2/2", False),
     ('1 2 "To Coda" 3 "D.C. al Coda" || ^"Coda" 4 |.', "1-3 1-2/2 4", False),
     ('1 ^"Segno" 2 "To Coda" 3 "D.S. al Coda" || ^"Coda" 4 |.', "1-3 2/2 4", False),
+    # A repeat without a start sign goes back to the last section's start, never past a
+    # Fine or a Trio heading (MuseScore goes back to the first bar).
+    ('|: 1 :| 2 "Fine" || ^"Trio" 3 :| 4 "D.C. al Fine" |.', "1 1/2 2-3 3/2 4 1/3 2/2", False),
+    ('|: 1 :| 2 "Fine" || 3 :| 4 "D.C. al Fine" |.', "1 1/2 2-3 3/2 4 1/3 2/2", False),
 ]
 
 

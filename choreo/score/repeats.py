@@ -6,6 +6,8 @@ the signs the reader found on each written measure. Where the signs do not say o
 clearly, it refuses with ``cannot expand repeats: ...`` rather than guess.
 
 Conventions followed (Gould, *Behind Bars*): a repeat without a number is played twice;
+without a start sign it goes back to the end of the last repeat or ending, never past a
+Fine or a Trio heading;
 on the last time through, endings that are not for that pass are skipped; after a D.C.
 or D.S. repeats are not taken again and the last ending of each group is played; a plain
 D.C./D.S. in a score with a Fine stops at the Fine, else plays on to the end; a da capo
@@ -279,6 +281,7 @@ class _Plan:
         limit = 64 * count + 64
         index = 0
         section_start = 0  # where a backward repeat returns to
+        signed = False  # whether a start-repeat sign says so
         time_through = 1
         jumped = False
         in_endings = False
@@ -286,10 +289,14 @@ class _Plan:
             if len(order) > limit:
                 raise self.refuse("the repeats never end")
             sign = signs[index]
-            if sign.start_repeat and index != section_start:
-                section_start, time_through = index, 1
+            if sign.start_repeat:
+                if index != section_start:
+                    section_start, time_through = index, 1
+                signed = True
+            elif not signed and time_through == 1 and self._starts_section(index):
+                section_start = index  # a repeat does not go back past a Fine or a Trio
             if in_endings and not sign.endings:
-                section_start, time_through = index, 1  # past the endings: a new section
+                section_start, time_through, signed = index, 1, False  # a new section
             in_endings = bool(sign.endings)
             if sign.endings:
                 wanted = self.group_last[index] if jumped else time_through
@@ -304,7 +311,7 @@ class _Plan:
                     index, in_endings = section_start, False
                     continue
                 if not sign.endings:
-                    section_start, time_through = index + 1, 1
+                    section_start, time_through, signed = index + 1, 1, False
             if index == self.jump_at and not jumped:
                 jumped = True
                 index, in_endings = self.return_to, False
@@ -318,6 +325,10 @@ class _Plan:
         if self.jump is not None and self.jump_at is not None and not jumped:
             raise self.refuse(f"{self.jump.label} in {self.name(self.jump_at)} is never reached")
         return order
+
+    def _starts_section(self, index: int) -> bool:
+        """A Trio heading, or the measure after a Fine, starts a section of its own."""
+        return self.signs[index].trio or (index > 0 and self.signs[index - 1].fine)
 
 
 def _passes(endings: tuple[int, ...]) -> str:
