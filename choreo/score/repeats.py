@@ -7,11 +7,11 @@ clearly, it refuses with ``cannot expand repeats: ...`` rather than guess.
 
 Conventions followed (Gould, *Behind Bars*): a repeat without a number is played twice;
 without a start sign it goes back to the end of the last repeat or ending, never past a
-Fine or a Trio heading;
-on the last time through, endings that are not for that pass are skipped; after a D.C.
-or D.S. repeats are not taken again and the last ending of each group is played; a plain
-D.C./D.S. in a score with a Fine stops at the Fine, else plays on to the end; a da capo
-that names its section ("Menuetto da capo") without a Fine stops where the Trio starts.
+Fine or a Trio heading; on the last time through, endings that are not for that pass are
+skipped; after a D.C. or D.S. repeats are not taken again and the last ending of each
+group is played; a plain D.C./D.S. in a score with a Fine stops at the Fine, else plays
+on to the end; a da capo that names its section ("Menuetto da capo") without a Fine
+stops where the Trio starts.
 """
 
 from __future__ import annotations
