@@ -123,9 +123,10 @@ def bars_score(path: Path, notation: str, *, qpm: int = 120) -> Path:
     """A one-part MusicXML score written as MuseScore writes it, from a line of bars.
 
     Bars of 4/4 hold one whole note (2 s at 120). ``|:`` and ``:|`` are repeat signs,
-    ``|1.`` (or ``|1,2.``) opens an ending that the next ``|``, ``:|``, ``||`` or ``|.``
-    closes, ``||`` and ``|.`` are double and final barlines, ``"words"`` sit at the end
-    of the bar before them and ``^"words"`` at the start of the bar after them:
+    ``|1.`` (or ``|1,2.``, or ``|_.`` without a number) opens an ending that the next
+    ``|``, ``:|``, ``||`` or ``|.`` closes, ``||`` and ``|.`` are double and final
+    barlines, ``"words"`` sit at the end of the bar before them and ``^"words"`` at the
+    start of the bar after them:
     ``|: 1 2 |1. 3 :| |2. 4 5 6 | 7 "D.C. al Fine"``.
     """
     bars: list[_Bar] = []
@@ -156,7 +157,7 @@ def bars_score(path: Path, notation: str, *, qpm: int = 120) -> Path:
         elif token.startswith("|") and token.endswith("."):
             if ending is not None:
                 close("discontinue")
-            ending = token[1:-1]
+            ending = token[1:-1].replace("_", "")  # "|_." an ending with no number
             pending_left.append(f'<ending number="{ending}" type="start"/>')
         elif token.startswith('^"'):
             pending_words.append(token[2:-1])

@@ -62,6 +62,8 @@ PLAYED = [
     ('1 2 "Fine" || 3 "D.C. al Fine (senza replica)" |.', "1-3 1-2/2", False),
     ('1 2 "To Coda" 3 "D.C. al Coda" || ^"Coda" 4 |.', "1-3 1-2/2 4", False),
     ('1 ^"Segno" 2 "To Coda" 3 "D.S. al Coda" || ^"Coda" 4 |.', "1-3 2/2 4", False),
+    # An ending with no number just before the "2." ending is the "1." one (Mozart K. 458).
+    ("|: 1 2 |_. 3 :| |2. 4 | 5", "1-3 1-2/2 4-5", False),
     # A repeat without a start sign goes back to the last section's start, never past a
     # Fine or a Trio heading (MuseScore goes back to the first bar).
     ('|: 1 :| 2 "Fine" || ^"Trio" 3 :| 4 "D.C. al Fine" |.', "1 1/2 2-3 3/2 4 1/3 2/2", False),
@@ -103,6 +105,8 @@ UNCLEAR = [
         "'Menuetto da capo' in measure 4 is followed by measure 5",
     ),
     ('1 ^"Segno" 2 3 "D.C." "D.S."', "measure 3 says both 'D.C.' and 'D.S.'"),
+    ("|: 1 |2. 2 :| |2. 3 | 4", "the endings over measure 2 and measure 3 are both for pass 2"),
+    ("|: 1 |_. 2 :| 3 4", "the ending bracket over measure 2 has no number"),
 ]
 
 
@@ -148,6 +152,13 @@ def test_long_first_endings_play_as_in_musescore(tmp_path: Path, work: str) -> N
     ]
     for measure, (_, seconds) in zip(played.measures, theirs, strict=True):
         assert measure.start_seconds == pytest.approx(seconds, abs=0.001), measure
+
+
+@pytest.mark.slow
+def test_an_ending_without_a_number_before_the_second_is_the_first() -> None:
+    # K. 458 ii marks its first endings (bars 38 and 62) with no number.
+    quartet = performed_map(*written("mozart/k458/movement2"))
+    assert runs(quartet) == "1-8 1-8/2 9-28 9-28/2 29-38 29-37/2 39-62 40-61/2 63"
 
 
 @pytest.mark.slow

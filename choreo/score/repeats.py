@@ -161,6 +161,7 @@ class _Plan:
                     bracket_start = index + 1
                 index += 1
             last = max(n for i in range(group_start, index) for n in self.signs[i].endings)
+            self._check_one_ending_per_pass(brackets)
             for first, stop in brackets:
                 if self.signs[stop].end_repeat:
                     continue
@@ -176,6 +177,18 @@ class _Plan:
                     )
             for i in range(group_start, index):
                 self.group_last[i] = last
+
+    def _check_one_ending_per_pass(self, brackets: list[tuple[int, int]]) -> None:
+        """Two endings of one group for the same pass: which one is played is unclear."""
+        seen: dict[int, tuple[int, int]] = {}
+        for first, stop in brackets:
+            for number in self.signs[first].endings:
+                if number in seen:
+                    raise self.refuse(
+                        f"the endings over {self._span(*seen[number])} and "
+                        f"{self._span(first, stop)} are both for pass {number}"
+                    )
+                seen[number] = (first, stop)
 
     def _repeat_after(self, stop: int) -> int | None:
         """The backward repeat sign after an ending closed at ``stop``, for the message."""

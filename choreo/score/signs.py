@@ -160,16 +160,22 @@ def _read_endings(signs: _Signs, score: Any, index_of: dict[int, int]) -> None:
     """
     from music21 import spanner
 
+    brackets: set[tuple[int, int, frozenset[int]]] = set()  # each part has its own
     for bracket in score.spannerBundle.getByClass(spanner.RepeatBracket):
         spanned = [index_of[id(m)] for m in bracket.getSpannedElements() if id(m) in index_of]
-        if not spanned:
-            continue
-        numbers = {int(n) for n in bracket.numberRange}
-        found = signs.found
-        for index in range(min(spanned), max(spanned) + 1):
+        if spanned:
+            numbers = frozenset(int(n) for n in bracket.numberRange)
+            brackets.add((min(spanned), max(spanned), numbers))
+    next_number = {first: min(numbers) for first, _, numbers in brackets if 0 not in numbers}
+    found = signs.found
+    for first, last, numbers in brackets:
+        if numbers == {0} and next_number.get(last + 1, 0) > 1:
+            # A bracket with no number just before the "2." bracket is the "1." one.
+            numbers = frozenset({next_number[last + 1] - 1})
+        for index in range(first, last + 1):
             endings = tuple(sorted(set(found[index].endings) | numbers))
             found[index] = replace(found[index], endings=endings)
-        found[max(spanned)] = replace(found[max(spanned)], ending_stops=True)
+        found[last] = replace(found[last], ending_stops=True)
 
 
 def _read_expressions(signs: _Signs, score: Any, place: Placer) -> None:
