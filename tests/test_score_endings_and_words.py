@@ -9,7 +9,8 @@ import pytest
 
 from choreo.errors import RepeatsError
 from choreo.score import load_measure_map, resolve_score
-from choreo.score.repeats import performed_map
+from choreo.score.repeats import Jump, performed_map
+from choreo.score.words import words_meaning
 from choreo.timing import MeasureMap
 from tests.musescore import MUSESCORE, musescore_bar_starts
 from tests.score_fixtures import bars_score, written
@@ -121,6 +122,26 @@ def test_unclear_jumps_are_refused_naming_the_bar(
     assert reason in refused.value.message
     # The written order is still there, and says the score has repeats.
     assert load_measure_map(str(path), use_cache=False).repeats
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("D.C.\nal Fine", Jump("capo", "fine", "D.C. al Fine")),
+        ("Menuetto da capo.", Jump("capo", "section", "Menuetto da capo")),
+        ("M.D.C.", Jump("capo", "section", "M.D.C.")),
+        ("Dal Segno sin' al Coda", Jump("segno", "coda", "Dal Segno sin' al Coda")),
+        ("Da Capo (senza replica)", Jump("capo", "end", "Da Capo (senza replica)")),
+        ("Fine.", "fine"),
+        ("To Coda", "to coda"),
+        ("Trio. Allegretto", "trio"),
+        ("dolce", None),
+        ("poi la Coda", "unclear"),
+        ("Scherzo D.C. con replica", "unclear"),
+    ],
+)
+def test_words_meaning(text: str, meaning: object) -> None:
+    assert words_meaning(text) == meaning
 
 
 # -- corpus pieces ------------------------------------------------------------------------

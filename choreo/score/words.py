@@ -5,7 +5,8 @@ music21 reads a jump from words only when the text is exactly one of its own phr
 plain text. Here the text is read the way a player reads it, where the meaning is plain:
 a jump, optionally named after the section it returns to and optionally "senza replica"
 (after a jump repeats are not taken again, which is choreo's convention anyway). Anything
-else that speaks of a jump ("then the coda twice", "con replica") is unclear.
+else that speaks of a jump ("then the coda twice", "con replica") is unclear. A "Trio"
+heading is read too: it is where a minuet's da capo ends.
 """
 
 from __future__ import annotations
