@@ -130,6 +130,7 @@ def test_unclear_jumps_are_refused_naming_the_bar(
         ("D.C.\nal Fine", Jump("capo", "fine", "D.C. al Fine")),
         ("Menuetto da capo.", Jump("capo", "section", "Menuetto da capo")),
         ("M.D.C.", Jump("capo", "section", "M.D.C.")),
+        ("Men. D.C.", Jump("capo", "section", "Men. D.C.")),
         ("Dal Segno sin' al Coda", Jump("segno", "coda", "Dal Segno sin' al Coda")),
         ("Da Capo (senza replica)", Jump("capo", "end", "Da Capo (senza replica)")),
         ("Fine.", "fine"),

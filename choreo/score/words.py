@@ -26,7 +26,7 @@ _SPEAKS_OF_JUMPS = re.compile(
 # The section a "da capo" names: it returns to the start of the score all the same.
 _SECTION = (
     r"(?P<section>(?:(?:il|la|lo|le|the)\s+)?"
-    r"(?:menuetto|minuetto|menuett|menuet|minuet|scherzo|trio|minore|maggiore|marcia|"
+    r"(?:menuetto|minuetto|menuett|menuet|minuet|men\.|min\.|scherzo|trio|minore|maggiore|marcia|"
     r"march|aria|polacca|polonaise|valse|walzer|waltz|gavotte|bourr[ée]e|allegro|presto))"
 )
 _CAPO = r"(?P<capo>(?P<menuetto>m\.\s*)?d\.\s*c\.?|da\s*capo)"  # M.D.C.: Menuetto D.C.
