@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.musescore import MUSESCORE, musescore_bar_starts
+from tests.musescore import needs_musescore, played_bars
 from tests.run_cli import assert_one_line_error, choreo
 from tests.score_fixtures import bars_score
 
@@ -76,13 +76,13 @@ def test_new_refuses_a_score_that_is_not_music(tmp_path: Path) -> None:
     assert not target.exists()
 
 
-@pytest.mark.skipif(MUSESCORE is None, reason="MuseScore 3 is not installed")
+@needs_musescore
 def test_performed_bar_starts_are_musescores(tmp_path: Path) -> None:
     score = bars_score(tmp_path / "long.musicxml", "|: 1 2 |1. 3 4 5 :| |2. 6 7 | 8")
     result = choreo("score", score, "--performed", "--format", "json")
     assert result.returncode == 0, result.stderr
     ours = [(m["number"], m["start_seconds"]) for m in json.loads(result.stdout)["measures"]]
-    theirs = musescore_bar_starts(score, tmp_path)
+    theirs = played_bars(score)
     assert [number for number, _ in ours] == [str(bar + 1) for bar, _ in theirs]
     for (_, start), (_, seconds) in zip(ours, theirs, strict=True):
         assert start == pytest.approx(seconds, abs=0.001)

@@ -20,7 +20,7 @@ from choreo.errors import SaveError
 from choreo.store.atomic import atomic_write
 from choreo.timing import MeasureMap
 
-CACHE_VERSION = 4  # bump when the measure map or how it is read changes
+CACHE_VERSION = 5  # bump when the measure map or how it is read changes
 
 
 @dataclass(frozen=True, slots=True)
