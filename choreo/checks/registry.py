@@ -54,8 +54,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "written-order-repeats",
             "warning",
-            "a scene in written order on a score with repeats: not the seconds the orchestra "
-            "plays",
+            "a scene in written order on a score with repeats: not the seconds the orchestra plays",
         ),
         Rule("no-score", "info", "no score: beats sit on a steady 4/4 grid"),
     )
