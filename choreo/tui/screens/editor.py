@@ -10,7 +10,6 @@ failure comes back through one ``Worker.StateChanged`` handler.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -19,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
@@ -28,12 +26,9 @@ from choreo.checks import ScoreReading, diagnose
 from choreo.errors import ChoreoError
 from choreo.model import PALETTE_COLOURS, Scene
 from choreo.store import read_scene
-from choreo.timing import MeasureMap, OutsideScore
-from choreo.tui.edits import EditRefused, add_beat, delete_beat, move_beat, replace_beat
-from choreo.tui.fields import FieldError, FieldName, with_field
+from choreo.timing import OutsideScore
 from choreo.tui.messages import (
     DiagnosticChosen,
-    FieldEdited,
     OpeningFailed,
     SceneAnalysed,
     SceneRead,
@@ -43,10 +38,10 @@ from choreo.tui.messages import (
     SheetExported,
 )
 from choreo.tui.score_loading import ScoreLoading
+from choreo.tui.screens.beat_edits import BeatEdits
 from choreo.tui.screens.saving import Saving, journaled_edits
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
 from choreo.tui.session import OpenScene
-from choreo.tui.timing_edits import nudge_beat, ripple_beats
 from choreo.tui.widgets.beat_form import BeatForm
 from choreo.tui.widgets.beat_table import NO_PALETTE_COLOUR, BeatRows, BeatTable
 from choreo.tui.widgets.diagnostics import DiagnosticsPanel, summary
@@ -66,7 +61,7 @@ class EditorSettings:
     vocabulary: Vocabulary = field(default_factory=Vocabulary.bundled)
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(BeatEdits):
     """One scene open for editing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -135,10 +130,6 @@ class EditorScreen(Screen[None]):
         yield self.timeline
         yield self.checks
         yield KeyFooter()
-
-    @property
-    def cursor(self) -> int:
-        return self.table.cursor_row if self.table.row_count else 0
 
     def on_mount(self) -> None:
         self.header.scene_title = f"opening {self.path.name}…"
@@ -289,116 +280,6 @@ class EditorScreen(Screen[None]):
             self.table.move_cursor(row=index, animate=False)
             self.table.focus()
 
-    def _index_of(self, beat_id: str) -> int | None:
-        assert self.session is not None
-        return next((i for i, b in enumerate(self.session.scene.beats) if b.id == beat_id), None)
-
-    # -- edits -------------------------------------------------------------------------
-    def _apply(self, label: str, scene: Scene, cursor: int, *, keep_typed: bool = False) -> None:
-        assert self.session is not None
-        self.session.apply(label, scene, self.cursor, cursor)
-        self.show_scene(cursor, keep_typed=keep_typed)
-
-    def _commit_form(self) -> None:
-        """The field being typed in counts before a key acts on the scene."""
-        edit = self.form.pending_edit()
-        if edit is not None:
-            self._apply_field(edit)
-
-    @on(FieldEdited)
-    def _field_edited(self, message: FieldEdited) -> None:
-        self._apply_field(message)
-
-    def _apply_field(self, edit: FieldEdited) -> None:
-        if self.session is None:
-            return
-        beats = self.session.scene.beats
-        index = edit.index
-        if not (0 <= index < len(beats) and beats[index].id == edit.beat_id):
-            found = self._index_of(edit.beat_id)
-            if found is None:
-                return
-            index = found
-        beat = beats[index]
-        field_name: FieldName = edit.field  # type: ignore[assignment]
-        try:
-            changed = with_field(beat, field_name, edit.text, self.session.scene.cast_ids())
-        except FieldError as error:
-            if self.form.beat is beat:
-                self.form.show_problem(edit.field, error.message)
-            return
-        if changed is beat:
-            return
-        scene = replace_beat(self.session.scene, index, changed)
-        self._apply(f"{edit.field} of {beat.id}", scene, index, keep_typed=True)
-
-    def action_add_beat(self) -> None:
-        if self.session is None:
-            return
-        self._commit_form()
-        scene = self.session.scene
-        after = self.cursor if scene.beats else None
-        try:
-            changed, index = add_beat(scene, after, self.session.measures)
-        except EditRefused as refused:
-            self._refuse(refused.message)
-            return
-        self._apply(f"add {changed.beats[index].id}", changed, index)
-
-    def _refuse(self, message: str) -> None:
-        self.app.bell()
-        self.notify(message, severity="warning", timeout=4)
-
-    def action_delete_beat(self) -> None:
-        if self.session is None or not self.session.scene.beats:
-            self.app.bell()
-            return
-        self._commit_form()
-        index = self.cursor
-        removed = self.session.scene.beats[index].id
-        changed, cursor = delete_beat(self.session.scene, index)
-        self._apply(f"delete {removed}", changed, cursor)
-
-    def action_move_beat(self, step: int) -> None:
-        if self.session is None:
-            return
-        self._commit_form()
-        moved = move_beat(self.session.scene, self.cursor, step)
-        if moved is None:
-            self.app.bell()
-            return
-        changed, cursor = moved
-        direction = "up" if step < 0 else "down"
-        self._apply(f"move {changed.beats[cursor].id} {direction}", changed, cursor)
-
-    def action_nudge(self, beats: float) -> None:
-        self._retime("nudge", nudge_beat, beats)
-
-    def action_ripple(self, beats: float) -> None:
-        self._retime("ripple", ripple_beats, beats)
-
-    def _retime(self, verb: str, edit: Callable[[Scene, int, float, MeasureMap], Scene],
-                beats: float) -> None:  # fmt: skip
-        """A nudge or ripple of the beat under the cursor, on the score's own bars."""
-        if self.session is None or not self.session.scene.beats:
-            self.app.bell()
-            return
-        self._commit_form()
-        session = self.session
-        if session.score_problem is not None or not session.score_known:
-            why = "could not be read" if session.score_problem else "is still being read"
-            self._refuse(f"not moved: timing edits follow the score's bars, and it {why}")
-            return
-        index = self.cursor
-        beat = session.scene.beats[index]
-        try:
-            changed = edit(session.scene, index, beats, session.measures)
-        except EditRefused as refused:
-            self._refuse(refused.message)
-            return
-        direction = "later" if beats > 0 else "earlier"
-        self._apply(f"{verb} {beat.id} {direction}", changed, index)
-
     def action_edit_beat(self) -> None:
         if self.session is None or not self.session.scene.beats:
             self.notify("no beat to edit: press a to add one")
@@ -408,32 +289,6 @@ class EditorScreen(Screen[None]):
     def action_back_to_table(self) -> None:
         self._commit_form()
         self.table.focus()
-
-    def action_undo(self) -> None:
-        if self.session is None:
-            return
-        self._commit_form()
-        edit = self.session.undo()
-        if edit is None:
-            self.notify("nothing to undo", timeout=2)
-            return
-        self._after_history(edit.cursor_before)
-
-    def action_redo(self) -> None:
-        if self.session is None:
-            return
-        self._commit_form()
-        edit = self.session.redo()
-        if edit is None:
-            self.notify("nothing to redo", timeout=2)
-            return
-        self._after_history(edit.cursor_after)
-
-    def _after_history(self, cursor: int) -> None:
-        assert self.session is not None
-        if self.form.has_focus_within:
-            self.table.focus()
-        self.show_scene(cursor)
 
     def jump_to_measure(self, number: str) -> None:
         """Show measure ``number``: the first beat on it or after it, and the measure."""
