@@ -41,34 +41,31 @@ def played_bars(score: Path) -> list[tuple[int, float]]:
     return [(int(event.get("elid")), int(event.get("position")) / 1000) for event in _played(score)]
 
 
-def _played(score: Path) -> list[Any]:
-    """The ``<event>`` of every bar in MuseScore's playing order, from its ``.mpos``."""
+def musescore(source: Path, target: Path) -> Path:
+    """``target`` written by MuseScore from ``source`` (its suffix says what: .pdf, .png,
+    .mpos, .mscx, .musicxml), offscreen and with a home of its own."""
     assert MUSESCORE is not None
-    target = score.with_name(score.name + ".mpos")
-    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(score.parent))
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(target.parent))
     subprocess.run(
-        [MUSESCORE, "-o", str(target), str(score)],
+        [MUSESCORE, "-o", str(target), str(source)],
         check=True,
         capture_output=True,
         timeout=300,
         env=environment,
     )
+    return target
+
+
+def _played(score: Path) -> list[Any]:
+    """The ``<event>`` of every bar in MuseScore's playing order, from its ``.mpos``."""
+    target = musescore(score, score.with_name(score.name + ".mpos"))
     return list(ElementTree.parse(target).getroot().iter("event"))
 
 
 def uncounted_bars(score: Path) -> list[bool]:
     """Which bars MuseScore leaves out of its count ("exclude from measure count"), read
     from the score as MuseScore saves it (``<irregular>`` in its .mscx)."""
-    assert MUSESCORE is not None
-    target = score.with_name(score.name + ".mscx")
-    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(score.parent))
-    subprocess.run(
-        [MUSESCORE, "-o", str(target), str(score)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env=environment,
-    )
+    target = musescore(score, score.with_name(score.name + ".mscx"))
     staff = ElementTree.parse(target).getroot().find("Score/Staff")
     return [measure.findtext("irregular") == "1" for measure in staff.iter("Measure")]
 

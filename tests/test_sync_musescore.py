@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,33 +10,22 @@ import pytest
 from choreo.store import read_scene
 from choreo.sync import push
 from choreo.sync.push import words
+from tests.musescore import musescore
 
 MUSESCORE = shutil.which("mscore3")
 pytestmark = pytest.mark.skipif(MUSESCORE is None, reason="MuseScore 3 (mscore3) is not installed")
 
 
-def _musescore(source: Path, target: Path) -> None:
-    assert MUSESCORE is not None
-    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(target.parent))
-    subprocess.run(
-        [MUSESCORE, "-o", str(target), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=environment,
-    )
-
-
 def test_the_synced_demo_score_renders(project: Path) -> None:
     result = push(read_scene(project / "scenes" / "opera-house.yaml"))
     pdf = project / "opera-house.pdf"
-    _musescore(result.output, pdf)
+    musescore(result.output, pdf)
     assert pdf.stat().st_size > 1000
     assert pdf.read_bytes().startswith(b"%PDF")
 
     # MuseScore's own MusicXML export still holds each beat's words and each mark.
     exported = project / "exported.musicxml"
-    _musescore(result.output, exported)
+    musescore(result.output, exported)
     text = exported.read_text(encoding="utf-8")
     for beat in result.scene_file.scene.beats:
         assert f">{words(beat)}</words>" in text.replace("&amp;", "&"), beat.id

@@ -7,10 +7,11 @@ import itertools
 import pytest
 
 from choreo.model import Beat, Position, Scene
-from choreo.timing import MeasureMap, TempoMark, build_measures, steady_grid
+from choreo.timing import steady_grid
 from choreo.tui.edits import add_beat, delete_beat, move_beat, next_beat_position
 from choreo.tui.fields import FIELD_NAMES, FieldError, field_text, read_field, with_field
 from choreo.tui.history import Edit, History
+from tests.measure_maps import pickup_then_waltz
 
 CAST = {"eve", "guard1"}
 
@@ -21,19 +22,6 @@ def scene_of(*positions: str) -> Scene:
         for i, at in enumerate(positions, start=1)
     ]
     return Scene(id="s", title="S", beats=beats)
-
-
-def waltz_with_pickup() -> MeasureMap:
-    """A one-beat pickup in 4/4, two bars of 4/4, then two bars of 6/8."""
-    rows = [
-        ("0", 1.0, "4/4", 4, 1.0, 4.0),
-        ("1", 4.0, "4/4", 4, 1.0, 1.0),
-        ("2", 4.0, "4/4", 4, 1.0, 1.0),
-        ("3", 3.0, "6/8", 2, 1.5, 1.0),
-        ("4", 3.0, "6/8", 2, 1.5, 1.0),
-    ]
-    tempos = [TempoMark(0.0, 120.0)]
-    return MeasureMap(build_measures(rows, tempos), tuple(tempos))
 
 
 @pytest.mark.parametrize(
@@ -49,7 +37,7 @@ def waltz_with_pickup() -> MeasureMap:
 )
 def test_a_new_beat_goes_on_the_next_beat(at: str, expected: str) -> None:
     beat = Beat(id="b01", at=Position.parse(at))
-    position, pass_number = next_beat_position(beat, waltz_with_pickup())
+    position, pass_number = next_beat_position(beat, pickup_then_waltz())
     assert (str(position), pass_number) == (expected, None)
 
 
@@ -59,7 +47,7 @@ def test_a_new_beat_goes_on_the_next_beat(at: str, expected: str) -> None:
 )
 def test_a_new_beat_starts_when_a_long_beat_ends(at: str, length: float, expected: str) -> None:
     beat = Beat(id="b01", at=Position.parse(at), length=length)
-    position, _ = next_beat_position(beat, waltz_with_pickup())
+    position, _ = next_beat_position(beat, pickup_then_waltz())
     assert str(position) == expected
 
 
@@ -74,7 +62,7 @@ def test_add_puts_the_beat_after_the_cursor_with_its_performers() -> None:
 
 
 def test_add_to_an_empty_scene_starts_on_the_first_measure() -> None:
-    changed, index = add_beat(scene_of(), None, waltz_with_pickup())
+    changed, index = add_beat(scene_of(), None, pickup_then_waltz())
     assert index == 0 and str(changed.beats[0].at) == "0:4"
 
 

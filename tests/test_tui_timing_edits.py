@@ -11,27 +11,8 @@ from choreo.model import Beat, Position, Scene
 from choreo.timing import MeasureMap, TempoMark, build_measures
 from choreo.tui.edits import EditRefused, add_beat
 from choreo.tui.timing_edits import NUDGE, RIPPLE, nudge_beat, ripple_beats
-
-
-def scene_of(*positions: str) -> Scene:
-    beats = [
-        Beat(id=f"b{i:02d}", at=Position.parse(at), performers=["eve"])
-        for i, at in enumerate(positions, start=1)
-    ]
-    return Scene(id="s", title="S", beats=beats)
-
-
-def pickup_then_waltz() -> MeasureMap:
-    """A one-beat pickup in 4/4, two bars of 4/4, then two bars of 6/8 (two beats each)."""
-    rows = [
-        ("0", 1.0, "4/4", 4, 1.0, 4.0),
-        ("1", 4.0, "4/4", 4, 1.0, 1.0),
-        ("2", 4.0, "4/4", 4, 1.0, 1.0),
-        ("3", 3.0, "6/8", 2, 1.5, 1.0),
-        ("4", 3.0, "6/8", 2, 1.5, 1.0),
-    ]
-    tempos = [TempoMark(0.0, 120.0)]
-    return MeasureMap(build_measures(rows, tempos), tuple(tempos))
+from tests.measure_maps import pickup_then_waltz
+from tests.test_tui_edits import scene_of
 
 
 def repeated_twice() -> MeasureMap:
