@@ -66,8 +66,10 @@ class Placement:
         """The beat in time, or :class:`OutsideScore`. A beat without a length lasts
         ``until`` the next later beat starts, else to its barline; at ``speed`` 0.5 the
         same music takes twice the seconds."""
+        return self._placed_at(beat, self.offset_of(beat), until)
+
+    def _placed_at(self, beat: Beat, offset: float, until: float | None) -> PlacedBeat:
         measures = self.measures
-        offset = self.offset_of(beat)
         length = beat.length
         if length is not None:
             end = measures.advance(offset, length)
@@ -110,5 +112,6 @@ def place_beats(scene: Scene, measures: MeasureMap, *, speed: float = FULL_SPEED
             continue
         # The nearest start after this one (beats may share a moment).
         index = bisect_right(starts, offset + EPSILON)
-        spots.append(placement.place(beat, until=starts[index] if index < len(starts) else None))
+        following = starts[index] if index < len(starts) else None
+        spots.append(placement._placed_at(beat, offset, following))  # offset found above
     return spots
