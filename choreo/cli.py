@@ -210,7 +210,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port on 127.0.0.1")] = 8000,
     scene: Annotated[Path | None, typer.Argument(help="scene file; default: pick one")] = None,
 ) -> None:
-    """Serve the editor in a web browser (textual-serve, on 127.0.0.1 only)."""
+    """Serve the editor in a web browser, to you only: open the address it prints."""
     from choreo.serve import serve as serve_editor
 
     serve_editor(port=port, scene=scene)

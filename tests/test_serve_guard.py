@@ -1,0 +1,187 @@
+"""``choreo serve`` answers only its user: the real server in a subprocess, real clients.
+
+A page on another site (foreign ``Origin``), a DNS-rebinding page (foreign ``Host``) and a
+client without the run's token are refused before any editor starts; the user's own page
+is served and its websocket runs the editor, up to ``MAX_SESSIONS`` at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import re
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType, WSServerHandshakeError
+
+from choreo.serve import MAX_SESSIONS
+from choreo.serve_guard import cookie_name
+
+
+@dataclass
+class Served:
+    port: int
+    token: str
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def cookie(self) -> str:
+        return f"{cookie_name(self.port)}={self.token}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(project: Path, tmp_path: Path) -> Iterator[Served]:
+    """``choreo serve`` on a free port, in a copy of the example project."""
+    port = free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "choreo", "serve", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if found := re.search(rf"http://127\.0\.0\.1:{port}/\?token=(\S+)", line):
+                break
+        else:
+            pytest.fail(f"choreo serve printed no address: {(tmp_path / 'serve.log').read_text()}")
+        yield Served(port, found[1])
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        log.close()
+
+
+def get(
+    served: Served, path: str, headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
+    """One GET, with exactly these headers (``Host`` included when given)."""
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=20)
+    headers = {"Host": f"127.0.0.1:{served.port}", **(headers or {})}
+    connection.putrequest("GET", path, skip_host=True)
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+async def open_editor(
+    session: ClientSession, served: Served, headers: dict[str, str]
+) -> ClientWebSocketResponse:
+    """A websocket on the editor, proven open by the editor's first output."""
+    websocket = await session.ws_connect(
+        f"ws://127.0.0.1:{served.port}/ws?width=80&height=24", headers=headers
+    )
+    message = await websocket.receive(timeout=30)
+    assert message.type in (WSMsgType.BINARY, WSMsgType.TEXT), message
+    return websocket
+
+
+async def handshake_status(served: Served, headers: dict[str, str]) -> int:
+    async with ClientSession() as session:
+        try:
+            websocket = await session.ws_connect(
+                f"ws://127.0.0.1:{served.port}/ws?width=80&height=24", headers=headers
+            )
+        except WSServerHandshakeError as refused:
+            return refused.status
+        await websocket.close()
+        return 101
+
+
+def test_without_the_token_nothing_is_served(served: Served) -> None:
+    for path in ("/", "/?token=guess", "/static/js/textual.js", "/download/x"):
+        response = get(served, path)
+        assert response.status == 403, path
+    wrong = {"Cookie": f"{cookie_name(served.port)}=guess", "Origin": served.origin}
+    assert asyncio.run(handshake_status(served, wrong)) == 403
+    assert asyncio.run(handshake_status(served, {"Origin": served.origin})) == 403
+
+
+def test_a_foreign_host_is_refused_even_with_the_token(served: Served) -> None:
+    for host in (f"evil.example:{served.port}", "127.0.0.1", f"127.0.0.1:{served.port + 1}"):
+        response = get(served, f"/?token={served.token}", {"Host": host})
+        assert response.status == 403, host
+    rebound = {"Host": f"evil.example:{served.port}", "Cookie": served.cookie}
+    assert (
+        asyncio.run(handshake_status(served, {**rebound, "Origin": "http://evil.example"})) == 403
+    )
+
+
+def test_a_websocket_from_another_origin_is_refused_even_with_the_token(served: Served) -> None:
+    for origin in ("http://evil.example", f"http://127.0.0.1:{served.port + 1}", "null"):
+        status = asyncio.run(handshake_status(served, {"Cookie": served.cookie, "Origin": origin}))
+        assert status == 403, origin
+    assert asyncio.run(handshake_status(served, {"Cookie": served.cookie})) == 403  # no Origin
+
+
+def test_the_users_page_is_served_and_its_websocket_runs_the_editor(served: Served) -> None:
+    first = get(served, f"/?token={served.token}&fontsize=14")
+    assert first.status == 302
+    assert first.headers["Location"] == "/?fontsize=14"  # the token leaves the address bar
+    assert served.cookie in first.headers["Set-Cookie"]
+    assert "SameSite=Strict" in first.headers["Set-Cookie"]
+    via_localhost = get(served, f"/?token={served.token}", {"Host": f"localhost:{served.port}"})
+    assert via_localhost.headers["Location"] == f"{served.origin}/?token={served.token}"
+
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=20)
+    connection.request("GET", "/?fontsize=14", headers={"Cookie": served.cookie})
+    page = connection.getresponse().read().decode()
+    connection.close()
+    assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws"' in page
+    assert get(served, "/static/js/textual.js", {"Cookie": served.cookie}).status == 200
+
+    async def run_editor() -> None:
+        async with ClientSession() as session:
+            headers = {"Cookie": served.cookie, "Origin": served.origin}
+            websocket = await open_editor(session, served, headers)
+            await websocket.close()
+
+    asyncio.run(run_editor())
+
+
+def test_editors_beyond_the_cap_are_refused_in_plain_words(served: Served) -> None:
+    headers = {"Cookie": served.cookie, "Origin": served.origin}
+
+    async def fill_the_server() -> tuple[int, str, int]:
+        async with ClientSession() as session:
+            editors = [await open_editor(session, served, headers) for _ in range(MAX_SESSIONS)]
+            try:
+                one_more = await handshake_status(served, headers)
+                async with session.get(f"{served.origin}/", headers=headers) as page:
+                    return one_more, await page.text(), page.status
+            finally:
+                for editor in editors:
+                    await editor.close()
+
+    one_more, text, status = asyncio.run(fill_the_server())
+    assert one_more == 503
+    assert status == 503
+    assert f"{MAX_SESSIONS} editors are already open" in text
