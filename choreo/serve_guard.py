@@ -9,6 +9,8 @@ carry it). At most ``MAX_SESSIONS`` editors run at once.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,6 +20,7 @@ from textual_serve.server import Server
 
 from choreo.serve import HOST, MAX_SESSIONS
 
+log = logging.getLogger("choreo.serve")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TOO_MANY = (
     f"choreo serve: {MAX_SESSIONS} editors are already open on this server; "
@@ -61,6 +64,7 @@ class GuardedServer(Server):
         super().__init__(command, **options)
         self.token = token
         self.sessions = 0
+        self.announcing: asyncio.Task[None] | None = None  # held, or the loop may drop it
 
     @property
     def address(self) -> str:
@@ -75,10 +79,11 @@ class GuardedServer(Server):
     async def guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         reason = refusal(request, self.port, self.token)
         if reason is not None:
+            log.warning("refused a request: %s", reason)  # our words only: no foreign text
             return web.Response(status=403, text=f"choreo serve: refused: {reason}\n")
         if request.path == "/" and "token" in request.query:
             return self.welcome(request)
-        if request.path in ("/", "/ws") and self.sessions >= MAX_SESSIONS:
+        if request.path == "/" and self.sessions >= MAX_SESSIONS:  # say so before the page
             return web.Response(status=503, text=TOO_MANY + "\n")
         return await handler(request)
 
@@ -95,7 +100,9 @@ class GuardedServer(Server):
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        self.sessions += 1  # no await since the guard's check: no other session slips in
+        if self.sessions >= MAX_SESSIONS:
+            raise web.HTTPServiceUnavailable(text=TOO_MANY + "\n")
+        self.sessions += 1  # no await since the check: no other session slips in
         try:
             response: web.WebSocketResponse = await super().handle_websocket(request)
             return response
@@ -103,4 +110,27 @@ class GuardedServer(Server):
             self.sessions -= 1
 
     async def on_startup(self, app: web.Application) -> None:
+        # Startup runs before the port is bound: announce the address once it answers.
+        self.announcing = asyncio.get_running_loop().create_task(self.announce())
+
+    async def announce(self) -> None:
+        while not await self.answering():
+            await asyncio.sleep(0.05)
         print(f"choreo serve: open {self.address} in your browser (ctrl+c stops)", flush=True)
+
+    async def answering(self) -> bool:
+        """Does this server answer on its port? Only it knows the token (the port may be
+        another program's, and then serving fails)."""
+        try:
+            reader, writer = await asyncio.open_connection(HOST, self.port)
+        except OSError:
+            return False
+        request = f"GET /?token={self.token} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n"
+        writer.write(f"{request}Connection: close\r\n\r\n".encode())
+        try:
+            answer = await reader.read()
+        except OSError:
+            return False
+        finally:
+            writer.close()
+        return f"{cookie_name(self.port)}={self.token}".encode() in answer

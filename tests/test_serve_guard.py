@@ -185,3 +185,22 @@ def test_editors_beyond_the_cap_are_refused_in_plain_words(served: Served) -> No
     assert one_more == 503
     assert status == 503
     assert f"{MAX_SESSIONS} editors are already open" in text
+
+
+def test_a_taken_port_is_one_error_line_and_no_address(tmp_path: Path) -> None:
+    """The address is printed once this server answers with its token, never another's."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "choreo", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert "token=" not in result.stdout
+    assert result.stderr.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
+    assert len(result.stderr.splitlines()) == 1
