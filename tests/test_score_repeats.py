@@ -63,6 +63,23 @@ def test_handel_dal_segno_al_fine() -> None:
     assert back.number == "13" and back.tempo_qpm == 60.0  # the Larghetto, not the recitative
 
 
+def test_clara_schumann_polonaise_trio_repeat_and_da_capo_al_fine() -> None:
+    # MuseScore 3.2 plays this one wrong (a truth-audit oracle fault): the Trio's repeat
+    # in bar 28 goes back to bar 1 across the Fine, and the D.C. al Fine written with
+    # <sound dacapo="yes"> plays on to bar 40. The signs say: Trio repeated, Fine at 20.
+    polonaise = performed_map(*written("schumann_clara/polonaise_op1n1"))
+    assert _played(polonaise) == (
+        _strain(1, 8, 1)
+        + _strain(1, 8, 2)
+        + _strain(9, 20, 1)
+        + _strain(21, 28, 1)
+        + _strain(21, 28, 2)
+        + _strain(29, 40, 1)
+        + _strain(1, 8, 3)
+        + _strain(9, 20, 2)
+    )
+
+
 def test_endings_and_da_capo_al_fine_from_a_written_score(tmp_path: Path) -> None:
     path = repeat_score(tmp_path / "endings.musicxml")
     played = load_measure_map(str(path), performed=True, use_cache=False)
