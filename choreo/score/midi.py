@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from choreo.errors import ScoreError
-from choreo.score.reader import _part_name, choose_part, parse_score
+from choreo.score.reader import choose_part, parse_score, part_name
 from choreo.score.repeats import RepeatSigns
 from choreo.score.timeline import meter_of
 from choreo.timing import (
@@ -69,7 +69,7 @@ def read_midi_map(
     read = parse_score(path, "midi")
     score = read.stream
     parts: list[Any] = list(score.parts) if isinstance(score, stream.Score) else [score]
-    names = tuple(_part_name(p, i) for i, p in enumerate(parts))
+    names = tuple(part_name(p, i) for i, p in enumerate(parts))
     # A tempo map with markers and no notes is a composer's file too: it has no parts.
     chosen = choose_part(parts, names, part, where=path) if parts or part != 0 else 0
     bars, cut = _bars(events, path)

@@ -121,7 +121,7 @@ def _read_measure_map(
     parts: list[Any] = list(score.parts) if isinstance(score, stream.Score) else [score]
     if not parts:
         raise ScoreError("the score has no parts: no music found", where=where)
-    names = tuple(_part_name(p, i) for i, p in enumerate(parts))
+    names = tuple(part_name(p, i) for i, p in enumerate(parts))
     chosen = choose_part(parts, names, part, where=where)
     followed = parts[chosen]
     measures_m21: list[Any] = list(followed.getElementsByClass(stream.Measure))
@@ -237,7 +237,8 @@ def _first_abc_tune(path: Path) -> tuple[int | None, str]:
     return first, f"the ABC file holds {len(numbers)} tunes; following the first (X:{first})"
 
 
-def _part_name(part: Any, index: int) -> str:
+def part_name(part: Any, index: int) -> str:
+    """A part as the user knows it: its name, else its id, else "Part N" (MIDI too)."""
     name = part.partName
     if isinstance(name, str) and name.strip():
         return name.strip()

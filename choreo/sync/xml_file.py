@@ -70,7 +70,7 @@ def read_document(path: Path, data: bytes) -> ScoreDocument:
 
 
 def _unzip_score(path: Path, data: bytes) -> tuple[str, bytes]:
-    from choreo.score.guard import score_member  # the member music21 reads
+    from choreo.score.guard import score_member  # the member choreo hands music21 too
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
