@@ -3,11 +3,14 @@
 from choreo.model.cue import MarkCue, cue_for
 from choreo.model.position import Position, format_beat
 from choreo.model.scene import (
+    FLOOR,
     PALETTE_COLOURS,
+    Action,
     BalletMove,
     Beat,
     CastMember,
     CombatMove,
+    Handoff,
     Scene,
     ScoreRef,
     id_from,
@@ -16,12 +19,15 @@ from choreo.model.scene import (
 from choreo.model.synced import Anchor, SyncRecord, TempoChange, TempoSummary
 
 __all__ = [
+    "FLOOR",
     "PALETTE_COLOURS",
+    "Action",
     "Anchor",
     "BalletMove",
     "Beat",
     "CastMember",
     "CombatMove",
+    "Handoff",
     "MarkCue",
     "Position",
     "Scene",

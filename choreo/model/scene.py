@@ -102,12 +102,51 @@ class ScoreRef(StrictModel):
         return reference if reference.startswith("corpus:") else PurePath(reference).name
 
 
+# Where a dropped prop lies, and where a picked-up one comes from, in ``handoffs``.
+FLOOR = "floor"
+
+
 class CastMember(StrictModel):
     id: Identifier
     name: ShortText
-    double: ShortText | None = Field(default=None, description="stunt double")
+    double: ShortText | None = Field(default=None, description="stunt double, by name")
+    doubles: Identifier | None = Field(
+        default=None, description="the cast id of the character this performer doubles"
+    )
     role: ShortText | None = None
-    props: list[ShortText] = Field(default_factory=list, description="weapons and props carried")
+    props: list[ShortText] = Field(
+        default_factory=list, description="weapons and props held when the scene starts"
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _not_the_floor(cls, member_id: str) -> str:
+        if member_id == FLOOR:
+            raise ValueError("'floor' is where dropped props lie; choose another id")
+        return member_id
+
+
+class Action(StrictModel):
+    """What one performer does in a beat: a column of paper fight notation."""
+
+    performer: Identifier
+    ballet: ShortText | None = None
+    combat: ShortText | None = None
+    reaction: ShortText | None = Field(
+        default=None, description="a sell, fall or other reaction, e.g. head snap"
+    )
+
+    def named_moves(self) -> list[str]:
+        """The ballet move, combat action and reaction this performer names, in that order."""
+        return [m for m in (self.ballet, self.combat, self.reaction) if m and m.strip()]
+
+
+class Handoff(StrictModel):
+    """A prop changing hands after the beat's action: a pass, throw, drop or pick-up."""
+
+    prop: ShortText
+    from_: Identifier = Field(alias="from", description="cast id, or floor for a pick-up")
+    to: Identifier = Field(description="cast id, or floor for a drop")
 
 
 class BalletMove(StrictModel):
@@ -181,6 +220,18 @@ class Beat(StrictModel):
     camera: ShortText | None = None
     safety: ShortText | None = None
     notes: ShortText | None = None
+    actions: list[Action] = Field(
+        default_factory=list, description="what each performer does, one entry per performer"
+    )
+    doubles: dict[Identifier, Identifier] = Field(
+        default_factory=dict, description="who performs in a character's place: {eve: kim}"
+    )
+    handoffs: list[Handoff] = Field(
+        default_factory=list, description="props changing hands after this beat's action"
+    )
+    position: ShortText | None = Field(default=None, description="stage position, e.g. DSL")
+    travel: ShortText | None = Field(default=None, description='travel, e.g. "US → DS"')
+    setup: ShortText | None = Field(default=None, description="camera setup, e.g. 14C")
 
     @field_validator("performers")
     @classmethod
@@ -189,17 +240,36 @@ class Beat(StrictModel):
             raise ValueError("a performer is listed twice")
         return performers
 
+    @field_validator("actions")
+    @classmethod
+    def _one_action_per_performer(cls, actions: list[Action]) -> list[Action]:
+        seen: set[str] = set()
+        for action in actions:
+            if action.performer in seen:
+                raise ValueError(f"performer {action.performer!r} has two actions")
+            seen.add(action.performer)
+        return actions
+
     def named_moves(self) -> list[str]:
         """The ballet move and the combat action, those the beat names, in that order."""
         return [move for move in (self.ballet, self.combat) if move and move.strip()]
 
     def everyone(self) -> list[str]:
-        """Performers, attacker and partner, each once, in that order."""
+        """Performers, attacker, partner and those with an action, each once, in that order."""
         names = list(self.performers)
-        for extra in (self.attacker, self.partner):
+        extras = [self.attacker, self.partner, *(action.performer for action in self.actions)]
+        for extra in extras:
             if extra and extra not in names:
                 names.append(extra)
         return names
+
+    def action_of(self, performer: str) -> Action | None:
+        """This performer's own action in the beat, when the beat gives one."""
+        return next((a for a in self.actions if a.performer == performer), None)
+
+    def performed_by(self, character: str) -> str:
+        """Who really performs the character's part in this beat: a double, or the actor."""
+        return self.doubles.get(character, character)
 
 
 class Scene(StrictModel):
