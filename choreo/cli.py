@@ -40,6 +40,7 @@ class TextOrJson(StrEnum):
 class MoveKind(StrEnum):
     ballet = "ballet"
     combat = "combat"
+    reaction = "reaction"
 
 
 class ExportFormat(StrEnum):
@@ -239,7 +240,9 @@ def score(
 
 @app.command()
 def moves(
-    kind: Annotated[MoveKind | None, typer.Option("--kind", help="ballet or combat")] = None,
+    kind: Annotated[
+        MoveKind | None, typer.Option("--kind", help="ballet, combat or reaction")
+    ] = None,
 ) -> None:
     """List the move vocabulary."""
     from choreo.vocabulary import Vocabulary, moves_table

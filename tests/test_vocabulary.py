@@ -53,9 +53,8 @@ def vocabulary() -> Vocabulary:
 def test_there_are_enough_terms(vocabulary: Vocabulary) -> None:
     assert len(vocabulary.moves("ballet")) >= 70
     assert len(vocabulary.moves("combat")) >= 50
-    assert len(vocabulary.moves()) == len(vocabulary.moves("ballet")) + len(
-        vocabulary.moves("combat")
-    )
+    assert len(vocabulary.moves("reaction")) >= 7
+    assert len(vocabulary.moves()) == sum(len(vocabulary.moves(kind)) for kind in KINDS)
 
 
 @pytest.mark.parametrize(
@@ -358,17 +357,19 @@ def test_combat_table(vocabulary: Vocabulary) -> None:
     assert ["roundhouse kick", "kick", "3", "-"] in [_cells(line) for line in lines]
 
 
-def test_table_of_both_kinds_groups_them_under_headings(vocabulary: Vocabulary) -> None:
+def test_table_of_every_kind_groups_them_under_headings(vocabulary: Vocabulary) -> None:
     text = moves_table(vocabulary, None)
     assert text.endswith("\n")
-    headings = [line for line in text.splitlines() if line.endswith(")") and "moves (" in line]
+    headings = [line for line in text.splitlines() if line.endswith(")") and " (" in line]
     assert headings == [
         f"Ballet moves ({len(vocabulary.moves('ballet'))})",
         f"Combat moves ({len(vocabulary.moves('combat'))})",
+        f"Reactions ({len(vocabulary.moves('reaction'))})",
     ]
-    ballet, combat = text.split("\n\n")
+    ballet, combat, reaction = text.split("\n\n")
     assert ballet + "\n" == moves_table(vocabulary, "ballet")
-    assert combat == moves_table(vocabulary, "combat")
+    assert combat + "\n" == moves_table(vocabulary, "combat")
+    assert reaction == moves_table(vocabulary, "reaction")
     assert "[" not in text  # plain text, no rich markup
 
 

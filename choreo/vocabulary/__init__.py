@@ -1,6 +1,7 @@
 """The move vocabulary: the ballet terms and combat actions a beat can name.
 
-The bundled terms live in ``ballet.yaml`` and ``combat.yaml`` beside this module; a scene
+The bundled terms live in ``ballet.yaml``, ``combat.yaml`` and ``reaction.yaml`` (the
+sells, falls and knaps of the partner who receives an action) beside this module; a scene
 may add its own moves (``Scene.moves``), which override bundled ones of the same name.
 Names are matched by :func:`normalize`, so accents, case, hyphens, spaces and apostrophes
 never make a move unknown.
@@ -20,8 +21,8 @@ from ruamel.yaml import YAML
 
 from choreo.model.scene import BalletMove, CombatMove
 
-Kind = Literal["ballet", "combat"]
-KINDS: tuple[Kind, ...] = ("ballet", "combat")
+Kind = Literal["ballet", "combat", "reaction"]
+KINDS: tuple[Kind, ...] = ("ballet", "combat", "reaction")
 FAMILIES = ("turn", "jump", "step", "pose", "linking")
 LEVELS = ("floor", "low", "middle", "high", "air")
 CATEGORIES = (
@@ -51,8 +52,8 @@ class Move:
     counts: float = 1.0  # ballet: typical counts; combat: 1
     travels: bool = False
     level: str | None = None
-    category: str | None = None  # combat
-    risk: int = 1  # combat 1..5; ballet 1
+    category: str | None = None  # combat, reaction
+    risk: int = 1  # combat and reaction 1..5; ballet 1
     prop: str | None = None  # combat
     custom: bool = False  # added by a scene
 
@@ -91,7 +92,9 @@ class Vocabulary:
 
     def with_scene_moves(self, moves: Sequence[BalletMove | CombatMove]) -> Vocabulary:
         """This vocabulary plus a scene's moves; a scene move replaces one of the same name."""
-        added = {(move.kind, normalize(move.name)): _from_scene(move) for move in moves}
+        added: dict[tuple[Kind, str], Move] = {
+            (move.kind, normalize(move.name)): _from_scene(move) for move in moves
+        }
         merged = [added.pop((move.kind, normalize(move.name)), move) for move in self._moves]
         return Vocabulary([*merged, *added.values()])
 
@@ -124,10 +127,10 @@ class Vocabulary:
 
 
 def moves_table(vocabulary: Vocabulary, kind: str | None) -> str:
-    """The plain-text listing printed by ``choreo moves [--kind ballet|combat]``."""
+    """The plain-text listing printed by ``choreo moves [--kind ballet|combat|reaction]``."""
     kinds = [k for k in KINDS if kind is None or k == kind]
     if not kinds:
-        raise ValueError(f"unknown move kind {kind!r}; expected 'ballet' or 'combat'")
+        raise ValueError(f"unknown move kind {kind!r}; expected 'ballet', 'combat' or 'reaction'")
     sections = []
     for section_kind in kinds:
         moves = vocabulary.moves(section_kind)
@@ -146,10 +149,16 @@ def moves_table(vocabulary: Vocabulary, kind: str | None) -> str:
                 )
                 for m in moves
             ]
+        elif section_kind == "reaction":
+            header = ("name", "category", "risk")
+            rows = [(m.name, m.category or "-", str(m.risk)) for m in moves]
         else:
             header = ("name", "category", "risk", "prop")
             rows = [(m.name, m.category or "-", str(m.risk), m.prop or "-") for m in moves]
-        title = f"{section_kind.capitalize()} moves ({len(moves)})"
+        title = {"ballet": "Ballet moves", "combat": "Combat moves", "reaction": "Reactions"}[
+            section_kind
+        ]
+        title = f"{title} ({len(moves)})"
         sections.append("\n".join([title, *_aligned([header, *rows])]))
     return "\n\n".join(sections) + "\n"
 
@@ -185,13 +194,14 @@ def _from_scene(move: BalletMove | CombatMove) -> Move:
 
 @functools.lru_cache(maxsize=1)
 def _bundled() -> Vocabulary:
-    return Vocabulary([*_load("ballet"), *_load("combat")])
+    return Vocabulary([*_load("ballet"), *_load("combat"), *_load("reaction")])
 
 
 def _load(kind: Kind) -> list[Move]:
     text = resources.files(__name__).joinpath(f"{kind}.yaml").read_text(encoding="utf-8")
     entries: list[dict[str, Any]] = YAML(typ="safe").load(text)
-    return [_ballet(entry) if kind == "ballet" else _combat(entry) for entry in entries]
+    reader = {"ballet": _ballet, "combat": _combat, "reaction": _reaction}[kind]
+    return [reader(entry) for entry in entries]
 
 
 def _ballet(entry: dict[str, Any]) -> Move:
@@ -215,6 +225,16 @@ def _combat(entry: dict[str, Any]) -> Move:
         category=entry["category"],
         risk=int(entry["risk"]),
         prop=entry.get("prop"),
+    )
+
+
+def _reaction(entry: dict[str, Any]) -> Move:
+    return Move(
+        kind="reaction",
+        name=entry["name"],
+        aliases=tuple(entry.get("aliases") or ()),
+        category=entry["category"],
+        risk=int(entry["risk"]),
     )
 
 
