@@ -4,13 +4,21 @@ music21's pickle cache lives in a shared temp folder and is unpickled on the nex
 choreo never uses it. This cache holds derived data only, keyed by the file's content,
 the music21 version, the reading options and :data:`CACHE_VERSION`. An entry that cannot
 be read or does not match is a miss, never a crash; writes are atomic.
+
+The cache is data, not trust: an entry is used only when every value has its type and
+range, the bars lie end to end and their seconds are what the tempo marks give, and only
+from a folder the user alone owns and can write (another user could otherwise plant a
+map whose timecodes are wrong).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import math
 import os
+import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,9 +26,13 @@ from typing import Any
 
 from choreo.errors import SaveError
 from choreo.store.atomic import atomic_write
-from choreo.timing import MeasureMap
+from choreo.timing import MeasureMap, timed
 
 CACHE_VERSION = 5  # bump when the measure map or how it is read changes
+
+# Far beyond any score choreo reads (the largest corpus quartet in performed order is a
+# few MB); anything larger is not an entry choreo wrote.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +79,24 @@ def music21_version() -> str:
 
 
 def load_cached(key: CacheKey) -> MeasureMap | None:
-    """The cached map for ``key``, or ``None`` for any miss, corrupt entry included."""
+    """The cached map for ``key``, or ``None`` for any miss: corrupt, implausible or
+    planted entries included."""
     digest = key.digest()
-    path = cache_folder() / f"{digest}.json"
+    folder = cache_folder()
+    if not _private(folder):
+        return None
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        with (folder / f"{digest}.json").open("rb") as entry:
+            raw = entry.read(MAX_ENTRY_BYTES + 1)
+        if len(raw) > MAX_ENTRY_BYTES:
+            return None
+        data: Any = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or data.get("key") != digest:
             return None
-        found = MeasureMap.from_dict(data["map"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        found = MeasureMap.from_dict(_checked_map(data["map"]))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
-    if not found.measures or not found.tempos:
-        return None
-    return found
+    return found if _consistent(found) else None
 
 
 def store(key: CacheKey, measures: MeasureMap) -> None:
@@ -89,6 +106,108 @@ def store(key: CacheKey, measures: MeasureMap) -> None:
     payload = json.dumps({"key": digest, "map": measures.to_dict()}, separators=(",", ":"))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder):
+            return
         atomic_write(folder / f"{digest}.json", payload.encode("utf-8"), backup=False)
     except (OSError, SaveError):
         return
+
+
+def _private(folder: Path) -> bool:
+    """The folder is a real folder, the user's own, and nobody else may write in it.
+
+    ``mkdir``'s mode is cut by the umask, and a folder made earlier may be loose: make it
+    0700 when it is ours; refuse it when it is not."""
+    try:
+        found = folder.lstat()
+        if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+            return False
+        if stat.S_IMODE(found.st_mode) != 0o700:
+            folder.chmod(0o700)
+    except OSError:
+        return False
+    return True
+
+
+_TEXT_LIMIT = 200
+
+
+def _checked_map(data: Any) -> dict[str, Any]:
+    """The map's fields with the types and ranges choreo writes, or ValueError."""
+    _require(isinstance(data, dict), "map")
+    measures, tempos = data["measures"], data["tempos"]
+    _require(isinstance(measures, list) and 0 < len(measures) <= 1_000_000, "measures")
+    _require(isinstance(tempos, list) and 0 < len(tempos) <= len(measures) * 64, "tempos")
+    for index, measure in enumerate(measures):
+        _require(isinstance(measure, dict), "measure")
+        _require(measure.get("index") == index, "measure index")
+        _text(measure["number"])
+        _text(measure["time_signature"])
+        _whole(measure["beat_count"], 1, 4096)
+        _whole(measure["pass_number"], 1, 99)
+        _number(measure["offset"], 0)
+        for name in ("quarter_length", "beat_length", "tempo_qpm"):
+            _number(measure[name], 0, strict=True)
+        for name in ("start_seconds", "seconds"):
+            _number(measure[name], 0)
+        _number(measure["first_beat"], 1)
+    for tempo in tempos:
+        _require(isinstance(tempo, dict), "tempo")
+        _number(tempo["offset"], 0)
+        _number(tempo["qpm"], 0, strict=True)
+    for name in ("parts", "notes"):
+        values = data.get(name, [])
+        _require(isinstance(values, list) and len(values) <= 10_000, name)
+        for value in values:
+            _text(value)
+    for mark in data.get("marks", []):
+        _require(isinstance(mark, dict), "mark")
+        _text(mark["text"])
+        _text(mark["measure"])
+        _number(mark["beat"], 0)
+        _require(mark.get("kind", "rehearsal") in ("rehearsal", "words"), "mark kind")
+    _whole(data.get("part", 0), 0, 10_000)
+    _require(data.get("order", "written") in ("written", "performed"), "order")
+    for name in ("steady", "repeats"):
+        _require(isinstance(data.get(name, False), bool), name)
+    _text(data.get("source", ""), limit=4096)
+    _text(data.get("content_hash", ""))
+    return data
+
+
+def _consistent(found: MeasureMap) -> bool:
+    """Bars lie end to end, tempo marks come in order, and each bar's seconds are what
+    the tempo marks give: a value edited in an entry cannot shift a timecode."""
+    measures = found.measures
+    if any(
+        not math.isclose(before.end_offset, after.offset, rel_tol=1e-12, abs_tol=1e-9)
+        for before, after in itertools.pairwise(measures)
+    ):
+        return False
+    offsets = [tempo.offset for tempo in found.tempos]
+    if offsets != sorted(offsets) or offsets[0] != 0:
+        return False
+    return all(
+        math.isclose(stored.start_seconds, fresh.start_seconds, rel_tol=1e-9, abs_tol=1e-9)
+        and math.isclose(stored.seconds, fresh.seconds, rel_tol=1e-9, abs_tol=1e-9)
+        and math.isclose(stored.tempo_qpm, fresh.tempo_qpm, rel_tol=1e-9)
+        for stored, fresh in zip(measures, timed(measures, found.tempos), strict=True)
+    )
+
+
+def _require(condition: bool, what: str) -> None:
+    if not condition:
+        raise ValueError(f"cache entry: bad {what}")
+
+
+def _text(value: Any, limit: int = _TEXT_LIMIT) -> None:
+    _require(isinstance(value, str) and len(value) <= limit, "text")
+
+
+def _whole(value: Any, low: int, high: int) -> None:
+    _require(type(value) is int and low <= value <= high, "whole number")
+
+
+def _number(value: Any, low: float, *, strict: bool = False) -> None:
+    ok = type(value) in (int, float) and math.isfinite(value)
+    _require(ok and (value > low if strict else value >= low), "number")
