@@ -4,12 +4,15 @@ exit 2, one line on stderr, no traceback, nothing written."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
 from tests.run_cli import assert_one_line_error, choreo
-from tests.scene_texts import write_scene
+from tests.scene_texts import PLAIN_SCENE, write_scene
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -105,3 +108,40 @@ def test_a_recording_given_as_a_score_is_refused(tmp_path: Path, args: tuple[str
     result = choreo(*args, cwd=tmp_path)
     assert_one_line_error(result, "audio recording, not a score", "recordings")
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("limit", ["inf", "nan", "-3", "lots"])
+def test_a_nonsense_size_limit_is_one_line(tmp_path: Path, limit: str) -> None:
+    score = Path(__file__).resolve().parent.parent / "scores" / "corridor.musicxml"
+    result = choreo_with_env({"CHOREO_MAX_SCORE_MB": limit}, "score", score, cwd=tmp_path)
+    assert_one_line_error(result, "CHOREO_MAX_SCORE_MB", limit)
+
+
+@pytest.mark.parametrize(
+    ("tempo", "args", "says"),
+    [
+        ("1e-300", ("export", "{scene}", "--format", "json"), "greater than or equal to 1"),
+        ("5", ("export", "{scene}", "--format", "midi", "--speed", "0.5", "-o", "x.mid"), "MIDI"),
+    ],
+)
+def test_absurd_tempi_are_one_line(
+    tmp_path: Path, tempo: str, args: tuple[str, ...], says: str
+) -> None:
+    scene = write_scene(tmp_path, PLAIN_SCENE.replace("tempo: 120", f"tempo: {tempo}"))
+    before = snapshot(tmp_path)
+    result = choreo(*[a.replace("{scene}", str(scene)) for a in args], cwd=tmp_path)
+    assert_one_line_error(result, says)
+    assert snapshot(tmp_path) == before
+
+
+def choreo_with_env(env: dict[str, str], *args: str | Path, cwd: Path) -> CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "choreo", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **env},
+        timeout=300,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )

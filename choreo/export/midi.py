@@ -11,6 +11,7 @@ import io
 import math
 from typing import Any
 
+from choreo.errors import ChoreoError
 from choreo.export.sheet import SceneSheet, one_line
 from choreo.model import Beat
 from choreo.timing import EPSILON, Measure, Timecode
@@ -22,6 +23,8 @@ OTHER_BEAT = (77, 80)  # low wood block
 CLICK_TICKS = 60  # a click is an eighth of a quarter long at most
 SMPTE_RATES = (24, 25, 29.97, 30)  # 23.976 has no SMPTE offset code
 CHARSET = "utf-8"  # marker names keep their accents: "grand jeté"
+# A set_tempo event holds microseconds per quarter in three bytes: about 3.58 ♩/min at least.
+SLOWEST_QPM = 60e6 / 0xFFFFFF
 
 
 def render_midi(sheet: SceneSheet) -> bytes:
@@ -52,7 +55,13 @@ def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
     end = sheet.measures.end_offset
     for mark in sheet.measures.tempos:
         if mark.offset <= end + EPSILON:
-            tempo = mido.bpm2tempo(mark.qpm * sheet.speed)
+            played = mark.qpm * sheet.speed
+            if played < SLOWEST_QPM:
+                raise ChoreoError(
+                    f"scene {sheet.scene.id}: ♩={mark.qpm:g} at speed {sheet.speed:g} is slower "
+                    f"than a MIDI file can hold (♩={SLOWEST_QPM:.2f} at least)"
+                )
+            tempo = mido.bpm2tempo(played)
             events.append((_tick(mark.offset), mido.MetaMessage("set_tempo", tempo=tempo)))
     meter = None
     for measure in sheet.measures.measures:

@@ -56,7 +56,7 @@ class ScoreRef(StrictModel):
     part: Annotated[int, Field(ge=0)] | ShortText = Field(
         default=0, description="whose measures to follow: part index or part name"
     )
-    tempo: Annotated[float, Field(gt=0, le=1000)] = Field(
+    tempo: Annotated[float, Field(ge=1, le=1000)] = Field(
         default=120, description="quarter notes per minute, used only where the score has none"
     )
     fps: float = Field(

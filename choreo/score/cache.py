@@ -172,7 +172,8 @@ def _checked_map(data: Any) -> dict[str, Any]:
         _require(isinstance(data.get(name, False), bool), name)
     _text(data.get("source", ""), limit=4096)
     _text(data.get("content_hash", ""))
-    return data
+    checked: dict[str, Any] = data
+    return checked
 
 
 def _consistent(found: MeasureMap) -> bool:

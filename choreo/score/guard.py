@@ -7,6 +7,7 @@ the file itself, bounded, and raises :class:`ScoreError` with a one-line reason.
 
 from __future__ import annotations
 
+import math
 import os
 import zipfile
 from collections.abc import Iterator
@@ -33,8 +34,10 @@ def max_score_bytes() -> int:
     try:
         megabytes = float(text)
     except ValueError:
-        raise ScoreError(f"CHOREO_MAX_SCORE_MB is {text!r}, not a number of megabytes") from None
-    return int(max(megabytes, 0.0) * _MB)
+        megabytes = math.nan
+    if not math.isfinite(megabytes) or megabytes < 0:
+        raise ScoreError(f"CHOREO_MAX_SCORE_MB is {text!r}, not a number of megabytes")
+    return int(megabytes * _MB)
 
 
 def check_size(path: Path) -> int:
