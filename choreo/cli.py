@@ -18,7 +18,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from choreo.errors import ChoreoError
+from choreo.errors import ChoreoError, printable
 
 app = typer.Typer(
     name="choreo",
@@ -301,7 +301,7 @@ class _progress:
 
 
 def _fail(message: str) -> NoReturn:
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(f"error: {printable(message)}\n")
     raise SystemExit(2)
 
 

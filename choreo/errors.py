@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 
@@ -61,3 +62,24 @@ class SaveError(ChoreoError):
 
 class ConflictError(SaveError):
     """The file changed on disk since it was loaded; saving would overwrite that change."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one terminal line: control and format characters (newlines,
+    escape sequences, bidi overrides) shown as ``\\n``, ``\\x1b``, ``\\u202e``, so a name
+    in a file can neither split nor forge an error line nor reach the terminal raw."""
+    return "".join(
+        char if unicodedata.category(char) not in _UNPRINTABLE else _escaped(char)
+        for char in text
+    )
+
+
+# Control, format, line and paragraph separators, surrogates, unassigned.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"})
+
+
+def _escaped(char: str) -> str:
+    if char == "\n":
+        return "\\n"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

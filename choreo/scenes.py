@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from choreo.checks import Diagnostic, ScoreReading, diagnose
-from choreo.errors import ChoreoError, RepeatsError
+from choreo.errors import ChoreoError, RepeatsError, printable
 from choreo.model import Scene, ScoreRef, id_from
 from choreo.scene_score import measures_for
 from choreo.store import SCENE_SUFFIXES, SceneFile, atomic_write, new_scene_text, read_scene
@@ -112,7 +112,7 @@ def diagnostics_text(results: Results) -> str:
         for d in found:
             where = f"{scene_file.path}:{d.line}" if d.line else str(scene_file.path)
             beat = f" {d.beat}:" if d.beat else ""
-            lines.append(f"{where}: {d.severity}[{d.code}]{beat} {d.message}")
+            lines.append(printable(f"{where}: {d.severity}[{d.code}]{beat} {d.message}"))
             errors += d.severity == "error"
             warnings += d.severity == "warning"
     count = len(results)

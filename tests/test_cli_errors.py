@@ -145,3 +145,25 @@ def choreo_with_env(env: dict[str, str], *args: str | Path, cwd: Path) -> Comple
         check=False,
         stdin=subprocess.DEVNULL,
     )
+
+
+@pytest.mark.parametrize("encoding", ["x-mac-klingon", "UTF-32", "Shift_JIS"])
+def test_a_score_in_an_encoding_expat_cannot_read_is_one_line(
+    tmp_path: Path, encoding: str
+) -> None:
+    score = tmp_path / "odd.musicxml"
+    score.write_bytes(f'<?xml version="1.0" encoding="{encoding}"?>\n<score-partwise/>'.encode())
+    assert_one_line_error(choreo("score", score, cwd=tmp_path), "encoding", "UTF-8")
+
+
+def test_names_in_a_file_cannot_forge_or_split_a_line(tmp_path: Path) -> None:
+    """A key or a move name with a newline, an escape sequence or a bidi override is
+    shown escaped: one line per problem, nothing raw reaches the terminal."""
+    bad_key = write_scene(tmp_path, PLAIN_SCENE + '"x\\nerror: forged\\e[2J": 1\n', "key.yaml")
+    result = choreo("check", bad_key, cwd=tmp_path)
+    assert_one_line_error(result, "\\n", "\\x1b", "unknown key")
+    forged = PLAIN_SCENE.replace("combat: dodge", 'combat: "dodge\\nerror: forged\\u202e"')
+    result = choreo("check", write_scene(tmp_path, forged, "move.yaml"), cwd=tmp_path)
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert not any(line.startswith("error: forged") for line in result.stdout.splitlines())
+    assert "\\u202e" in result.stdout

@@ -199,6 +199,14 @@ def _check_xml(chunks: Iterator[bytes], path: Path, *, what: str, score: bool = 
         ) from None
     except DTDForbidden:  # not raised with forbid_dtd=False; kept for safety
         raise ScoreError(f"{what} has a DOCTYPE declaration; refused", where=path) from None
+    except (LookupError, ValueError) as error:
+        # expat raises these for an encoding it does not know or cannot stream (UTF-32,
+        # Shift_JIS): music21's parser would fail on them too.
+        raise ScoreError(
+            f"{what} is in an encoding choreo cannot read ({error})",
+            where=path,
+            hint="save the score as UTF-8 MusicXML",
+        ) from None
     except ParseError as error:
         line, column = getattr(error, "position", (None, None))
         col = column + 1 if column is not None else None  # expat counts columns from 0
