@@ -14,6 +14,7 @@ LIGHT = [
     "choreo.checks",
     "choreo.store",
     "choreo.placement",
+    "choreo.custody",
     "choreo.project",
     "choreo.scene_score",
     "choreo.vocabulary",

@@ -1,0 +1,228 @@
+"""Weapon custody: who holds which prop at each beat of a scene, and what kind of weapon
+each prop is.
+
+A cast member's ``props`` are what they hold when the scene starts. After a beat's action,
+a disarm moves the weapon it takes from the partner to the disarmer, then the beat's
+``handoffs`` move props in the order they are listed (a pass or throw to a performer, a
+drop ``to: floor``, a pick-up ``from: floor``). The armourer's list and the weapon checks
+both read :func:`follow_custody`, so they never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from choreo.model import FLOOR, Beat, Scene
+from choreo.vocabulary import Vocabulary, normalize
+
+Hands = Mapping[str, tuple[str, ...]]  # holder id (a performer, or FLOOR) → props held
+WeaponClass = Literal["blade", "firearm"]
+
+# Words in a prop's name that make it a blade or a firearm ("rubber knife" is a blade:
+# the safety note is about the action, not what the prop is made of).
+_BLADES = frozenset(
+    {
+        "knife", "knives", "dagger", "sword", "longsword", "broadsword", "smallsword", "rapier",
+        "sabre", "saber", "cutlass", "katana", "machete", "blade", "bayonet", "razor", "axe",
+        "epee", "foil",
+    }
+)  # fmt: skip
+_FIREARMS = frozenset(
+    {"pistol", "revolver", "gun", "handgun", "rifle", "shotgun", "musket", "carbine", "firearm"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """One prop changing hands in a beat, by a disarm or a handoff."""
+
+    prop: str
+    from_: str  # a performer id, or FLOOR for a pick-up
+    to: str  # a performer id, or FLOOR for a drop
+    how: Literal["disarm", "handoff"]
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """Who holds what around one beat: at its start, after its action and handoffs, and
+    what changed hands in between.
+
+    ``before`` and ``after`` name every cast member in cast order (an empty tuple for
+    empty hands), then any other id a beat names, then FLOOR; a holder with two of a
+    prop lists it twice.
+    """
+
+    beat: str  # the beat's id
+    before: Hands
+    after: Hands
+    transfers: tuple[Transfer, ...]
+
+    def holds(self, who: str, prop: str) -> bool:
+        """Whether ``who`` holds ``prop`` at the beat's start."""
+        return prop in self.before.get(who, ())
+
+
+@dataclass(frozen=True, slots=True)
+class CustodyProblem:
+    """A move custody cannot make: the prop is not where the beat says it comes from."""
+
+    beat: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Custody:
+    """Custody through a scene: one :class:`Holding` per beat, in the order of
+    ``scene.beats``, and the moves that could not be made."""
+
+    holdings: list[Holding]
+    problems: list[CustodyProblem]
+
+    def of(self, beat_id: str) -> Holding | None:
+        """The holding around the first beat with this id."""
+        return next((h for h in self.holdings if h.beat == beat_id), None)
+
+
+def follow_custody(scene: Scene, vocabulary: Vocabulary) -> Custody:
+    """Who holds what at each beat, in sheet order.
+
+    Sheet order (the order of ``scene.beats``) is the order the fight is written and
+    rehearsed in, and it needs no score: the armourer's list is the same whether or not
+    the score can be read, and a beat placed before the one above it is already the
+    ``beats-out-of-order`` warning. Ids not in the cast are followed as written (the
+    checks name them); a move whose prop is not where it should be is a problem and is
+    not made. ``vocabulary`` tells a disarm's weapon; the scene's own moves are added.
+    """
+    if scene.moves:
+        vocabulary = vocabulary.with_scene_moves(scene.moves)
+    hands: dict[str, list[str]] = {member.id: list(member.props) for member in scene.cast}
+    for beat in scene.beats:
+        ends = [end for handoff in beat.handoffs for end in (handoff.from_, handoff.to)]
+        for who in [*beat.everyone(), *ends]:
+            if who != FLOOR:
+                hands.setdefault(who, [])
+    hands[FLOOR] = []
+    holdings: list[Holding] = []
+    problems: list[CustodyProblem] = []
+    for beat in scene.beats:
+        before = _frozen(hands)
+        transfers: list[Transfer] = []
+        wanted = [
+            *(_disarm_transfer(beat, disarm, problems) for disarm in _disarms(beat, vocabulary)),
+            *(Transfer(h.prop, h.from_, h.to, "handoff") for h in beat.handoffs),
+        ]
+        for transfer in wanted:
+            if transfer is None:
+                continue
+            held = hands[transfer.from_]
+            if transfer.prop not in held:
+                problems.append(CustodyProblem(beat.id, _not_held(transfer, held)))
+                continue
+            held.remove(transfer.prop)
+            hands[transfer.to].append(transfer.prop)
+            transfers.append(transfer)
+        holdings.append(Holding(beat.id, before, _frozen(hands), tuple(transfers)))
+    return Custody(holdings, problems)
+
+
+def is_disarm(name: str) -> bool:
+    """A combat move whose name says disarm (``knife disarm``, ``disarm``)."""
+    return "disarm" in normalize(name)
+
+
+def weapon_class(prop: str) -> WeaponClass | None:
+    """``blade`` or ``firearm`` when a word of the prop's name says so, else None."""
+    words = {normalize(word) for word in re.split(r"\W+", prop)}
+    if words & _FIREARMS:
+        return "firearm"
+    if words & _BLADES:
+        return "blade"
+    return None
+
+
+def weapon_classes(beat: Beat, vocabulary: Vocabulary) -> set[WeaponClass]:
+    """The kinds of weapon a beat uses: by its ``weapon``, and by the category or prop of
+    its combat action and of each performer's (a ``pistol shot`` is a firearm beat)."""
+    classes: set[WeaponClass] = set()
+    names = [beat.combat, *(action.combat for action in beat.actions)]
+    for name in names:
+        move = vocabulary.lookup(name, "combat") if name else None
+        if move is None:
+            continue
+        if move.category in ("blade", "firearm"):
+            classes.add("blade" if move.category == "blade" else "firearm")
+        if move.prop and (kind := weapon_class(move.prop)):
+            classes.add(kind)
+    if beat.weapon and (kind := weapon_class(beat.weapon)):
+        classes.add(kind)
+    return classes
+
+
+@dataclass(frozen=True, slots=True)
+class _Disarm:
+    disarmer: str
+    partner: str | None
+    weapon: str | None
+    move: str
+
+
+def _disarms(beat: Beat, vocabulary: Vocabulary) -> list[_Disarm]:
+    """The beat's disarms: its headline combat, then each action's, once per disarmer and
+    weapon (an A column that repeats the headline is one disarm)."""
+    found: list[_Disarm] = []
+    headline = beat.attacker or (beat.performers[0] if beat.performers else None)
+    named = [(headline, beat.combat)] + [(a.performer, a.combat) for a in beat.actions]
+    for who, name in named:
+        move = vocabulary.lookup(name, "combat") if name else None
+        # An alias may hide the word: "take the weapon" is the vocabulary's "disarm".
+        if not who or not name or not (is_disarm(name) or (move and is_disarm(move.name))):
+            continue
+        disarm = _Disarm(who, _other(beat, who), beat.weapon or (move.prop if move else None), name)
+        if all((d.disarmer, d.weapon) != (disarm.disarmer, disarm.weapon) for d in found):
+            found.append(disarm)
+    return found
+
+
+def _other(beat: Beat, who: str) -> str | None:
+    """Whom ``who`` acts on: the partner, else the attacker, else the one other performer."""
+    for candidate in (beat.partner, beat.attacker):
+        if candidate and candidate != who:
+            return candidate
+    others = [name for name in beat.everyone() if name != who]
+    return others[0] if len(others) == 1 else None
+
+
+def _disarm_transfer(
+    beat: Beat, disarm: _Disarm, problems: list[CustodyProblem]
+) -> Transfer | None:
+    if disarm.weapon is None:
+        problems.append(
+            CustodyProblem(beat.id, f"{disarm.move} names no weapon: say which in `weapon`")
+        )
+        return None
+    if disarm.partner is None:
+        problems.append(
+            CustodyProblem(
+                beat.id, f"{disarm.move} has no partner to take the {disarm.weapon} from"
+            )
+        )
+        return None
+    return Transfer(disarm.weapon, disarm.partner, disarm.disarmer, "disarm")
+
+
+def _not_held(transfer: Transfer, held: list[str]) -> str:
+    if transfer.from_ == FLOOR:
+        lying = ", ".join(held) or "nothing"
+        return f"no {transfer.prop} lies on the floor for {transfer.to} to pick up (on it: {lying})"
+    holds = f"{transfer.from_} holds {', '.join(held) or 'nothing'}"
+    if transfer.how == "disarm":
+        return f"{transfer.to} cannot disarm {transfer.from_} of a {transfer.prop}: {holds}"
+    where = "drop" if transfer.to == FLOOR else f"hand to {transfer.to}"
+    return f"{transfer.from_} has no {transfer.prop} to {where}: {holds}"
+
+
+def _frozen(hands: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return {who: tuple(props) for who, props in hands.items()}
