@@ -167,3 +167,11 @@ def test_names_in_a_file_cannot_forge_or_split_a_line(tmp_path: Path) -> None:
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
     assert not any(line.startswith("error: forged") for line in result.stdout.splitlines())
     assert "\\u202e" in result.stdout
+
+
+def test_a_beat_at_a_far_bar_does_not_make_days_of_clicks(tmp_path: Path) -> None:
+    far = PLAIN_SCENE.replace('at: "2:1"', 'at: "99999:1"')
+    scene = write_scene(tmp_path, far)
+    result = choreo("export", scene, "--format", "midi", "-o", "far.mid", cwd=tmp_path)
+    assert_one_line_error(result, "b02 is at 99999:1", "6 h")
+    assert not (tmp_path / "far.mid").exists()

@@ -25,12 +25,24 @@ SMPTE_RATES = (24, 25, 29.97, 30)  # 23.976 has no SMPTE offset code
 CHARSET = "utf-8"  # marker names keep their accents: "grand jeté"
 # A set_tempo event holds microseconds per quarter in three bytes: about 3.58 ♩/min at least.
 SLOWEST_QPM = 60e6 / 0xFFFFFF
+# Longer than any act of an opera: a beat sheeted at bar 99999 would otherwise ask for
+# days of clicks (hundreds of MB in memory) when it is almost surely a typo.
+LONGEST_HOURS = 6
 
 
 def render_midi(sheet: SceneSheet) -> bytes:
     """A type 1 Standard MIDI File: conductor track (tempo, meter, markers) and clicks."""
     import mido  # only the MIDI export needs it
 
+    hours = sheet.measures.duration_seconds / sheet.speed / 3600
+    if hours > LONGEST_HOURS:
+        latest = max(sheet.placed, key=lambda spot: spot.end_seconds, default=None)
+        where = f" (beat {latest.beat.id} is at {latest.beat.at})" if latest else ""
+        raise ChoreoError(
+            f"scene {sheet.scene.id}: the click track would run {hours:.0f} h{where}; "
+            f"a MIDI export stops at {LONGEST_HOURS} h",
+            hint="check the beats' bars",
+        )
     song = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER, charset=CHARSET)
     # Both tracks end at the final barline, so the file lasts exactly as long as the score.
     end = _tick(sheet.measures.end_offset)
