@@ -16,6 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from choreo.timing import Measure
 from tests.scene_texts import long_scene_text, write_scene
 
 WORK = "corpus:beethoven/opus132"
@@ -94,11 +95,33 @@ def _sync(folder: Path) -> None:
     )
     assert score_hash(score)  # the file the scene follows is still there
 
+    _first_sync_scaling(project, measures.measures)
+
     command = [sys.executable, "-m", "choreo", "sync", str(scene_path)]
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=dict(os.environ))
     elapsed = time.perf_counter() - started
     print(f"   `choreo sync` as a command        {elapsed:8.3f} s  (target < {TARGET_SECONDS:g} s)")
+
+
+def _first_sync_scaling(project: Path, bars: tuple[Measure, ...]) -> None:
+    """A first sync (no record yet) of 500 and of 2,000 beats: linear is about 4x."""
+    from choreo.store import read_scene
+    from choreo.sync import push
+
+    seconds = {}
+    for count in (500, 2000):
+        chosen = [bars[n * len(bars) // count] for n in range(count)]
+        places = [f"{bar.number}:{bar.first_beat:g}" for bar in chosen]
+        text = long_scene_text(count, score="../scores/opus132.mxl", places=places)
+        path = write_scene(project / "scenes", text, f"first-{count}.yaml")
+        started = time.perf_counter()
+        push(read_scene(path), project / f"first-{count}.mxl")
+        seconds[count] = time.perf_counter() - started
+    print(
+        f"   first sync of 500 / 2,000 beats   {seconds[500]:8.3f} s / {seconds[2000]:.3f} s  "
+        f"({seconds[2000] / seconds[500]:.1f}x for 4x the beats; was cubic: 111 s for 2,000)"
+    )
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ def test_malformed_files_name_file_line_and_key(extra: str, line: int, words: st
             9,
             "cast[eve].name: this key is required",
         ),
-        ("tempo: 120", "tempo: -4", 7, "score.tempo: input should be greater than 0"),
+        ("tempo: 120", "tempo: -4", 7, "score.tempo: input should be greater than or equal to 1"),
         ("palette: doubt", "palette: blue", 5, "palette: expected 'grief'"),
         (  # frames count 0..23 at 24 fps: placing a beat could not say this start
             "tempo: 120",

@@ -94,7 +94,7 @@ def _merge_mapping(target: CommentedMap, full: dict[str, Any], significant: dict
     """
     for gone in [key for key in target if key not in full]:
         _delete_keeping_comment(target, gone)
-    order = list(full)
+    rank = {key: index for index, key in enumerate(full)}
     for key, value in full.items():
         wanted = key in significant
         if key in target and value is None and not wanted:
@@ -106,7 +106,7 @@ def _merge_mapping(target: CommentedMap, full: dict[str, Any], significant: dict
                 _forget_comments_above(target, key, merged_value)
             target[key] = merged_value
         elif wanted:
-            _insert_in_order(target, key, _new_node(significant[key], key), order)
+            _insert_in_order(target, key, _new_node(significant[key], key), rank)
 
 
 def _forget_comments_above(target: CommentedMap, key: str, sequence: CommentedSeq) -> None:
@@ -191,12 +191,20 @@ def _delete_keeping_comment(target: CommentedMap, key: str) -> None:
         target.ca.items[keys[position - 1]] = comment
 
 
-def _insert_in_order(target: CommentedMap, key: str, value: Any, order: list[str]) -> None:
-    position = 0
-    for index, existing in enumerate(target):
-        if existing in order and order.index(existing) < order.index(key):
-            position = index + 1
-    target.insert(position, key, value)
+def _insert_in_order(target: CommentedMap, key: str, value: Any, rank: dict[str, int]) -> None:
+    """Insert after the last key that comes before ``key`` in the model's order.
+
+    Looking from the end makes building a new mapping linear: a sync record of 2,000 beats
+    took minutes when every insert scanned every key (and its rank) from the start."""
+    position = len(target)
+    for existing in reversed(target):
+        if existing in rank and rank[existing] < rank[key]:
+            break
+        position -= 1
+    if position == len(target):
+        target[key] = value  # CommentedMap.insert rebuilds the whole mapping
+    else:
+        target.insert(position, key, value)
 
 
 def _new_node(value: Any, key: str, like: Any = None) -> Any:
