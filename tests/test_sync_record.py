@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from choreo.model import Anchor, Position, SyncRecord, TempoChange, TempoSummary
 from choreo.model.synced import TEMPO_SUMMARY_LIMIT
 from choreo.store import merged_text, new_scene_text, parse_scene, render_scene
+from tests.run_cli import choreo
+from tests.scene_texts import write_scene
+
+SCORES = Path(__file__).resolve().parent.parent / "scores"
 
 SYNCED_SCENE = """\
 schema: 1
@@ -76,3 +81,41 @@ def test_a_long_tempo_map_is_cut_to_fit_the_record() -> None:
     assert TempoSummary.parse(text) == summary
     record = SyncRecord(hash="0" * 16, measures=1, duration_seconds=1, tempos=text)
     assert record.tempos == summary
+
+
+COMMENTED_SCENE = """\
+schema: 1
+id: commented
+title: Commented
+score:
+  file: ../scores/corridor.musicxml
+  tempo: 96   # the director's count
+# The cast: who fights
+cast:
+  - id: eve
+    name: Eve
+beats:
+  - id: b01
+    at: "1:1"
+    ballet: plié
+    performers: [eve]
+  # the second phrase
+  - id: b02
+    at: "2:1"
+    ballet: plié
+"""
+
+
+def test_sync_leaves_each_comment_above_its_key(tmp_path: Path) -> None:
+    """The record goes after `tempo`; the comment that introduces `cast` stays above it,
+    and tempo's own end-of-line comment stays on its line."""
+    (tmp_path / "scores").mkdir()
+    shutil.copyfile(SCORES / "corridor.musicxml", tmp_path / "scores" / "corridor.musicxml")
+    scene = write_scene(tmp_path / "scenes", COMMENTED_SCENE, "commented.yaml")
+    assert choreo("sync", scene, cwd=tmp_path).returncode == 0
+    text = scene.read_text(encoding="utf-8")
+    assert "  tempo: 96   # the director's count\n  synced:\n" in text
+    assert "      b02: 2:1 = A+1:1\n# The cast: who fights\ncast:\n" in text
+    assert "    performers: [eve]\n  # the second phrase\n  - id: b02\n" in text
+    body = text.replace(text[text.index("  synced:\n") : text.index("# The cast")], "")
+    assert body == COMMENTED_SCENE

@@ -23,6 +23,7 @@ from ruamel.yaml.comments import (
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tag import Tag
+from ruamel.yaml.tokens import CommentToken
 
 from choreo.model import Scene
 from choreo.store.yaml_tree import plain
@@ -202,9 +203,44 @@ def _insert_in_order(target: CommentedMap, key: str, value: Any, rank: dict[str,
             break
         position -= 1
     if position == len(target):
+        last = next(reversed(target), None)
         target[key] = value  # CommentedMap.insert rebuilds the whole mapping
+        if last is not None:
+            _hand_on_comment(target, last, key)
     else:
         target.insert(position, key, value)
+
+
+def _hand_on_comment(target: CommentedMap, before: str, after: str) -> None:
+    """Comment lines below a mapping's old last key introduce what follows the mapping
+    (``# The cast`` above ``cast:``): a key appended after it takes them along, so they
+    stay above what they describe. An end-of-line comment stays on its own key."""
+    slots = target.ca.items.get(before)
+    token = slots[2] if slots and len(slots) > 2 else None
+    if token is None:
+        return
+    own, _, following = token.value.partition("\n")
+    if not following.strip():
+        return
+    token.value = own + "\n" if own.strip() else ""
+    if not token.value:
+        slots[2] = None
+    home, slot = _last_node(target, after)
+    home.ca.items[slot] = [None, None, CommentToken("\n" + following, token.start_mark), None]
+
+
+def _last_node(mapping: CommentedMap, key: str) -> tuple[Any, Any]:
+    """The container and key (or index) of the last line a mapping's ``key`` writes."""
+    node: Any = mapping
+    slot: Any = key
+    while True:
+        value = node[slot]
+        if isinstance(value, CommentedMap) and value:
+            node, slot = value, next(reversed(value))
+        elif isinstance(value, CommentedSeq) and value and not value.fa.flow_style():
+            node, slot = value, len(value) - 1
+        else:
+            return node, slot
 
 
 def _new_node(value: Any, key: str, like: Any = None) -> Any:
