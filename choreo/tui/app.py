@@ -13,9 +13,10 @@ from textual.binding import Binding, BindingType
 import choreo
 from choreo.errors import ChoreoError, SceneError
 from choreo.tui.commands import SceneCommands
-from choreo.tui.messages import OpeningFailed, SceneChosen
+from choreo.tui.messages import BackToScenes, OpeningFailed, SceneChosen
 from choreo.tui.screens.editor import EditorScreen, EditorSettings
 from choreo.tui.screens.help import HelpScreen
+from choreo.tui.screens.opening import OpeningScreen
 from choreo.tui.screens.picker import ScenePicker
 from choreo.tui.screens.questions import Question
 from choreo.tui.widgets.beat_table import BeatTable
@@ -39,7 +40,8 @@ def demo_scenes() -> Path:
 
 
 class ChoreoApp(App[None]):
-    """A scene picker or one scene's editor."""
+    """The scene list of a folder, and the editor of a scene chosen there (or named on the
+    command line); escape in the editor's table goes back to the list."""
 
     CSS_PATH = "editor.tcss"
     TITLE = "choreo"
@@ -63,17 +65,34 @@ class ChoreoApp(App[None]):
 
     def on_mount(self) -> None:
         if self.scene_path is not None:
-            self.push_screen(EditorScreen(self.scene_path, settings=self.settings))
+            self.push_screen(
+                OpeningScreen(self.scene_path, settings=self.settings, exit_on_failure=True)
+            )
         else:
             self.push_screen(ScenePicker(self.folder))
 
     @property
     def editor(self) -> EditorScreen | None:
-        return next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
+        """The editor open (once it has shown its scene), if any."""
+        return next(
+            (s for s in self.screen_stack if isinstance(s, EditorScreen) and s.is_mounted), None
+        )
 
     @on(SceneChosen)
     def open_scene(self, message: SceneChosen) -> None:
-        self.push_screen(EditorScreen(message.path, settings=self.settings, exit_on_failure=False))
+        self.push_screen(OpeningScreen(message.path, settings=self.settings, exit_on_failure=False))
+
+    @on(BackToScenes)
+    def back_to_scenes(self, message: BackToScenes) -> None:
+        """The editor closes; the scene list it was opened from shows again, or one of
+        the scene's folder is made (after ``choreo edit SCENE``)."""
+        folder = message.path.parent
+        below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
+        if isinstance(below, ScenePicker) and below.folder == folder:
+            self.pop_screen()
+            below.list_scenes(current=message.path)
+        else:
+            self.switch_screen(ScenePicker(folder, current=message.path))
 
     @on(OpeningFailed)
     def _opening_failed(self, message: OpeningFailed) -> None:
@@ -110,8 +129,11 @@ def make_app(
     folder: Path | None = None,
     settings: EditorSettings | None = None,
 ) -> ChoreoApp:
-    """The app on one scene, or a picker over ``folder`` (./scenes/, else the demo)."""
-    if folder is None:
+    """The app on one scene, or a picker over ``folder`` (the scene's own folder; without
+    a scene ./scenes/, else the demo)."""
+    if folder is None and scene_path is not None:
+        folder = scene_path.parent
+    elif folder is None:
         folder = Path("scenes") if Path("scenes").is_dir() else demo_scenes()
     return ChoreoApp(scene_path, folder=folder, settings=settings or EditorSettings())
 

@@ -21,7 +21,7 @@ class SceneCommands(Provider):
 
     def _editor(self) -> EditorScreen | None:
         screen = self.screen
-        return screen if isinstance(screen, EditorScreen) and screen.session else None
+        return screen if isinstance(screen, EditorScreen) else None
 
     def _commands(self, editor: EditorScreen) -> list[tuple[str, str, Callable[[], object]]]:
         return [

@@ -17,16 +17,21 @@ from choreo.model import Scene
 from choreo.placement import Spot
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap
+from choreo.tui.saving import Opened
+
+
+@dataclass
+class SceneOpened(Message):
+    """The scene file chosen was read, ready to edit."""
+
+    opened: Opened
 
 
 @dataclass
 class SceneRead(Message):
-    """The scene file was read (on opening, or again on a reload), with any unsaved edits
-    journaled for it: the scene they make and when they were journaled."""
+    """The open scene's file was read again (a reload)."""
 
     scene_file: SceneFile
-    reload: bool = False
-    unsaved: tuple[Scene, float] | None = None
 
 
 @dataclass
@@ -62,6 +67,13 @@ class OpeningFailed(Message):
 @dataclass
 class SceneChosen(Message):
     """A scene was picked from a folder."""
+
+    path: Path
+
+
+@dataclass
+class BackToScenes(Message):
+    """The editor of ``path`` is done: show the scene list of its folder."""
 
     path: Path
 

@@ -25,9 +25,12 @@ from choreo.tui.widgets.beat_table import BeatTable
 class BeatEdits(Screen[None]):
     """Edits of the open scene's beats; the editor screen supplies what they act on."""
 
-    session: OpenScene | None
     form: BeatForm
     table: BeatTable
+
+    def __init__(self, session: OpenScene) -> None:
+        super().__init__()
+        self.session = session
 
     @property
     def cursor(self) -> int:
@@ -37,12 +40,10 @@ class BeatEdits(Screen[None]):
         raise NotImplementedError  # the editor screen draws the scene
 
     def _index_of(self, beat_id: str) -> int | None:
-        assert self.session is not None
         return next((i for i, b in enumerate(self.session.scene.beats) if b.id == beat_id), None)
 
     # -- edits -------------------------------------------------------------------------
     def _apply(self, label: str, scene: Scene, cursor: int, *, keep_typed: bool = False) -> None:
-        assert self.session is not None
         self.session.apply(label, scene, self.cursor, cursor)
         self.show_scene(cursor, keep_typed=keep_typed)
 
@@ -57,8 +58,6 @@ class BeatEdits(Screen[None]):
         self._apply_field(message)
 
     def _apply_field(self, edit: FieldEdited) -> None:
-        if self.session is None:
-            return
         beats = self.session.scene.beats
         index = edit.index
         if not (0 <= index < len(beats) and beats[index].id == edit.beat_id):
@@ -80,8 +79,6 @@ class BeatEdits(Screen[None]):
         self._apply(f"{edit.field} of {beat.id}", scene, index, keep_typed=True)
 
     def action_add_beat(self) -> None:
-        if self.session is None:
-            return
         self._commit_form()
         scene = self.session.scene
         after = self.cursor if scene.beats else None
@@ -97,7 +94,7 @@ class BeatEdits(Screen[None]):
         self.notify(message, severity="warning", timeout=4)
 
     def action_delete_beat(self) -> None:
-        if self.session is None or not self.session.scene.beats:
+        if not self.session.scene.beats:
             self.app.bell()
             return
         self._commit_form()
@@ -107,8 +104,6 @@ class BeatEdits(Screen[None]):
         self._apply(f"delete {removed}", changed, cursor)
 
     def action_move_beat(self, step: int) -> None:
-        if self.session is None:
-            return
         self._commit_form()
         moved = move_beat(self.session.scene, self.cursor, step)
         if moved is None:
@@ -127,7 +122,7 @@ class BeatEdits(Screen[None]):
     def _retime(self, verb: str, edit: Callable[[Scene, int, float, MeasureMap], Scene],
                 beats: float) -> None:  # fmt: skip
         """A nudge or ripple of the beat under the cursor, on the score's own bars."""
-        if self.session is None or not self.session.scene.beats:
+        if not self.session.scene.beats:
             self.app.bell()
             return
         self._commit_form()
@@ -147,8 +142,6 @@ class BeatEdits(Screen[None]):
         self._apply(f"{verb} {beat.id} {direction}", changed, index)
 
     def action_undo(self) -> None:
-        if self.session is None:
-            return
         self._commit_form()
         edit = self.session.undo()
         if edit is None:
@@ -157,8 +150,6 @@ class BeatEdits(Screen[None]):
         self._after_history(edit.cursor_before)
 
     def action_redo(self) -> None:
-        if self.session is None:
-            return
         self._commit_form()
         edit = self.session.redo()
         if edit is None:
@@ -167,7 +158,6 @@ class BeatEdits(Screen[None]):
         self._after_history(edit.cursor_after)
 
     def _after_history(self, cursor: int) -> None:
-        assert self.session is not None
         if self.form.has_focus_within:
             self.table.focus()
         self.show_scene(cursor)

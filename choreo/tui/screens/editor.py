@@ -1,17 +1,19 @@
 """The editor: one scene's beats in a table, the selected beat's form, the measure timeline
 and the checks, with the key contract of DESIGN.md.
 
-Slow work runs in thread workers (reading the scene, checking it; reading the score in
-:mod:`choreo.tui.score_loading`; saving, syncing, exporting and journaling in
-:mod:`choreo.tui.screens.saving`); they post messages and never touch a widget. Every
-failure comes back through one ``Worker.StateChanged`` handler.
+The screen is made with its scene read (:mod:`choreo.tui.screens.opening` reads it).
+Slow work runs in the screen's own thread workers (checking the scene and reading its
+score here; saving, syncing, exporting and journaling in
+:mod:`choreo.tui.screens.scene_safety`); the work is plain code, and the workers post
+messages and never touch a widget. Every failure comes back through one
+``Worker.StateChanged`` handler.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -23,23 +25,12 @@ from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from choreo.checks import ScoreReading, diagnose
-from choreo.errors import ChoreoError
 from choreo.model import PALETTE_COLOURS, Scene
 from choreo.store import read_scene
 from choreo.timing import OutsideScore
-from choreo.tui.messages import (
-    DiagnosticChosen,
-    OpeningFailed,
-    SceneAnalysed,
-    SceneRead,
-    SceneSaved,
-    ScoreRead,
-    ScoreSynced,
-    SheetExported,
-)
-from choreo.tui.score_loading import ScoreLoading
-from choreo.tui.screens.beat_edits import BeatEdits
-from choreo.tui.screens.saving import Saving, journaled_edits
+from choreo.tui import score_loading
+from choreo.tui.messages import DiagnosticChosen, SceneAnalysed, SceneRead, ScoreRead
+from choreo.tui.screens.scene_safety import SceneSafety
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
 from choreo.tui.session import OpenScene
 from choreo.tui.widgets.beat_form import BeatForm
@@ -61,7 +52,7 @@ class EditorSettings:
     vocabulary: Vocabulary = field(default_factory=Vocabulary.bundled)
 
 
-class EditorScreen(BeatEdits):
+class EditorScreen(SceneSafety):
     """One scene open for editing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,18 +91,20 @@ class EditorScreen(BeatEdits):
     ]  # fmt: skip
 
     def __init__(
-        self, path: Path, *, settings: EditorSettings, exit_on_failure: bool = True
+        self,
+        session: OpenScene,
+        *,
+        settings: EditorSettings,
+        unsaved: tuple[Scene, float] | None = None,
     ) -> None:
-        super().__init__()
-        self.path = path
+        super().__init__(session, journal_seconds=settings.journal_seconds)
         self.settings = settings
-        self.exit_on_failure = exit_on_failure
-        self.session: OpenScene | None = None
+        self.unsaved = unsaved  # edits journaled by an editor that did not close
         self.rows = BeatRows()
         self.generation = 0  # which edit the checks shown describe
-        self.score_loading = ScoreLoading(self)
-        self.saving = Saving(self, journal_seconds=settings.journal_seconds)
         self._check_timer: Timer | None = None
+        self._score_timer: Timer | None = None  # ticks the "parsing score…" line
+        self._score_started = 0.0
         self._frozen = False  # the scene's objects are out of the cycle collector's sight
         self._scene_vocabulary: tuple[object, Vocabulary] | None = None
         # The widgets are made here and kept: every keystroke reaches several of them.
@@ -132,61 +125,109 @@ class EditorScreen(BeatEdits):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.header.scene_title = f"opening {self.path.name}…"
-        self.header.score_busy = True
         self.timeline.border_title = "timeline"
         self.table.border_title = "beats"
         for field_input in self.form.inputs():
             field_input.cursor_blink = self.settings.cursor_blink
+        self.header.scene_title = self.session.scene.title
+        self.header.file_name = self.path.name
         self.table.focus()
-        self.read_scene_file()
+        self.show_scene_afresh(cursor=0)
+        self.start_reading_score()
+        if self.take_lock() and self.unsaved is not None:
+            self.offer_journal(*self.unsaved)
+        self.unsaved = None
+        self.start_journal()
 
     def on_unmount(self) -> None:
-        self.saving.release_lock()
+        self.release_lock()
         gc.unfreeze()  # what the scene held can be collected again
 
-    # -- opening -----------------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="open",
-          description="reading the scene")  # fmt: skip
-    def read_scene_file(self, reload: bool = False) -> None:
-        scene_file = read_scene(self.path)
-        unsaved = None if reload else journaled_edits(self.path, scene_file)
-        self.post_message(SceneRead(scene_file, reload, unsaved))
+    # -- reloading ---------------------------------------------------------------------
+    def reload_scene_file(self) -> None:
+        """Read the file as it is on disk now; the edits made here are dropped."""
+        self._read_again()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reload",
+          description="reading the scene again")  # fmt: skip
+    def _read_again(self) -> None:
+        self.post_message(SceneRead(read_scene(self.path)))
 
     @on(SceneRead)
-    def _scene_read(self, message: SceneRead) -> None:
-        if message.reload and self.session is not None:
-            self.session.reload(message.scene_file)
-            self.header.scene_title = self.session.scene.title
-            self.saving.forget_journal()
-            self.notify(f"reloaded {self.path.name} from disk", title="Reloaded")
-            self.show_scene_afresh(cursor=min(self.cursor, len(self.session.scene.beats) - 1))
-            self.score_loading.start()
-            return
-        self.session = OpenScene(message.scene_file)
-        scene = self.session.scene
-        self.header.scene_title = scene.title
-        self.header.file_name = self.path.name
-        self.show_scene_afresh(cursor=0)
-        self.score_loading.start()
-        if self.saving.take_lock() and message.unsaved is not None:
-            self.saving.offer_journal(*message.unsaved)
-        self.saving.start_journal()
+    def _read(self, message: SceneRead) -> None:
+        self.session.reload(message.scene_file)
+        self.header.scene_title = self.session.scene.title
+        self.forget_journal()
+        self.notify(f"reloaded {self.path.name} from disk", title="Reloaded")
+        self.show_scene_afresh(cursor=min(self.cursor, len(self.session.scene.beats) - 1))
+        self.start_reading_score()
 
     def show_scene_afresh(self, cursor: int) -> None:
         """Everything drawn afresh from the session (on opening, reloading, restoring)."""
-        assert self.session is not None
         self.form.set_choices(self.session.scene, self.settings.vocabulary)
         self.show_scene(max(cursor, 0))
 
     # -- the score ---------------------------------------------------------------------
+    def start_reading_score(self) -> None:
+        """Read the session's score (on opening, or after a reload); meanwhile the beats
+        sit on a steady grid and the header ticks."""
+        session, header = self.session, self.header
+        scene = session.scene
+        session.score = None
+        session.score_problem = None
+        header.score_failed = False
+        if not scene.score.file:
+            header.score_busy = False
+            header.score_status = score_loading.no_score_status(scene)
+            self.score_known()
+            return
+        header.score_busy = True
+        self._score_started = time.monotonic()
+        self._tick_score()
+        if self._score_timer is None:
+            self._score_timer = self.set_interval(score_loading.PROGRESS_SECONDS, self._tick_score)
+        else:
+            self._score_timer.resume()
+        self._read_score(scene)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="score",
+          description="reading the score")  # fmt: skip
+    def _read_score(self, scene: Scene) -> None:
+        self.post_message(ScoreRead(*score_loading.read_score(scene, self.path)))
+
+    def _tick_score(self) -> None:
+        elapsed = time.monotonic() - self._score_started
+        self.header.score_status = score_loading.reading_status(elapsed)
+
+    def _stop_ticking(self) -> None:
+        if self._score_timer is not None:
+            self._score_timer.pause()
+        self.header.score_busy = False
+
     @on(ScoreRead)
     def _score_read(self, message: ScoreRead) -> None:
-        self.score_loading.read(message)
+        self._stop_ticking()
+        self.session.score = message.measures
+        self.header.score_status = score_loading.read_status(self.session.scene, message.measures)
+        self.score_known()
+
+    def _score_failed(self, error: BaseException) -> None:
+        """The score could not be read: say why; the beats stay on the grid."""
+        self._stop_ticking()
+        problem = score_loading.problem_of(error)
+        self.session.score_problem = problem
+        self.header.score_failed = True
+        self.header.score_status = score_loading.failed_status(self.session.scene, problem)
+        self.notify(
+            f"{error}\nThe beats sit on a steady 4/4 grid meanwhile.",
+            title="The score could not be read",
+            severity="error",
+            timeout=8,
+        )
+        self.score_known()
 
     def score_known(self) -> None:
         """The beats' times are final now (score read, failed, or none): redraw them."""
-        assert self.session is not None
         self.timeline.show_measures(self.session.measures)
         self._show_rows(cursor=None)
         self._frozen = False
@@ -200,7 +241,6 @@ class EditorScreen(BeatEdits):
         return self._scene_vocabulary[1]
 
     def _show_rows(self, cursor: int | None) -> None:
-        assert self.session is not None
         scene = self.session.scene
         measures = self.session.measures if self.session.score_known else None
         rows = self.rows.rows(scene, measures, self._vocabulary(scene))
@@ -208,7 +248,6 @@ class EditorScreen(BeatEdits):
 
     def show_scene(self, cursor: int, *, keep_typed: bool = False) -> None:
         """Show the session's scene: rows that changed, the beat in the form, the timeline."""
-        assert self.session is not None
         beats = self.session.scene.beats
         cursor = max(0, min(cursor, len(beats) - 1))
         self._show_rows(cursor)
@@ -226,8 +265,6 @@ class EditorScreen(BeatEdits):
 
     @on(DataTable.RowHighlighted, "#beats")
     def _beat_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if self.session is None:
-            return
         beats = self.session.scene.beats
         index = event.cursor_row
         if not 0 <= index < len(beats):
@@ -244,7 +281,7 @@ class EditorScreen(BeatEdits):
         self._check_timer = self.set_timer(self.settings.check_delay, self._analyse_now)
 
     def _analyse_now(self) -> None:
-        if self.session is None or not self.session.score_known:
+        if not self.session.score_known:
             return
         self.analyse(self.generation, self.session.scene, self.session.score_reading)
 
@@ -256,7 +293,7 @@ class EditorScreen(BeatEdits):
 
     @on(SceneAnalysed)
     def _analysed(self, message: SceneAnalysed) -> None:
-        if message.generation != self.generation or self.session is None:
+        if message.generation != self.generation:
             return
         colour = PALETTE_COLOURS.get(self.session.scene.palette or "", NO_PALETTE_COLOUR)
         self.timeline.show_beats(message.placed, colour)
@@ -273,7 +310,7 @@ class EditorScreen(BeatEdits):
 
     @on(DiagnosticChosen)
     def _diagnostic_chosen(self, message: DiagnosticChosen) -> None:
-        if self.session is None or message.beat_id is None:
+        if message.beat_id is None:
             return
         index = self._index_of(message.beat_id)
         if index is not None:
@@ -281,7 +318,7 @@ class EditorScreen(BeatEdits):
             self.table.focus()
 
     def action_edit_beat(self) -> None:
-        if self.session is None or not self.session.scene.beats:
+        if not self.session.scene.beats:
             self.notify("no beat to edit: press a to add one")
             return
         self.form.input_for("at").focus()
@@ -292,8 +329,6 @@ class EditorScreen(BeatEdits):
 
     def jump_to_measure(self, number: str) -> None:
         """Show measure ``number``: the first beat on it or after it, and the measure."""
-        if self.session is None:
-            return
         measures = self.session.measures
         measure = measures.measure(number)
         if measure is None:
@@ -313,54 +348,37 @@ class EditorScreen(BeatEdits):
         self.timeline.jump_to_measure(number)
         self.table.focus()
 
-    # -- saving, syncing, exporting, quitting (the work is in saving.py) -------------
+    # -- saving, syncing, exporting, leaving (the flow is in scene_safety.py) --------
     def action_save(self) -> None:
-        if self.session is not None:
-            self._commit_form()
-            self.saving.save()
+        self._commit_form()
+        self.save()
 
     def action_sync(self) -> None:
-        if self.session is not None:
-            self._commit_form()
-            self.saving.sync()
+        self._commit_form()
+        self.sync()
 
     def action_export_markdown(self) -> None:
-        if self.session is not None:
-            self._commit_form()
-            self.saving.export_markdown()
+        self._commit_form()
+        self.export_markdown()
 
     def request_quit(self) -> None:
         """Quit, asking first when there are unsaved edits."""
-        if self.session is None:
-            self.app.exit()
-            return
         self._commit_form()
-        self.saving.quit()
+        self.quit()
 
-    @on(SceneSaved)
-    def _saved(self, message: SceneSaved) -> None:
-        self.saving.saved(message)
-
-    @on(ScoreSynced)
-    def _synced(self, message: ScoreSynced) -> None:
-        self.saving.synced(message)
-
-    @on(SheetExported)
-    def _exported(self, message: SheetExported) -> None:
-        self.notify(f"wrote {message.path}", title="Exported Markdown", timeout=5)
+    def action_scene_list(self) -> None:
+        """Back to the scene list of the scene's folder, asking about unsaved edits."""
+        self._commit_form()
+        self.back_to_scenes()
 
     # -- the command palette's commands ------------------------------------------------
     def action_check(self) -> None:
-        if self.session is None:
-            return
         self._commit_form()
         self._analyse_now()
         self.checks.focus()
         self.notify(f"checks: {summary(self.checks.diagnostics)}", timeout=3)
 
     def action_score_info(self) -> None:
-        if self.session is None:
-            return
         scene = self.session.scene
         if self.session.score is not None:
             source = scene.score.file_name
@@ -379,28 +397,17 @@ class EditorScreen(BeatEdits):
             return
         worker = event.worker
         error = worker.error or RuntimeError("unknown failure")
-        if worker.group == "open":
-            self._open_failed(error)
+        if worker.group == "reload":
+            self.notify(str(error), title="Not reloaded", severity="error", timeout=8)
         elif worker.group == "score":
-            self.score_loading.failed(error)
+            self._score_failed(error)
         elif worker.group == "save":
-            self.saving.save_failed(error)
+            self.save_failed(error)
         elif worker.group == "sync":
-            self.saving.sync_failed(error)
+            self.sync_failed(error)
         elif worker.group == "export":
             self.notify(str(error), title="Not exported", severity="error", timeout=8)
         elif worker.group == "journal":
-            self.saving.journal_failed(error)
+            self.journal_failed(error)
         else:
             self.notify(str(error), title=f"{worker.group} failed", severity="error")
-
-    def _open_failed(self, error: BaseException) -> None:
-        if self.session is not None:  # a reload: keep what is open
-            self.notify(str(error), title="Not reloaded", severity="error", timeout=8)
-            return
-        if self.exit_on_failure:
-            failure = error if isinstance(error, ChoreoError) else ChoreoError(str(error))
-            self.app.post_message(OpeningFailed(failure))
-            return
-        self.app.pop_screen()
-        self.app.notify(str(error), title="Cannot open the scene", severity="error", timeout=8)

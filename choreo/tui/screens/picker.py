@@ -47,26 +47,25 @@ def describe(path: Path) -> Table:
 
 
 class ScenePicker(Screen[None]):
-    """The scene files of one folder; enter opens one."""
+    """The scene files of one folder; enter opens one, and the editor's escape comes back
+    here with that scene highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_scene", "Open", id="picker-open",
                 tooltip="Open the highlighted scene in the editor"),
     ]  # fmt: skip
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, current: Path | None = None) -> None:
         super().__init__()
         self.folder = folder
+        self.current = current
         self.paths = scene_files(folder)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Label(f"choreo · scenes in {self.folder}", id="picker-title", markup=False)
             if self.paths:
-                yield OptionList(
-                    *[Option(describe(p), id=str(i)) for i, p in enumerate(self.paths)],
-                    id="picker-list",
-                )
+                yield OptionList(*self._options(), id="picker-list")
             else:
                 yield Label(
                     "No scene files (*.yaml) here. Make one with "
@@ -74,6 +73,32 @@ class ScenePicker(Screen[None]):
                     id="picker-empty", markup=False,
                 )  # fmt: skip
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._highlight(self.current)
+
+    def on_screen_resume(self) -> None:
+        self._highlight(self.current)
+
+    def _options(self) -> list[Option]:
+        return [Option(describe(path), id=str(index)) for index, path in enumerate(self.paths)]
+
+    def _highlight(self, path: Path | None) -> None:
+        if path in self.paths:
+            self.query_one(OptionList).highlighted = self.paths.index(path)
+
+    def list_scenes(self, *, current: Path) -> None:
+        """List the folder's scenes again (a scene was saved, or added), ``current``
+        highlighted."""
+        self.paths = scene_files(self.folder)
+        self.current = current
+        if not self.paths or not self.query(OptionList):
+            self.refresh(recompose=True)  # scenes came or went: the list or its note
+            return
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options())
+        self._highlight(current)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -84,17 +84,29 @@ class Question(ModalScreen[str]):
 class QuitQuestion(Question):
     """Quitting with unsaved edits: save, discard or stay."""
 
+    before = "quitting"
+    save_label = "Save and quit"
+    discard_label = "Quit without saving"
+
     def __init__(self, file_name: str, *, can_save: bool = True) -> None:
         super().__init__(
             "Unsaved changes",
             f"{file_name} has edits that are not saved.\n"
-            + ("Save them before quitting?" if can_save else "It is open read-only here."),
+            + (f"Save them before {self.before}?" if can_save else "It is open read-only here."),
             [
-                Answer("save", "Save and quit", "s", "primary", enabled=can_save),
-                Answer("discard", "Quit without saving", "d", "error"),
+                Answer("save", self.save_label, "s", "primary", enabled=can_save),
+                Answer("discard", self.discard_label, "d", "error"),
                 Answer("cancel", "Cancel", "c"),
             ],
         )
+
+
+class ScenesQuestion(QuitQuestion):
+    """Going back to the scene list with unsaved edits: save, discard or stay."""
+
+    before = "going back to the scene list"
+    save_label = "Save and go back"
+    discard_label = "Go back without saving"
 
 
 class ConflictQuestion(Question):

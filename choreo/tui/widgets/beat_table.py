@@ -202,13 +202,17 @@ TableCell = Text | RowNumber
 class BeatTable(DataTable[TableCell]):
     """The beat sheet: a row per beat in sheet order; the cursor is the selected beat.
 
-    Add, delete and move are the editor screen's keys; enter is the table's own (a
-    DataTable takes enter first), so the footer can show it.
+    Add, delete and move are the editor screen's keys; enter (a DataTable takes enter
+    first) and escape (in the form it means "back to the table") are the table's own, so
+    the footer can show them.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.edit_beat", "Edit", id="edit-beat",
                 tooltip="Edit the beat in the form (escape comes back to the table)"),
+        Binding("escape", "screen.scene_list", "Scenes", id="scene-list", show=False,
+                tooltip="Back to the scene list of the scene's folder, asking first when "
+                "there are unsaved edits"),
     ]  # fmt: skip
 
     def __init__(self, *, id: str | None = None) -> None:
