@@ -696,7 +696,7 @@ def scenes(draw: st.DrawFn) -> Scene:
         score=ScoreRef(
             file=draw(st.none() | st.sampled_from(["../scores/x.musicxml", "corpus:bach/bwv66.6"])),
             part=draw(st.integers(0, 9) | IDS),
-            tempo=draw(st.floats(min_value=0.01, max_value=1000)),
+            tempo=draw(st.floats(min_value=1, max_value=1000)),
             fps=fps,
             start=f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{frames:02d}",
             synced=synced,
@@ -731,7 +731,7 @@ def edits_of_a_real_scene(draw: st.DrawFn) -> tuple[str, Scene]:
         if kind == "title":
             scene.title = draw(TEXT)
         elif kind == "tempo":
-            scene.score.tempo = draw(st.floats(min_value=0.01, max_value=1000))
+            scene.score.tempo = draw(st.floats(min_value=1, max_value=1000))
         elif kind == "add":
             scene.beats.insert(index, draw(beats(sorted(scene.cast_ids()))))
         elif scene.beats and kind == "field":
