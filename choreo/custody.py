@@ -67,9 +67,11 @@ class Holding:
 
 @dataclass(frozen=True, slots=True)
 class CustodyProblem:
-    """A move custody cannot make: the prop is not where the beat says it comes from."""
+    """A move custody cannot make: the prop is not where the beat says it comes from, or
+    a disarm that names no weapon (``prop`` None) or no one to take it from."""
 
     beat: str
+    prop: str | None
     message: str
 
 
@@ -119,7 +121,7 @@ def follow_custody(scene: Scene, vocabulary: Vocabulary) -> Custody:
                 continue
             held = hands[transfer.from_]
             if transfer.prop not in held:
-                problems.append(CustodyProblem(beat.id, _not_held(transfer, held)))
+                problems.append(CustodyProblem(beat.id, transfer.prop, _not_held(transfer, held)))
                 continue
             held.remove(transfer.prop)
             hands[transfer.to].append(transfer.prop)
@@ -128,9 +130,30 @@ def follow_custody(scene: Scene, vocabulary: Vocabulary) -> Custody:
     return Custody(holdings, problems)
 
 
-def is_disarm(name: str) -> bool:
-    """A combat move whose name says disarm (``knife disarm``, ``disarm``)."""
-    return "disarm" in normalize(name)
+def wielder(beat: Beat) -> str | None:
+    """Who delivers the beat's combat action and wields its ``weapon``: the attacker,
+    else the one performer whose column has a combat action, else the first performer."""
+    columns = [action.performer for action in beat.actions if action.combat]
+    if beat.attacker:
+        return beat.attacker
+    if len(columns) == 1:
+        return columns[0]
+    return beat.performers[0] if beat.performers else None
+
+
+def combat_actions(beat: Beat) -> list[tuple[str, str]]:
+    """Each combat action with who does it: the beat's own (by its :func:`wielder`), then
+    each performer's column."""
+    delivered_by = wielder(beat)
+    headline = [(delivered_by, beat.combat)] if delivered_by and beat.combat else []
+    return headline + [(a.performer, a.combat) for a in beat.actions if a.combat]
+
+
+def is_disarm(name: str, vocabulary: Vocabulary) -> bool:
+    """A combat move whose name says disarm (``knife disarm``), as written or as the
+    vocabulary calls it (``take the weapon`` is ``disarm``)."""
+    move = vocabulary.lookup(name, "combat")
+    return any("disarm" in normalize(n) for n in (name, move.name if move else ""))
 
 
 def weapon_class(prop: str) -> WeaponClass | None:
@@ -144,8 +167,9 @@ def weapon_class(prop: str) -> WeaponClass | None:
 
 
 def weapon_classes(beat: Beat, vocabulary: Vocabulary) -> set[WeaponClass]:
-    """The kinds of weapon a beat uses: by its ``weapon``, and by the category or prop of
-    its combat action and of each performer's (a ``pistol shot`` is a firearm beat)."""
+    """The kinds of weapon a beat uses or moves: by its ``weapon``, the props it hands
+    off (a pistol dropped is a firearm beat), and the category or prop of its combat
+    action and of each performer's (a ``pistol shot`` is a firearm beat)."""
     classes: set[WeaponClass] = set()
     names = [beat.combat, *(action.combat for action in beat.actions)]
     for name in names:
@@ -156,8 +180,9 @@ def weapon_classes(beat: Beat, vocabulary: Vocabulary) -> set[WeaponClass]:
             classes.add("blade" if move.category == "blade" else "firearm")
         if move.prop and (kind := weapon_class(move.prop)):
             classes.add(kind)
-    if beat.weapon and (kind := weapon_class(beat.weapon)):
-        classes.add(kind)
+    for prop in [beat.weapon, *(handoff.prop for handoff in beat.handoffs)]:
+        if prop and (kind := weapon_class(prop)):
+            classes.add(kind)
     return classes
 
 
@@ -173,13 +198,10 @@ def _disarms(beat: Beat, vocabulary: Vocabulary) -> list[_Disarm]:
     """The beat's disarms: its headline combat, then each action's, once per disarmer and
     weapon (an A column that repeats the headline is one disarm)."""
     found: list[_Disarm] = []
-    headline = beat.attacker or (beat.performers[0] if beat.performers else None)
-    named = [(headline, beat.combat)] + [(a.performer, a.combat) for a in beat.actions]
-    for who, name in named:
-        move = vocabulary.lookup(name, "combat") if name else None
-        # An alias may hide the word: "take the weapon" is the vocabulary's "disarm".
-        if not who or not name or not (is_disarm(name) or (move and is_disarm(move.name))):
+    for who, name in combat_actions(beat):
+        if not is_disarm(name, vocabulary):
             continue
+        move = vocabulary.lookup(name, "combat")
         disarm = _Disarm(who, _other(beat, who), beat.weapon or (move.prop if move else None), name)
         if all((d.disarmer, d.weapon) != (disarm.disarmer, disarm.weapon) for d in found):
             found.append(disarm)
@@ -200,13 +222,15 @@ def _disarm_transfer(
 ) -> Transfer | None:
     if disarm.weapon is None:
         problems.append(
-            CustodyProblem(beat.id, f"{disarm.move} names no weapon: say which in `weapon`")
+            CustodyProblem(beat.id, None, f"{disarm.move} names no weapon: say which in `weapon`")
         )
         return None
     if disarm.partner is None:
         problems.append(
             CustodyProblem(
-                beat.id, f"{disarm.move} has no partner to take the {disarm.weapon} from"
+                beat.id,
+                disarm.weapon,
+                f"{disarm.move} has no partner to take the {disarm.weapon} from",
             )
         )
         return None

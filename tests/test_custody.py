@@ -170,10 +170,16 @@ def test_a_scenes_own_disarm_move_names_its_weapon() -> None:
 
 @pytest.mark.parametrize(
     ("name", "disarm"),
-    [("knife disarm", True), ("Disarm", True), ("gun-disarm", True), ("knife thrust", False)],
+    [
+        ("knife disarm", True),
+        ("Disarm", True),
+        ("gun-disarm", True),
+        ("take the weapon", True),
+        ("knife thrust", False),
+    ],
 )
 def test_is_disarm(name: str, disarm: bool) -> None:
-    assert is_disarm(name) is disarm
+    assert is_disarm(name, Vocabulary.bundled()) is disarm
 
 
 @pytest.mark.parametrize(
@@ -201,6 +207,7 @@ def test_weapon_classes_of_a_beat() -> None:
         {"combat": "jab", "actions": [{"performer": "thug", "combat": "knife thrust"}]},
         {"combat": "jab", "weapon": "bottle"},
         {"combat": "flyng kick"},
+        {"handoffs": [{"prop": "pistol", "from": "thug", "to": "floor"}]},
     ).beats
     assert [weapon_classes(b, vocabulary) for b in beats] == [
         {"firearm"},
@@ -208,6 +215,7 @@ def test_weapon_classes_of_a_beat() -> None:
         {"blade"},
         set(),
         set(),
+        {"firearm"},
     ]
 
 
