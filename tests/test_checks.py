@@ -14,7 +14,8 @@ from choreo.vocabulary import Vocabulary
 
 CAST = [
     {"id": "eve", "name": "Eve", "props": ["knife"]},
-    {"id": "guard1", "name": "Guard 1"},
+    {"id": "guard1", "name": "Guard 1", "props": ["bottle"]},
+    {"id": "kim", "name": "Kim Lee", "doubles": "eve"},
 ]
 
 
@@ -56,20 +57,63 @@ GOOD = {
     "length": 2,
 }
 
+SELL = {"performer": "guard1", "reaction": "head snap"}
+KNIFE_SAFETY = "rubber knife, checked by the armourer"
+
 CASES = [
     ("unknown-move", {"ballet": "pirouete"}, {"ballet": "pirouette"}),
     ("unknown-move", {"combat": "flyng kick", "safety": "mat"}, {"combat": "dodge"}),
+    ("unknown-move", {"actions": [{**SELL, "reaction": "head snp"}]}, {"actions": [SELL]}),
+    (
+        "unknown-move",
+        {"actions": [{"performer": "eve", "ballet": "arabesk"}]},
+        {"actions": [{"performer": "eve", "ballet": "arabesque"}]},
+    ),
     ("unknown-performer", {"performers": ["eva"]}, {"performers": ["eve"]}),
     ("unknown-performer", {"partner": "guard2"}, {"partner": "guard1"}),
+    ("unknown-performer", {"actions": [{**SELL, "performer": "gaurd1"}]}, {"actions": [SELL]}),
+    ("unknown-performer", {"doubles": {"eve": "kym"}}, {"doubles": {"eve": "kim"}}),
+    ("unknown-performer", {"doubles": {"evie": "kim"}}, {"doubles": {"eve": "kim"}}),
+    (
+        "unknown-performer",
+        {"handoffs": [{"prop": "knife", "from": "eve", "to": "guard2"}], "safety": "cold"},
+        {"handoffs": [{"prop": "knife", "from": "eve", "to": "guard1"}], "safety": "cold"},
+    ),
+    (
+        "undeclared-double",
+        {"performers": ["guard1"], "doubles": {"guard1": "kim"}},
+        {"performers": ["eve"], "doubles": {"eve": "kim"}},
+    ),
+    (
+        "unknown-prop",
+        {"handoffs": [{"prop": "botle", "from": "guard1", "to": "floor"}]},
+        {"handoffs": [{"prop": "bottle", "from": "guard1", "to": "floor"}]},
+    ),
+    (
+        "unknown-prop",
+        {"combat": "jab", "weapon": "sword", "safety": "blunt"},
+        {"combat": "jab", "weapon": "knife", "safety": "blunt"},
+    ),
     (
         "missing-prop",
-        {"performers": ["guard1"], "combat": "knife slash"},
-        {"performers": ["eve"], "combat": "knife slash"},
+        {"performers": ["guard1"], "combat": "knife slash", "safety": KNIFE_SAFETY},
+        {"performers": ["eve"], "combat": "knife slash", "safety": KNIFE_SAFETY},
+    ),
+    (
+        "missing-prop",
+        {"handoffs": [{"prop": "bottle", "from": "eve", "to": "guard1"}]},
+        {"handoffs": [{"prop": "bottle", "from": "guard1", "to": "eve"}]},
     ),
     (
         "no-safety-note",
         {"combat": "shoulder throw"},
         {"combat": "shoulder throw", "safety": "crash mat, spotter on the left"},
+    ),
+    ("no-safety-note", {"combat": "knife slash"}, {"combat": "knife slash", "safety": "rubber"}),
+    (
+        "no-safety-note",
+        {"actions": [{"performer": "guard1", "reaction": "high fall"}]},
+        {"actions": [{"performer": "guard1", "reaction": "high fall"}], "safety": "air bag"},
     ),
     ("intensity-range", {"intensity": 7}, {"intensity": 5}),
     ("intensity-range", {"intensity": 0}, {"intensity": 1}),
@@ -148,6 +192,138 @@ def test_too_short_for_the_ballet_move() -> None:
     after = {**GOOD, "id": "b02", "at": "1:2", "performers": ["guard1"]}
     assert "too-short" in run(scene(jete, after))
     assert "too-short" not in run(scene({**jete, "length": 4}, {**after, "at": "2:1"}))
+
+
+def test_too_short_judges_seconds_at_the_scenes_tempo() -> None:
+    # A plié takes two counts in class; one beat at ♩=96 is 0.62 s, time enough to bend.
+    plie = {**GOOD, "ballet": "plié", "length": 1}
+    assert run(scene(plie), score_map()) == []
+    found = [d for d in check(scene(plie), steady_grid(150)) if d.code == "too-short"]
+    assert [d.message for d in found] == [
+        "plié needs 0.60 s or more (2 counts); this beat lasts 0.40 s"
+    ]
+
+
+def test_too_short_reads_each_performers_ballet_move() -> None:
+    leap = {
+        **GOOD,
+        "ballet": None,
+        "length": 1,
+        "actions": [{"performer": "guard1", "ballet": "grand jeté"}],
+    }
+    found = [d for d in check(scene(leap)) if d.code == "too-short"]
+    assert [d.message for d in found] == [
+        "grand jeté needs 0.60 s or more (2 counts); this beat lasts 0.50 s"
+    ]
+
+
+def test_an_unknown_reaction_suggests_the_near_one() -> None:
+    sell = {**GOOD, "actions": [{"performer": "guard1", "reaction": "doubel over"}]}
+    assert [d.message for d in check(scene(sell)) if d.code == "unknown-move"] == [
+        "guard1's reaction 'doubel over' is not in the vocabulary; did you mean 'double over'?"
+    ]
+
+
+def test_a_cast_member_doubling_someone_not_in_the_cast() -> None:
+    cast = [*CAST, {"id": "lee", "name": "Lee", "doubles": "guard2"}]
+    found = check(scene(GOOD, cast=cast))
+    assert [(d.code, d.beat, d.message) for d in found if d.code != "no-score"] == [
+        (
+            "unknown-performer",
+            None,
+            "lee doubles guard2, who is not in the cast; did you mean guard1?",
+        )
+    ]
+
+
+def test_a_double_declared_for_someone_else_is_named() -> None:
+    beat = {**GOOD, "performers": ["guard1"], "doubles": {"guard1": "kim"}}
+    assert [d.message for d in check(scene(beat)) if d.code == "undeclared-double"] == [
+        "kim performs for guard1 here, but in the cast kim doubles eve; "
+        "add `doubles: guard1` to kim, or check the name"
+    ]
+
+
+DISARM = {
+    "id": "b01",
+    "at": "1:1",
+    "combat": "knife disarm",
+    "attacker": "guard1",
+    "partner": "eve",
+    "safety": KNIFE_SAFETY,
+}
+SLASH = {
+    "id": "b02",
+    "at": "2:1",
+    "combat": "knife slash",
+    "partner": "guard1",
+    "safety": KNIFE_SAFETY,
+}
+
+
+def test_weapons_follow_custody_after_a_disarm() -> None:
+    # Guard 1 takes Eve's knife: from then on he may slash, and she may not.
+    assert run(scene(DISARM, {**SLASH, "attacker": "guard1", "partner": "eve"})) == []
+    found = check(scene(DISARM, {**SLASH, "attacker": "eve"}))
+    assert [(d.code, d.beat, d.message) for d in found if d.code != "no-score"] == [
+        (
+            "missing-prop",
+            "b02",
+            "knife slash needs a knife, and eve holds nothing at this beat "
+            "(the knife is with guard1)",
+        )
+    ]
+
+
+def test_a_disarm_needs_the_partner_to_hold_the_weapon() -> None:
+    found = check(scene({**DISARM, "attacker": "eve", "partner": "guard1"}))
+    assert [(d.code, d.message) for d in found if d.code != "no-score"] == [
+        ("missing-prop", "eve cannot disarm guard1 of a knife: guard1 holds bottle")
+    ]
+
+
+def test_a_dropped_weapon_is_picked_up_from_the_floor() -> None:
+    drop = {**GOOD, "handoffs": [{"prop": "knife", "from": "eve", "to": "floor"}], "safety": "x"}
+    pick_up = {
+        "id": "b02",
+        "at": "2:1",
+        "performers": ["guard1"],
+        "handoffs": [{"prop": "knife", "from": "floor", "to": "guard1"}],
+        "safety": "x",
+    }
+    slash = {**SLASH, "id": "b03", "at": "3:1", "attacker": "guard1", "partner": "eve"}
+    assert run(scene(drop, pick_up, slash)) == []
+    # Without the pick-up the knife is still on the floor.
+    found = check(scene(drop, {**pick_up, "handoffs": []}, slash))
+    assert [d.message for d in found if d.code == "missing-prop"] == [
+        "knife slash needs a knife, and guard1 holds bottle at this beat "
+        "(the knife is on the floor)"
+    ]
+    # A handoff takes effect after its beat's action: no slashing with it in that beat.
+    assert run(scene(drop, {**slash, "id": "b02", "handoffs": pick_up["handoffs"]})) == [
+        "missing-prop"
+    ]
+
+
+def test_an_unknown_prop_is_not_also_a_missing_one() -> None:
+    beat = {**GOOD, "handoffs": [{"prop": "sword", "from": "eve", "to": "guard1"}], "safety": "x"}
+    found = check(scene(beat))
+    assert [(d.code, d.message) for d in found if d.code != "no-score"] == [
+        (
+            "unknown-prop",
+            "no one in the cast has a sword (props: bottle, knife); "
+            "add it to a cast member's props",
+        )
+    ]
+
+
+def test_a_weapon_beat_needs_a_safety_note_whatever_its_risk() -> None:
+    draw = {**GOOD, "combat": "pistol draw"}
+    cast = [{**CAST[0], "props": ["pistol"]}, *CAST[1:]]
+    assert [d.message for d in check(scene(draw, cast=cast)) if d.code == "no-safety-note"] == [
+        "a firearm beat: add a safety note (who checks the weapon, distance, rehearsal speed)"
+    ]
+    assert run(scene({**draw, "safety": "cold gun, checked by the armourer"}, cast=cast)) == []
 
 
 def synced_to(measures: int = 6, tempos: str = "96@0:4 120@4:1", b01: float = 0.625) -> Any:

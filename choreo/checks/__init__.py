@@ -5,10 +5,11 @@ The rules get what they need passed in (a measure map, the score's hash), so not
 reads a score or draws a screen.
 """
 
-from choreo.checks.beats import SAFETY_RISK, strong_beats
+from choreo.checks.beats import strong_beats
 from choreo.checks.diagnose import Diagnosis, diagnose
 from choreo.checks.registry import RULES, Diagnostic, Rule, Severity, has_errors, rule_table
 from choreo.checks.score import ScoreReading
+from choreo.checks.weapons import SAFETY_RISK
 
 __all__ = [
     "RULES",

@@ -1,18 +1,25 @@
-"""The rules about the beats themselves: vocabulary, cast, props, safety, and where each
-beat falls on the measure map (a steady grid has no score to be outside of)."""
+"""The rules about the beats themselves: vocabulary, cast and doubles, and where each
+beat falls on the measure map (a steady grid has no score to be outside of); each beat's
+weapons are :mod:`choreo.checks.weapons`' rules, run in the same pass so a beat's findings
+stay together."""
 
 from __future__ import annotations
 
 import difflib
-from typing import Literal
 
 from choreo.checks.registry import Findings
-from choreo.model import Beat, Scene, format_beat
+from choreo.checks.weapons import check_weapons
+from choreo.custody import CustodyProblem, follow_custody
+from choreo.model import FLOOR, Beat, CastMember, Scene, format_beat
 from choreo.placement import PlacedBeat, Spot, UnplacedBeat
 from choreo.timing import EPSILON, MeasureMap
-from choreo.vocabulary import Move, Vocabulary
+from choreo.vocabulary import Kind, Move, Vocabulary
 
-SAFETY_RISK = 4
+# The quickest count a trained dancer keeps for a move: a count at ♩=200, twice a
+# moderate class tempo (♩=100), where the vocabulary's counts are taught. Faster than
+# that a grand jeté has no time in the air and a pirouette does not come round, so a move
+# needs at least its counts times this; a one-count plié at ♩=96 (0.62 s) is fine.
+QUICKEST_COUNT_SECONDS = 0.3
 
 
 def check_beats(
@@ -22,44 +29,40 @@ def check_beats(
     placed: list[Spot],
     findings: Findings,
 ) -> None:
-    """Each beat in sheet order, then the performers' overlaps in time."""
+    """The cast's doubles, then each beat in sheet order, then the performers' overlaps
+    in time."""
     cast = {member.id: member for member in scene.cast}
+    for member in scene.cast:
+        if member.doubles and member.doubles not in cast:
+            findings.add(
+                "unknown-performer",
+                None,
+                f"{member.id} doubles {member.doubles}, who is not in the cast"
+                + _did_you_mean(member.doubles, list(cast)),
+            )
+    custody = follow_custody(scene, vocabulary)
+    problems: dict[str, list[CustodyProblem]] = {}
+    for problem in custody.problems:
+        problems.setdefault(problem.beat, []).append(problem)
     seen: set[str] = set()
     previous: PlacedBeat | None = None
-    for spot in placed:
+    for spot, holding in zip(placed, custody.holdings, strict=True):
         beat = spot.beat
         if beat.id in seen:
             findings.add("duplicate-beat-id", beat.id, f"beat id {beat.id} is used twice")
         seen.add(beat.id)
         if not 1 <= beat.intensity <= 5:
             findings.add("intensity-range", beat.id, f"intensity {beat.intensity} is outside 1..5")
-        for who in beat.everyone():
+        for who in _named_performers(beat):
             if who not in cast:
                 findings.add(
                     "unknown-performer",
                     beat.id,
                     f"{who} is not in the cast" + _did_you_mean(who, list(cast)),
                 )
-        ballet = _known_move(vocabulary, beat, "ballet", findings)
-        combat = _known_move(vocabulary, beat, "combat", findings)
-        if combat is not None:
-            prop = beat.weapon or combat.prop
-            wielder = beat.attacker or (beat.performers[0] if beat.performers else None)
-            member = cast.get(wielder) if wielder else None
-            if prop and member is not None and prop not in member.props:
-                findings.add(
-                    "missing-prop",
-                    beat.id,
-                    f"{combat.name} needs a {prop}, and {wielder} "
-                    f"carries {', '.join(member.props) or 'nothing'}",
-                )
-            if combat.risk >= SAFETY_RISK and not (beat.safety or "").strip():
-                findings.add(
-                    "no-safety-note",
-                    beat.id,
-                    f"{combat.name} is risk {combat.risk}: "
-                    "add a safety note (mats, spotters, rehearsal speed)",
-                )
+        _check_doubles(beat, cast, findings)
+        ballets = _known_moves(vocabulary, beat, findings)
+        check_weapons(scene, vocabulary, beat, holding, problems.pop(beat.id, []), findings)
         if isinstance(spot, UnplacedBeat):
             measure = measures.measure(beat.at.measure, beat.pass_number or 1)
             past = measure is not None and beat.at.beat >= measure.last_beat - EPSILON
@@ -77,34 +80,79 @@ def check_beats(
         previous = spot
         if beat.hit:
             _check_hit(beat, start, measures, findings)
-        length = spot.length_beats
-        if ballet is not None and length + EPSILON < ballet.counts:
-            findings.add(
-                "too-short",
-                beat.id,
-                f"{ballet.name} usually takes {format_beat(ballet.counts)} "
-                f"counts; this beat lasts {format_beat(round(length, 3))}",
-            )
+        for ballet in ballets:
+            _check_time_for(ballet, spot, findings)
     _check_overlaps(placed, findings)
 
 
-def _known_move(
-    vocabulary: Vocabulary,
-    beat: Beat,
-    kind: Literal["ballet", "combat"],
-    findings: Findings,
-) -> Move | None:
-    name = getattr(beat, kind)
-    if not name:
-        return None
-    move = vocabulary.lookup(name, kind)
-    if move is None:
-        suggestions = vocabulary.suggest(name, kind)
-        hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+def _named_performers(beat: Beat) -> list[str]:
+    """Every id the beat names as a performer: performers, attacker, partner, columns,
+    doubles (both sides) and the ends of handoffs (not the floor), each once."""
+    names = [*beat.everyone(), *beat.doubles.keys(), *beat.doubles.values()]
+    names += [end for h in beat.handoffs for end in (h.from_, h.to) if end != FLOOR]
+    return list(dict.fromkeys(names))
+
+
+def _check_doubles(beat: Beat, cast: dict[str, CastMember], findings: Findings) -> None:
+    """A beat's double should be declared in the cast as doubling that character. Only a
+    warning: a stunt performer may double a second character for a beat or two, and the
+    cast has room for one."""
+    for character, double in beat.doubles.items():
+        member = cast.get(double)
+        if member is None or character not in cast or member.doubles == character:
+            continue
+        declared = f"doubles {member.doubles}" if member.doubles else "doubles no one"
         findings.add(
-            "unknown-move", beat.id, f"{kind} move {name!r} is not in the vocabulary{hint}"
+            "undeclared-double",
+            beat.id,
+            f"{double} performs for {character} here, but in the cast {double} {declared}; "
+            f"add `doubles: {character}` to {double}, or check the name",
         )
-    return move
+
+
+def _known_moves(vocabulary: Vocabulary, beat: Beat, findings: Findings) -> list[Move]:
+    """Look up every move the beat names, its own and each performer's; an unknown one is
+    a warning with "did you mean". Returns the ballet moves found, for their time."""
+    named: list[tuple[str | None, Kind, str]] = [
+        (beat.ballet, "ballet", "ballet move"),
+        (beat.combat, "combat", "combat move"),
+    ]
+    for action in beat.actions:
+        whose = f"{action.performer}'s"
+        named += [
+            (action.ballet, "ballet", f"{whose} ballet move"),
+            (action.combat, "combat", f"{whose} combat move"),
+            (action.reaction, "reaction", f"{whose} reaction"),
+        ]
+    ballets: list[Move] = []
+    for name, kind, what in named:
+        if not name or not name.strip():
+            continue
+        move = vocabulary.lookup(name, kind)
+        if move is None:
+            suggestions = vocabulary.suggest(name, kind)
+            hint = (
+                f"; did you mean {' or '.join(repr(s) for s in suggestions)}?"
+                if suggestions
+                else ""
+            )
+            findings.add("unknown-move", beat.id, f"{what} {name!r} is not in the vocabulary{hint}")
+        elif kind == "ballet" and move not in ballets:
+            ballets.append(move)
+    return ballets
+
+
+def _check_time_for(ballet: Move, spot: PlacedBeat, findings: Findings) -> None:
+    """Seconds, not counts: the same one-count move is fine at a slow tempo and rushed at
+    a fast one."""
+    needs = ballet.counts * QUICKEST_COUNT_SECONDS
+    if spot.seconds + EPSILON < needs:
+        findings.add(
+            "too-short",
+            spot.beat.id,
+            f"{ballet.name} needs {needs:.2f} s or more ({format_beat(ballet.counts)} counts); "
+            f"this beat lasts {spot.seconds:.2f} s",
+        )
 
 
 def strong_beats(beat_count: int) -> list[int]:

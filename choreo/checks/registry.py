@@ -23,22 +23,52 @@ class Rule:
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in (
-        Rule("unknown-move", "warning", 'a move not in the vocabulary (with "did you mean …")'),
-        Rule("unknown-performer", "error", "a performer, attacker or partner not in the cast"),
+        Rule(
+            "unknown-move",
+            "warning",
+            "a move or reaction, the beat's or a performer's, not in the vocabulary "
+            '(with "did you mean …")',
+        ),
+        Rule(
+            "unknown-performer",
+            "error",
+            "an id not in the cast: a performer, attacker, partner, action, double (in a beat "
+            "or the cast) or handoff",
+        ),
+        Rule(
+            "undeclared-double",
+            "warning",
+            "a beat's double the cast does not declare as doubling that character",
+        ),
         Rule("duplicate-beat-id", "error", "two beats with one id"),
+        Rule(
+            "unknown-prop",
+            "error",
+            "a beat's weapon or a handed-off prop that no cast member holds at the start",
+        ),
         Rule(
             "missing-prop",
             "error",
-            "a weapon action by a performer who does not carry that prop",
+            "a weapon used, disarmed or handed on by someone who does not hold it at that beat "
+            "(cast props at the start, then disarms and handoffs)",
         ),
-        Rule("no-safety-note", "error", "a combat action of risk 4 or 5 without a safety note"),
+        Rule(
+            "no-safety-note",
+            "error",
+            "a firearm or blade beat, or a move or reaction of risk 4 or 5, without a safety note",
+        ),
         Rule("beats-out-of-order", "warning", "a beat placed before the beat above it"),
         Rule("performer-overlap", "error", "a performer in two beats at once"),
         Rule("intensity-range", "error", "intensity outside 1..5"),
         Rule("outside-score", "error", "a measure or beat the score does not have"),
         Rule("past-barline", "error", "a beat past the last beat of its bar"),
         Rule("hit-off-beat", "warning", "a `hit` not on a strong beat (the nearest one suggested)"),
-        Rule("too-short", "warning", "a beat shorter than its ballet move's typical counts"),
+        Rule(
+            "too-short",
+            "warning",
+            "a beat with fewer seconds than its ballet moves need (their counts at ♩=200, "
+            "twice class tempo)",
+        ),
         Rule("score-changed", "warning", "the score changed since the scene was last synced"),
         Rule(
             "score-drift",
