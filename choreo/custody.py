@@ -10,9 +10,11 @@ both read :func:`follow_custody`, so they never disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from choreo.model import FLOOR, Beat, Scene
@@ -109,8 +111,9 @@ def follow_custody(scene: Scene, vocabulary: Vocabulary) -> Custody:
     hands[FLOOR] = []
     holdings: list[Holding] = []
     problems: list[CustodyProblem] = []
+    after = _frozen(hands)
     for beat in scene.beats:
-        before = _frozen(hands)
+        before = after  # what each holds after one beat is what they hold at the next
         transfers: list[Transfer] = []
         wanted = [
             *(_disarm_transfer(beat, disarm, problems) for disarm in _disarms(beat, vocabulary)),
@@ -126,7 +129,8 @@ def follow_custody(scene: Scene, vocabulary: Vocabulary) -> Custody:
             held.remove(transfer.prop)
             hands[transfer.to].append(transfer.prop)
             transfers.append(transfer)
-        holdings.append(Holding(beat.id, before, _frozen(hands), tuple(transfers)))
+        after = _frozen(hands) if transfers else before
+        holdings.append(Holding(beat.id, before, after, tuple(transfers)))
     return Custody(holdings, problems)
 
 
@@ -152,8 +156,16 @@ def combat_actions(beat: Beat) -> list[tuple[str, str]]:
 def is_disarm(name: str, vocabulary: Vocabulary) -> bool:
     """A combat move whose name says disarm (``knife disarm``), as written or as the
     vocabulary calls it (``take the weapon`` is ``disarm``)."""
+    if _says_disarm(name):
+        return True
     move = vocabulary.lookup(name, "combat")
-    return any("disarm" in normalize(n) for n in (name, move.name if move else ""))
+    return move is not None and _says_disarm(move.name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _says_disarm(name: str) -> bool:
+    # Cached: a scene names the same few moves on thousands of beats.
+    return "disarm" in normalize(name)
 
 
 def weapon_class(prop: str) -> WeaponClass | None:
@@ -248,5 +260,6 @@ def _not_held(transfer: Transfer, held: list[str]) -> str:
     return f"{transfer.from_} has no {transfer.prop} to {where}: {holds}"
 
 
-def _frozen(hands: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
-    return {who: tuple(props) for who, props in hands.items()}
+def _frozen(hands: dict[str, list[str]]) -> Hands:
+    # Read-only: one beat's ``after`` is the next beat's ``before``, the same mapping.
+    return MappingProxyType({who: tuple(props) for who, props in hands.items()})

@@ -69,8 +69,7 @@ def printable(text: str) -> str:
     escape sequences, bidi overrides) shown as ``\\n``, ``\\x1b``, ``\\u202e``, so a name
     in a file can neither split nor forge an error line nor reach the terminal raw."""
     return "".join(
-        char if unicodedata.category(char) not in _UNPRINTABLE else _escaped(char)
-        for char in text
+        char if unicodedata.category(char) not in _UNPRINTABLE else _escaped(char) for char in text
     )
 
 
