@@ -317,6 +317,13 @@ def test_an_unknown_prop_is_not_also_a_missing_one() -> None:
     ]
 
 
+def test_a_move_whose_prop_no_one_has_is_a_missing_prop() -> None:
+    cut = {**GOOD, "combat": "sword cut", "safety": "blunt"}
+    assert [d.message for d in check(scene(cut)) if d.code.endswith("-prop")] == [
+        "sword cut needs a sword, and eve holds knife at this beat"
+    ]
+
+
 def test_a_weapon_beat_needs_a_safety_note_whatever_its_risk() -> None:
     draw = {**GOOD, "combat": "pistol draw"}
     cast = [{**CAST[0], "props": ["pistol"]}, *CAST[1:]]

@@ -18,7 +18,8 @@ from choreo.vocabulary import Kind, Move, Vocabulary
 # The quickest count a trained dancer keeps for a move: a count at ♩=200, twice a
 # moderate class tempo (♩=100), where the vocabulary's counts are taught. Faster than
 # that a grand jeté has no time in the air and a pirouette does not come round, so a move
-# needs at least its counts times this; a one-count plié at ♩=96 (0.62 s) is fine.
+# needs at least its counts times this: a plié (two counts) one beat long at ♩=96 has
+# 0.62 s and is fine; a grand jeté (two counts) one beat long at ♩=120 has 0.50 s.
 QUICKEST_COUNT_SECONDS = 0.3
 
 

@@ -53,7 +53,7 @@ def check_weapons(
         )
     cast = scene.cast_ids()
     for use in _uses(beat, vocabulary):
-        if use.who in cast and use.prop in known and not holding.holds(use.who, use.prop):
+        if use.who in cast and use.prop not in unknown and not holding.holds(use.who, use.prop):
             held = ", ".join(holding.before.get(use.who, ())) or "nothing"
             findings.add(
                 "missing-prop",
@@ -62,7 +62,7 @@ def check_weapons(
                 + _where_it_is(holding, use.prop),
             )
     for problem in problems:
-        if problem.prop is None or problem.prop in known:
+        if problem.prop not in unknown:  # an unknown prop is named once, above
             findings.add("missing-prop", beat.id, problem.message)
     _check_safety_note(beat, vocabulary, findings)
 
