@@ -240,14 +240,28 @@ def score(
 
 @app.command()
 def moves(
+    name: Annotated[
+        str | None, typer.Argument(help="one move, by name or alias: what it is")
+    ] = None,
     kind: Annotated[
         MoveKind | None, typer.Option("--kind", help="ballet, combat or reaction")
     ] = None,
 ) -> None:
-    """List the move vocabulary."""
-    from choreo.vocabulary import Vocabulary, moves_table
+    """List the move vocabulary with a definition of each move, or describe one move."""
+    from choreo.vocabulary import KINDS, Vocabulary, describe_move, moves_table
 
-    _emit(moves_table(Vocabulary.bundled(), kind.value if kind else None))
+    vocabulary = Vocabulary.bundled()
+    if name is None:
+        _emit(moves_table(vocabulary, kind.value if kind else None))
+        return
+    kinds = [k for k in KINDS if kind is None or k == kind.value]
+    found = [move for k in kinds if (move := vocabulary.lookup(name, k)) is not None]
+    if not found:
+        close = [suggestion for k in kinds for suggestion in vocabulary.suggest(name, k)]
+        hint = f"; did you mean {' or '.join(repr(s) for s in close)}?" if close else ""
+        what = f"{kind.value} move" if kind else "move"
+        raise ChoreoError(f"no {what} called {name!r}{hint}")
+    _emit("\n".join(describe_move(move) for move in found))
 
 
 @app.command()

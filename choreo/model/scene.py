@@ -39,6 +39,10 @@ PALETTE_COLOURS: dict[str, str] = {
 
 RehearsalStatus = Literal["idea", "blocked", "marking", "half-speed", "full-speed", "camera-ready"]
 Distance = Literal["out", "in", "close"]
+# What a combat action is fought with: the SAFD disciplines, firearms and found objects.
+WeaponClass = Literal[
+    "unarmed", "knife", "sword", "rapier-dagger", "quarterstaff", "firearm", "found-object"
+]
 FPS_CHOICES = (23.976, 24, 25, 29.97, 30)
 
 
@@ -157,6 +161,7 @@ class BalletMove(StrictModel):
     aliases: list[ShortText] = Field(default_factory=list)
     family: Literal["turn", "jump", "step", "pose", "linking"] = "step"
     counts: Annotated[float, Field(gt=0, le=64)] = 1
+    definition: ShortText | None = Field(default=None, description="one plain sentence")
 
 
 class CombatMove(StrictModel):
@@ -181,9 +186,24 @@ class CombatMove(StrictModel):
     ] = "strike"
     risk: Annotated[int, Field(ge=1, le=5)] = 2
     prop: ShortText | None = None
+    weapon_class: WeaponClass | None = Field(
+        default=None, description="default: from the prop (knife, sword, pistol...), else unarmed"
+    )
+    definition: ShortText | None = Field(default=None, description="one plain sentence")
 
 
-CustomMove = Annotated[BalletMove | CombatMove, Field(discriminator="kind")]
+class ReactionMove(StrictModel):
+    """A reaction (a sell, knap, recoil or fall) a scene adds to the vocabulary."""
+
+    kind: Literal["reaction"]
+    name: ShortText
+    aliases: list[ShortText] = Field(default_factory=list)
+    category: Literal["sell", "knap", "recoil", "fall"] = "sell"
+    risk: Annotated[int, Field(ge=1, le=5)] = 1
+    definition: ShortText | None = Field(default=None, description="one plain sentence")
+
+
+CustomMove = Annotated[BalletMove | CombatMove | ReactionMove, Field(discriminator="kind")]
 
 
 class Beat(StrictModel):

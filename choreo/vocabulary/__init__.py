@@ -1,7 +1,9 @@
-"""The move vocabulary: the ballet terms and combat actions a beat can name.
+"""The move vocabulary: the ballet terms, combat actions and reactions a beat can name.
 
-The bundled terms live in ``ballet.yaml``, ``combat.yaml`` and ``reaction.yaml`` (the
-sells, falls and knaps of the partner who receives an action) beside this module; a scene
+The bundled terms live in ``ballet.yaml``, ``combat.yaml`` (the stage-combat actions the
+SAFD and Fight Directors Canada glossaries teach, each with its weapon class and risk) and
+``reaction.yaml`` (the sells, knaps, recoils and falls of the partner who receives an
+action) beside this module; every term has a one-sentence definition for the crew. A scene
 may add its own moves (``Scene.moves``), which override bundled ones of the same name.
 Names are matched by :func:`normalize`, so accents, case, hyphens, spaces and apostrophes
 never make a move unknown.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from typing import Any, Literal
 
 from ruamel.yaml import YAML
 
-from choreo.model.scene import BalletMove, CombatMove
+from choreo.model.scene import BalletMove, CombatMove, ReactionMove
 
 Kind = Literal["ballet", "combat", "reaction"]
 KINDS: tuple[Kind, ...] = ("ballet", "combat", "reaction")
@@ -29,7 +32,26 @@ CATEGORIES = (
     "strike", "kick", "block", "parry", "grab", "throw", "fall", "blade", "firearm", "evade",
     "choke", "lift",
 )  # fmt: skip
-PROPS = ("knife", "pistol", "rifle", "sword", "staff", "chair", "rope", "bottle")
+REACTION_CATEGORIES = ("sell", "knap", "recoil", "fall")
+# What a combat action is fought with (the scene model's WeaponClass).
+WEAPON_CLASSES = (
+    "unarmed", "knife", "sword", "rapier-dagger", "quarterstaff", "firearm", "found-object",
+)  # fmt: skip
+# The props bundled moves need, and the weapon class each belongs to.
+PROP_WEAPON_CLASSES = {
+    "knife": "knife",
+    "dagger": "knife",
+    "pistol": "firearm",
+    "rifle": "firearm",
+    "sword": "sword",
+    "staff": "quarterstaff",
+    "chair": "found-object",
+    "rope": "found-object",
+    "bottle": "found-object",
+}
+PROPS = tuple(PROP_WEAPON_CLASSES)
+# The width ``choreo moves`` wraps definitions to: an 80-column terminal.
+LISTING_WIDTH = 80
 
 # difflib ratio below which a name is not offered as "did you mean": 0.75 keeps one-letter
 # slips ("pirouete", "upercut") and drops near misses that are other moves ("passé" for
@@ -42,20 +64,30 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o"})
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    """One ballet term or combat action, bundled or added by a scene."""
+    """One ballet term, combat action or reaction, bundled or added by a scene."""
 
     kind: Kind
     name: str
     aliases: tuple[str, ...] = ()
     english: str | None = None
     family: str | None = None  # ballet
-    counts: float = 1.0  # ballet: typical counts; combat: 1
+    counts: float = 1.0  # ballet: typical counts; combat and reaction: 1
     travels: bool = False
     level: str | None = None
-    category: str | None = None  # combat, reaction
+    category: str | None = None  # combat (CATEGORIES), reaction (REACTION_CATEGORIES)
     risk: int = 1  # combat and reaction 1..5; ballet 1
-    prop: str | None = None  # combat
+    prop: str | None = None  # combat: the prop the performer must hold
+    weapon_class: str | None = None  # combat: one of WEAPON_CLASSES; None when unknown
+    definition: str | None = None  # one plain sentence; every bundled move has one
     custom: bool = False  # added by a scene
+
+
+def weapon_class_of(prop: str | None) -> str | None:
+    """The weapon class of a prop named in a scene, or None for a prop choreo does not know.
+
+    ``"Pistol"`` is a firearm and ``"dagger"`` a knife; a ``"bow"`` has no class here.
+    """
+    return PROP_WEAPON_CLASSES.get(prop.strip().casefold()) if prop else None
 
 
 def normalize(name: str) -> str:
@@ -90,7 +122,9 @@ class Vocabulary:
         """The moves shipped with choreo (loaded once, then shared)."""
         return _bundled()
 
-    def with_scene_moves(self, moves: Sequence[BalletMove | CombatMove]) -> Vocabulary:
+    def with_scene_moves(
+        self, moves: Sequence[BalletMove | CombatMove | ReactionMove]
+    ) -> Vocabulary:
         """This vocabulary plus a scene's moves; a scene move replaces one of the same name."""
         added: dict[tuple[Kind, str], Move] = {
             (move.kind, normalize(move.name)): _from_scene(move) for move in moves
@@ -127,40 +161,73 @@ class Vocabulary:
 
 
 def moves_table(vocabulary: Vocabulary, kind: str | None) -> str:
-    """The plain-text listing printed by ``choreo moves [--kind ballet|combat|reaction]``."""
+    """The listing printed by ``choreo moves [--kind ballet|combat|reaction]``.
+
+    One aligned row of facts per move, its definition wrapped on the indented line below,
+    so the listing reads on an 80-column terminal.
+    """
     kinds = [k for k in KINDS if kind is None or k == kind]
     if not kinds:
         raise ValueError(f"unknown move kind {kind!r}; expected 'ballet', 'combat' or 'reaction'")
     sections = []
     for section_kind in kinds:
         moves = vocabulary.moves(section_kind)
-        header: tuple[str, ...]
-        rows: list[tuple[str, ...]]
-        if section_kind == "ballet":
-            header = ("name", "english", "family", "counts", "travels", "level")
-            rows = [
-                (
-                    m.name,
-                    m.english or "-",
-                    m.family or "-",
-                    f"{m.counts:g}",
-                    "yes" if m.travels else "no",
-                    m.level or "-",
-                )
-                for m in moves
-            ]
-        elif section_kind == "reaction":
-            header = ("name", "category", "risk")
-            rows = [(m.name, m.category or "-", str(m.risk)) for m in moves]
-        else:
-            header = ("name", "category", "risk", "prop")
-            rows = [(m.name, m.category or "-", str(m.risk), m.prop or "-") for m in moves]
-        title = {"ballet": "Ballet moves", "combat": "Combat moves", "reaction": "Reactions"}[
-            section_kind
-        ]
-        title = f"{title} ({len(moves)})"
-        sections.append("\n".join([title, *_aligned([header, *rows])]))
+        header = _COLUMNS[section_kind]
+        rows = _aligned([header, *(_facts(move) for move in moves)])
+        lines = [f"{_TITLES[section_kind]} ({len(moves)})", rows[0]]
+        for move, row in zip(moves, rows[1:], strict=True):
+            lines.append(row)
+            if move.definition:
+                lines.extend(_wrapped(move.definition, "    "))
+        sections.append("\n".join(lines))
     return "\n\n".join(sections) + "\n"
+
+
+def describe_move(move: Move) -> str:
+    """Everything the vocabulary says about one move, for ``choreo moves NAME``."""
+    facts = dict(zip(_COLUMNS[move.kind][1:], _facts(move)[1:], strict=True))
+    lines = [f"{move.name} ({move.kind})"]
+    if move.english:
+        lines.append(f"  in English: {move.english}")
+    if move.aliases:
+        lines.extend(_wrapped("also called: " + ", ".join(move.aliases), "  "))
+    lines.append("  " + ", ".join(f"{column} {value}" for column, value in facts.items()))
+    if move.definition:
+        lines.extend(_wrapped(move.definition, "  "))
+    return "\n".join(lines) + "\n"
+
+
+_TITLES: dict[Kind, str] = {
+    "ballet": "Ballet moves",
+    "combat": "Combat moves",
+    "reaction": "Reactions",
+}
+_COLUMNS: dict[Kind, tuple[str, ...]] = {
+    "ballet": ("name", "family", "counts", "travels", "level"),
+    "combat": ("name", "category", "risk", "weapon", "prop"),
+    "reaction": ("name", "category", "risk"),
+}
+
+
+def _facts(move: Move) -> tuple[str, ...]:
+    if move.kind == "ballet":
+        travels = "yes" if move.travels else "no"
+        return (move.name, move.family or "-", f"{move.counts:g}", travels, move.level or "-")
+    if move.kind == "reaction":
+        return (move.name, move.category or "-", str(move.risk))
+    return (
+        move.name,
+        move.category or "-",
+        str(move.risk),
+        move.weapon_class or "-",
+        move.prop or "-",
+    )
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text, LISTING_WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
 
 
 def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
@@ -171,7 +238,7 @@ def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def _from_scene(move: BalletMove | CombatMove) -> Move:
+def _from_scene(move: BalletMove | CombatMove | ReactionMove) -> Move:
     if isinstance(move, BalletMove):
         return Move(
             kind="ballet",
@@ -179,6 +246,17 @@ def _from_scene(move: BalletMove | CombatMove) -> Move:
             aliases=tuple(move.aliases),
             family=move.family,
             counts=float(move.counts),
+            definition=move.definition,
+            custom=True,
+        )
+    if isinstance(move, ReactionMove):
+        return Move(
+            kind="reaction",
+            name=move.name,
+            aliases=tuple(move.aliases),
+            category=move.category,
+            risk=move.risk,
+            definition=move.definition,
             custom=True,
         )
     return Move(
@@ -188,8 +266,18 @@ def _from_scene(move: BalletMove | CombatMove) -> Move:
         category=move.category,
         risk=move.risk,
         prop=move.prop,
+        weapon_class=move.weapon_class or _scene_weapon_class(move),
+        definition=move.definition,
         custom=True,
     )
+
+
+def _scene_weapon_class(move: CombatMove) -> str | None:
+    """A scene's combat move without a weapon class: its prop's, else unarmed; a firearm
+    action is a firearm's, and a blade action or an unknown prop has no class to guess."""
+    if move.prop:
+        return weapon_class_of(move.prop)
+    return {"firearm": "firearm", "blade": None}.get(move.category, "unarmed")
 
 
 @functools.lru_cache(maxsize=1)
@@ -214,6 +302,7 @@ def _ballet(entry: dict[str, Any]) -> Move:
         counts=float(entry["counts"]),
         travels=bool(entry["travels"]),
         level=entry["level"],
+        definition=entry["definition"],
     )
 
 
@@ -225,6 +314,8 @@ def _combat(entry: dict[str, Any]) -> Move:
         category=entry["category"],
         risk=int(entry["risk"]),
         prop=entry.get("prop"),
+        weapon_class=entry["weapon_class"],
+        definition=entry["definition"],
     )
 
 
@@ -235,6 +326,7 @@ def _reaction(entry: dict[str, Any]) -> Move:
         aliases=tuple(entry.get("aliases") or ()),
         category=entry["category"],
         risk=int(entry["risk"]),
+        definition=entry["definition"],
     )
 
 
@@ -243,10 +335,16 @@ __all__ = [
     "FAMILIES",
     "KINDS",
     "LEVELS",
+    "LISTING_WIDTH",
     "PROPS",
+    "PROP_WEAPON_CLASSES",
+    "REACTION_CATEGORIES",
+    "WEAPON_CLASSES",
     "Kind",
     "Move",
     "Vocabulary",
+    "describe_move",
     "moves_table",
     "normalize",
+    "weapon_class_of",
 ]
