@@ -27,7 +27,6 @@ from choreo.vocabulary import (
     describe_move,
     moves_table,
     normalize,
-    weapon_class_of,
 )
 from tests.run_cli import assert_one_line_error, choreo
 
@@ -153,10 +152,6 @@ def test_a_prop_belongs_to_its_weapon_class(vocabulary: Vocabulary) -> None:
             assert move.weapon_class == "rapier-dagger", move
         elif move.prop is not None:
             assert move.weapon_class == PROP_WEAPON_CLASSES[move.prop], move
-    assert weapon_class_of("Pistol") == "firearm"
-    assert weapon_class_of(" dagger ") == "knife"
-    assert weapon_class_of("bow") is None
-    assert weapon_class_of(None) is None
     # Checks can tell a firearm or a blade beat from the move alone.
     classes = {m.name: m.weapon_class for m in vocabulary.moves("combat")}
     assert classes["pistol shot"] == classes["rifle butt"] == classes["reload"] == "firearm"
@@ -485,6 +480,7 @@ def test_a_scene_adds_reactions_and_its_combat_moves_get_a_weapon_class(
                 {"kind": "reaction", "name": "shudder"},
                 {"kind": "combat", "name": "bayonet thrust", "category": "blade", "prop": "Rifle"},
                 {"kind": "combat", "name": "tile throw", "prop": "roof tile"},
+                {"kind": "combat", "name": "dirk stab", "category": "blade", "prop": " Dagger"},
                 {"kind": "combat", "name": "arrow", "prop": "bow", "weapon_class": "found-object"},
                 {"kind": "combat", "name": "shoulder charge", "category": "throw"},
                 {"kind": "combat", "name": "cold draw", "category": "firearm"},
@@ -512,6 +508,7 @@ def test_a_scene_adds_reactions_and_its_combat_moves_get_a_weapon_class(
     assert classes == {
         "bayonet thrust": "firearm",  # from its prop, whatever its case
         "tile throw": None,  # a prop choreo does not know has no class to guess
+        "dirk stab": "knife",
         "arrow": "found-object",  # said outright
         "shoulder charge": "unarmed",
         "cold draw": "firearm",

@@ -37,7 +37,8 @@ REACTION_CATEGORIES = ("sell", "knap", "recoil", "fall")
 WEAPON_CLASSES = (
     "unarmed", "knife", "sword", "rapier-dagger", "quarterstaff", "firearm", "found-object",
 )  # fmt: skip
-# The props bundled moves need, and the weapon class each belongs to.
+# The props bundled moves need, and the weapon class each belongs to (a scene's own move
+# with one of these props and no weapon_class gets that class).
 PROP_WEAPON_CLASSES = {
     "knife": "knife",
     "dagger": "knife",
@@ -80,14 +81,6 @@ class Move:
     weapon_class: str | None = None  # combat: one of WEAPON_CLASSES; None when unknown
     definition: str | None = None  # one plain sentence; every bundled move has one
     custom: bool = False  # added by a scene
-
-
-def weapon_class_of(prop: str | None) -> str | None:
-    """The weapon class of a prop named in a scene, or None for a prop choreo does not know.
-
-    ``"Pistol"`` is a firearm and ``"dagger"`` a knife; a ``"bow"`` has no class here.
-    """
-    return PROP_WEAPON_CLASSES.get(prop.strip().casefold()) if prop else None
 
 
 def normalize(name: str) -> str:
@@ -276,7 +269,7 @@ def _scene_weapon_class(move: CombatMove) -> str | None:
     """A scene's combat move without a weapon class: its prop's, else unarmed; a firearm
     action is a firearm's, and a blade action or an unknown prop has no class to guess."""
     if move.prop:
-        return weapon_class_of(move.prop)
+        return PROP_WEAPON_CLASSES.get(move.prop.strip().casefold())
     return {"firearm": "firearm", "blade": None}.get(move.category, "unarmed")
 
 
@@ -346,5 +339,4 @@ __all__ = [
     "describe_move",
     "moves_table",
     "normalize",
-    "weapon_class_of",
 ]
