@@ -36,6 +36,21 @@ def written(work: str, part: int = 0) -> tuple[MeasureMap, tuple[RepeatSigns, ..
     return read_measure_map(parsed(work), part=part, source=f"corpus:{work}")
 
 
+def runs(measures: MeasureMap) -> str:
+    """The playing order as runs of bars, each pass after the first marked: ``1-8 1-8/2``."""
+    found: list[list[str]] = []
+    for m in measures.measures:
+        last = found[-1] if found else None
+        if last and last[2] == str(m.pass_number) and int(m.number) == int(last[1]) + 1:
+            last[1] = m.number
+        else:
+            found.append([m.number, m.number, str(m.pass_number)])
+    return " ".join(
+        (first if first == end else f"{first}-{end}") + ("" if times == "1" else f"/{times}")
+        for first, end, times in found
+    )
+
+
 def music21_measure_seconds(read: ReadScore, part: int) -> list[float]:
     """music21's own start time of each measure of a part, from ``Part.secondsMap``."""
     from music21 import stream
@@ -114,7 +129,7 @@ def pickup_score(path: Path, *, beats: float = 1.0, meter_text: str = "4/4") -> 
     return path
 
 
-_TOKENS = re.compile(r'\^?"[^"]*"|\S+')
+_TOKENS = re.compile(r'\^?!?"[^"]*"|\S+')
 _FORWARD = '<bar-style>heavy-light</bar-style><repeat direction="forward"/>'
 _BACKWARD = '<repeat direction="backward"/>'
 
@@ -125,13 +140,16 @@ def bars_score(path: Path, notation: str, *, qpm: int = 120) -> Path:
     Bars of 4/4 hold one whole note (2 s at 120). ``|:`` and ``:|`` are repeat signs,
     ``|1.`` (or ``|1,2.``, or ``|_.`` without a number) opens an ending that the next
     ``|``, ``:|``, ``||`` or ``|.`` closes, ``||`` and ``|.`` are double and final
-    barlines, ``"words"`` sit at the end of the bar before them and ``^"words"`` at the
-    start of the bar after them:
+    barlines, ``||:`` is a forward repeat written on the right barline of the bar before
+    (as Dolet for Sibelius writes a start repeat or an end-start ``:|:``), ``"words"`` sit
+    at the end of the bar before them, ``^"words"`` at the start of the bar after them and
+    ``^!"words"`` head the bar after them over a new key signature (a movement's heading):
     ``|: 1 2 |1. 3 :| |2. 4 5 6 | 7 "D.C. al Fine"``.
     """
     bars: list[_Bar] = []
     pending_left: list[str] = []
     pending_words: list[str] = []
+    pending_heading: list[str] = []
     ending: str | None = None
 
     def close(kind: str, *, backward: bool = False, style: str | None = None) -> None:
@@ -148,6 +166,8 @@ def bars_score(path: Path, notation: str, *, qpm: int = 120) -> Path:
     for token in _TOKENS.findall(notation):
         if token == "|:":
             pending_left.append(_FORWARD)
+        elif token == "||:":
+            bars[-1].right.append(_FORWARD)
         elif token == ":|":
             close("stop", backward=True, style="light-heavy")
         elif token in ("|", "||", "|."):
@@ -159,13 +179,17 @@ def bars_score(path: Path, notation: str, *, qpm: int = 120) -> Path:
                 close("discontinue")
             ending = token[1:-1].replace("_", "")  # "|_." an ending with no number
             pending_left.append(f'<ending number="{ending}" type="start"/>')
+        elif token.startswith('^!"'):
+            pending_heading.append(token[3:-1])
         elif token.startswith('^"'):
             pending_words.append(token[2:-1])
         elif token.startswith('"'):
             bars[-1].end_words.append(token[1:-1])
         else:
-            bars.append(_Bar(token, left=pending_left, start_words=pending_words))
-            pending_left, pending_words = [], []
+            key = -1 - len(bars) % 6 if pending_heading else None
+            bar = _Bar(token, pending_left, start_words=pending_heading + pending_words, key=key)
+            bars.append(bar)
+            pending_left, pending_words, pending_heading = [], [], []
     if ending is not None:
         close("discontinue")
     measures = [_bar_xml(bar, first=index == 0, qpm=qpm) for index, bar in enumerate(bars)]
@@ -185,6 +209,7 @@ class _Bar:
     right: list[str] = field(default_factory=list)
     start_words: list[str] = field(default_factory=list)
     end_words: list[str] = field(default_factory=list)
+    key: int | None = None  # a new key signature at its start: its fifths
 
 
 def _bar_xml(bar: _Bar, *, first: bool, qpm: int) -> str:
@@ -205,6 +230,8 @@ def _bar_xml(bar: _Bar, *, first: bool, qpm: int) -> str:
             f"</beat-unit><per-minute>{qpm}</per-minute></metronome></direction-type>"
             f'<sound tempo="{qpm}"/></direction>'
         )
+    elif bar.key is not None:
+        parts.append(f"<attributes><key><fifths>{bar.key}</fifths></key></attributes>")
     parts.extend(words(text) for text in bar.start_words)
     parts.append(
         "<note><pitch><step>C</step><octave>5</octave></pitch>"

@@ -13,22 +13,7 @@ from choreo.score.repeats import Jump, performed_map
 from choreo.score.words import words_meaning
 from choreo.timing import MeasureMap
 from tests.musescore import MUSESCORE, needs_musescore, played_bars
-from tests.score_fixtures import bars_score, written
-
-
-def runs(measures: MeasureMap) -> str:
-    """The playing order as runs of bars, each pass after the first marked: ``1-8 1-8/2``."""
-    found: list[list[str]] = []
-    for m in measures.measures:
-        last = found[-1] if found else None
-        if last and last[2] == str(m.pass_number) and int(m.number) == int(last[1]) + 1:
-            last[1] = m.number
-        else:
-            found.append([m.number, m.number, str(m.pass_number)])
-    return " ".join(
-        (first if first == end else f"{first}-{end}") + ("" if times == "1" else f"/{times}")
-        for first, end, times in found
-    )
+from tests.score_fixtures import bars_score, runs, written
 
 
 def assert_plays_as_musescore(path: Path, played: MeasureMap) -> None:
@@ -47,6 +32,14 @@ PLAYED = [
     ("|: 1 2 |1. 3 :| |2. 4 5 6 | 7", "1-3 1-2/2 4-7", True),
     ("|: 1 2 |1. 3 4 5 :| |2. 6 | 7", "1-5 1-2/2 6-7", True),
     ("|: 1 |1. 2 :| |2. 3 4 5 :| |3. 6 | 7", "1-2 1/2 3-5 1/3 6-7", True),
+    # A first ending whose bracket stops before its repeat sign runs to the repeat sign
+    # when the next ending starts right after it (MuseScore plays bar 4 on both passes).
+    ("|: 1 2 |1. 3 | 4 :| |2. 5 | 6", "1-4 1-2/2 5-6", False),
+    ("|: 1 2 |1. 3 | 4 5 :| |2. 6 | 7", "1-5 1-2/2 6-7", False),
+    # A forward repeat on a right barline starts the next bar; after an open start
+    # repeat it is an end-start barline too (music21 reads it as an end repeat only).
+    ("1 2 ||: 3 4 :| 5", "1-4 3-4/2 5", False),
+    ("|: 1 2 ||: 3 4 :| 5", "1-2 1-2/2 3-4 3-4/2 5", False),
     ('1 2 "Fine" || 3 4 "D.C. al Fine" |.', "1-4 1-2/2", True),
     ('1 2 3 "Da Capo" 4', "1-3 1-3/2 4", True),
     # The words sit over the last bar but one; the D.C. comes at the final barline.
@@ -67,6 +60,22 @@ PLAYED = [
     # Fine or a Trio heading (MuseScore goes back to the first bar).
     ('|: 1 :| 2 "Fine" || ^"Trio" 3 :| 4 "D.C. al Fine" |.', "1 1/2 2-3 3/2 4 1/3 2/2", False),
     ('|: 1 :| 2 "Fine" || 3 :| 4 "D.C. al Fine" |.', "1 1/2 2-3 3/2 4 1/3 2/2", False),
+    # A minuet and trio of two repeated strains each, no Trio heading (Haydn op. 1 no. 1).
+    ('|: 1 :| |: 2 :| |: 3 :| |: 4 :| "M.D.C."', "1 1/2 2 2/2 3 3/2 4 4/2 1-2/3", False),
+    # Words at the barline before the strain's repeat sign: the jump comes at the sign.
+    (
+        '|: 1 :| |: 2 :| |: 3 :| |: 4 "Menuetto da capo senza Ritornello" 5 :|',
+        "1 1/2 2 2/2 3 3/2 4-5 4-5/2 1-2/3",
+        False,
+    ),
+    # A file of movements: the da capo returns to the Menuetto's heading and the next
+    # movement follows it (Beethoven op. 18 no. 4 and no. 5, op. 132).
+    (
+        '1 2 ^!"Menuetto" |: 3 :| |: ^"Trio" 4 :| "Menuetto da capo" ^!"Allegro" 5 6 |.',
+        "1-3 3/2 4 4/2 3/3 5-6",
+        False,
+    ),
+    ('1 2 ^!"Allegretto" 3 "Fine" || 4 "D.C. al Fine" ^!"Adagio" 5 |.', "1-4 3/2 5", False),
 ]
 
 
@@ -100,12 +109,23 @@ UNCLEAR = [
         "'Menuetto da capo' in measure 4, but the score marks neither a Fine nor a Trio",
     ),
     (
+        '|: 1 :| |: 2 :| 3 |: 4 :| 5 "Menuetto da capo"',
+        "'Menuetto da capo' in measure 5, but the score marks neither a Fine nor a Trio, and "
+        "its repeated strains are not a minuet's two and a trio's two",
+    ),
+    (
         '|: 1 2 :| |: ^"Trio" 3 4 :| "Menuetto da capo" 5',
         "'Menuetto da capo' in measure 4 is followed by measure 5",
     ),
     ('1 ^"Segno" 2 3 "D.C." "D.S."', "measure 3 says both 'D.C.' and 'D.S.'"),
     ("|: 1 |2. 2 :| |2. 3 | 4", "the endings over measure 2 and measure 3 are both for pass 2"),
     ("|: 1 |_. 2 :| 3 4", "the ending bracket over measure 2 has no number"),
+    # No second ending after the repeat sign: whether bar 3 is an ending of one bar is unclear.
+    (
+        "|: 1 2 |1. 3 | 4 :| 5",
+        "the ending 1. over measure 3 has no repeat sign at its end (the repeat sign is at "
+        "measure 4)",
+    ),
 ]
 
 
@@ -126,9 +146,9 @@ def test_unclear_jumps_are_refused_naming_the_bar(
     ("text", "meaning"),
     [
         ("D.C.\nal Fine", Jump("capo", "fine", "D.C. al Fine")),
-        ("Menuetto da capo.", Jump("capo", "section", "Menuetto da capo")),
-        ("M.D.C.", Jump("capo", "section", "M.D.C.")),
-        ("Men. D.C.", Jump("capo", "section", "Men. D.C.")),
+        ("Menuetto da capo.", Jump("capo", "section", "Menuetto da capo", "menuetto")),
+        ("M.D.C.", Jump("capo", "section", "M.D.C.", "menuetto")),
+        ("Men. D.C.", Jump("capo", "section", "Men. D.C.", "men.")),
         ("Dal Segno sin' al Coda", Jump("segno", "coda", "Dal Segno sin' al Coda")),
         ("Da Capo (senza replica)", Jump("capo", "end", "Da Capo (senza replica)")),
         ("Fine.", "fine"),
@@ -190,14 +210,46 @@ def test_menuetto_da_capo_in_words_plays_the_menuetto_again() -> None:
     assert runs(quartet) == "1-8 1-8/2 9-28 9-28/2 29-36 29-36/2 37-52 37-52/2 1-28/3"
 
 
+PLAIN_DA_CAPOS = [
+    # "M.D.C." with no Trio heading: a minuet and a trio of two repeated strains each.
+    (
+        "haydn/opus1no1/movement4",
+        "0-12 0-12/2 13-27 13-26/2 28-36 29-36/2 37-44 37-43/2 45 0-26/3 28/2",
+    ),
+    # Set at the barline before the repeat sign of the last strain; no repeats after it.
+    ("mozart/k156/movement3", "1-14 1-14/2 15-36 15-36/2 37-46 37-46/2 47-62 47-62/2 1-36/3"),
+    # The Menuetto ends where the Trio starts; the Coda follows the da capo.
+    (
+        "beethoven/opus59no3/movement3",
+        "1-38 17-38/2 39-54 39-53/2 55-75 56-74/2 76-78 1-16/2 17-38/3 79-96",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("work", "expected"), PLAIN_DA_CAPOS)
+def test_da_capos_in_words_play_as_they_read(work: str, expected: str) -> None:
+    assert runs(performed_map(*written(work))) == expected
+
+
+@pytest.mark.slow
+def test_first_endings_bracketed_over_their_first_bar_run_to_the_repeat_sign() -> None:
+    # Op. 18 no. 3: the brackets cover bars 108 and 709; the repeat signs are at 109 and
+    # 715, the second endings start at 110 and 716. Bar 431's forward repeat on its right
+    # barline is an end-start :|: (a start repeat is open at 423), bar 596's a start.
+    quartet = performed_map(*written("beethoven/opus18no3"))
+    assert runs(quartet) == (
+        "1-109 3-107/2 110-431 423-431/2 432-486 432-486/2 487-499 487-499/2 500-715 "
+        "597-708/2 716-966"
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("work", "reason"),
     [
         ("mozart/k80/movement4", "measure 56 has the words 'Da Capo ma senza replicarlo"),
         ("beethoven/opus59no2/movement3", "measure 142 has the words 'il minore ma senza"),
-        ("beethoven/opus59no3/movement3", "'Menuetto da Capo' in measure 77 is followed by"),
-        ("haydn/opus1no1/movement4", "'M.D.C.' in measure 45, but the score marks neither"),
     ],
 )
 def test_corpus_jumps_that_are_unclear_are_refused(work: str, reason: str) -> None:

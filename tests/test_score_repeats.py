@@ -11,7 +11,7 @@ from choreo.errors import ScoreError
 from choreo.model.position import Position
 from choreo.score import load_measure_map
 from choreo.score.repeats import Jump, RepeatSigns, performed_map, performed_order
-from tests.score_fixtures import HANDEL, MAPLE_LEAF, QUARTET, repeat_score, written
+from tests.score_fixtures import HANDEL, MAPLE_LEAF, QUARTET, repeat_score, runs, written
 
 
 def _played(measures: object) -> list[str]:
@@ -105,11 +105,15 @@ def test_dal_segno_al_coda_from_a_written_score(tmp_path: Path) -> None:
     assert played.duration_seconds == pytest.approx(13 * 2.0 + 2 * 4.0)
 
 
-def test_the_quartet_is_refused_not_guessed() -> None:
-    # Op. 132's first ending closes at measure 364 while its repeat sign is at 368, and
-    # its D.C. al Fine sits in a file of five movements: no honest performed order.
-    with pytest.raises(ScoreError, match=r"cannot expand repeats: the ending 1\. over measure 364"):
-        performed_map(*written(QUARTET))
+def test_the_quartet_plays_each_movement_as_written() -> None:
+    # Op. 132 in one file of five movements, no final barline between them. Movement ii's
+    # first ending is bracketed over bar 364 while its repeat sign is at 368; its D.C. al
+    # Fine returns to the movement's head (bar 265, "Allegro ma non tanto" over a new
+    # key and time), and the Molto Adagio follows the Fine. MuseScore returns to bar 1.
+    assert runs(performed_map(*written(QUARTET))) == (
+        "1-286 265-285/2 287-368 290-363/2 369-510 265-285/3 287-289/2 290-363/3 369-389/2 "
+        "511-730 723-730/2 731-746 731-746/2 747-1124"
+    )
 
 
 def _signs(count: int, **at: RepeatSigns) -> list[RepeatSigns]:

@@ -28,7 +28,7 @@ from choreo.errors import SaveError
 from choreo.store.atomic import atomic_write
 from choreo.timing import MeasureMap, timed
 
-CACHE_VERSION = 5  # bump when the measure map or how it is read changes
+CACHE_VERSION = 6  # bump when the measure map or how it is read changes
 
 # Far beyond any score choreo reads (the largest corpus quartet in performed order is a
 # few MB); anything larger is not an entry choreo wrote.

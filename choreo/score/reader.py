@@ -143,8 +143,16 @@ def _read_measure_map(
     )
     notes += laid_out
     marks = _marks(followed, measures, index_of)
+    forward_at_end: frozenset[int] = frozenset()
+    if read.timing is not None and chosen < len(read.timing.parts):
+        forward_at_end = frozenset(read.timing.parts[chosen].forward_at_end)
     signs = read_repeat_signs(
-        score, measures_m21, index_of, measures, lambda element: _place(element, measures, index_of)
+        score,
+        measures_m21,
+        index_of,
+        measures,
+        lambda element: _place(element, measures, index_of),
+        forward_at_end,
     )
     written = MeasureMap(
         measures=measures,

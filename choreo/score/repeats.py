@@ -37,6 +37,7 @@ class Jump:
     target: JumpTarget
     until: JumpEnd
     label: str  # as the score says it, for messages: "D.S. al Fine"
+    section: str = ""  # the section the words name, lower case: "menuetto", "men."
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,9 @@ class RepeatSigns:
     jump: Jump | None = None
     final_barline: bool = False  # a plain final barline: the end of a piece or movement
     trio: bool = False  # a "Trio" heading: a minuet's da capo ends before it
+    # Words over a new time or key signature at the measure's start ("Allegretto",
+    # "Menuetto", "Coda"): where a movement or a section of one begins.
+    heading: str = ""
     problems: tuple[str, ...] = field(default=())  # what the reader could not place
 
 
@@ -119,12 +123,13 @@ class _Plan:
     """Checks the signs say one thing, then plays them through."""
 
     def __init__(self, signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> None:
-        self.signs = signs
+        self.signs = _endings_to_their_repeat_signs(signs)
         self.numbers = numbers
         self.jump_at: int | None = None
         self.jump: Jump | None = None
         self.return_to = 0
         self.fine_at: int | None = None
+        self.resume_at: int | None = None  # after the da capo, the music goes on here
         self.to_coda_at: int | None = None
         self.coda_at: int | None = None
         self.group_last: dict[int, int] = {}  # measure index -> last ending of its group
@@ -227,6 +232,8 @@ class _Plan:
             if len(fines) != 1:
                 found = "no Fine" if not fines else f"{len(fines)} Fines"
                 raise self.refuse(f"{jump.label} in {self.name(at)} but the score has {found}")
+            if jump.target == "capo":
+                self.return_to = self._head(jump, fines[0])
             if not self.return_to <= fines[0] <= at:
                 raise self.refuse(
                     f"the Fine in {self.name(fines[0])} is not between where "
@@ -237,23 +244,75 @@ class _Plan:
             self._find_coda(jump, at)
         if until == "section":
             self._find_section_end(jump, at)
+        if until == "end" and jump.target == "capo":
+            self.return_to = self._head(jump, at)
         self._check_one_movement(jump, at)
+        self._check_what_follows(jump, at)
+
+    def _head(self, jump: Jump, before: int) -> int:
+        """Where a da capo returns to: the head of its movement, at or before ``before``.
+
+        A file may hold several movements without a final barline between them; a movement
+        (or a minuet) begins with a heading over a new time or key signature. A heading
+        that names the section ("Menuetto" for "Menuetto da capo") wins over a later one.
+        """
+        signs = self.signs
+        headings = [i for i in range(before + 1) if signs[i].heading and not signs[i].trio]
+        stem = jump.section.rstrip(".")[:4]
+        named = [i for i in headings if stem and stem in self.signs[i].heading.casefold()]
+        if named:
+            return named[-1]
+        return headings[-1] if headings else 0
 
     def _find_section_end(self, jump: Jump, at: int) -> None:
-        """'Menuetto da capo' without a Fine: the Menuetto ends where the Trio starts."""
-        trios = [i for i in range(self.return_to + 1, at + 1) if self.signs[i].trio]
-        if not trios:
+        """'Menuetto da capo' without a Fine: the Menuetto ends where the Trio starts or,
+        without a Trio heading, after its two repeated strains (the Trio has two more)."""
+        trios = [i for i in range(at + 1) if self.signs[i].trio]
+        self.return_to = self._head(jump, trios[-1] - 1 if trios else at)
+        trios = [i for i in trios if i > self.return_to]
+        if trios:
+            self.fine_at = trios[0] - 1
+            return
+        strains = self._strain_ends(self.return_to, at)
+        if len(strains) != 4 or strains[-1] != at:
             raise self.refuse(
                 f"'{jump.label}' in {self.name(at)}, but the score marks neither a Fine nor "
-                "a Trio: where the section it returns to ends is unclear"
+                "a Trio, and its repeated strains are not a minuet's two and a trio's two: "
+                "where the section it returns to ends is unclear"
             )
-        if at + 1 < len(self.signs):
+        self.fine_at = strains[1]
+
+    def _strain_ends(self, first: int, last: int) -> list[int]:
+        """The measures that end a repeated strain: an end repeat, or a last ending."""
+        ends = []
+        for index in range(first, last + 1):
+            sign = self.signs[index]
+            following = self.signs[index + 1] if index + 1 < len(self.signs) else None
+            last_ending = (
+                bool(sign.endings)
+                and sign.ending_stops
+                and not sign.end_repeat
+                and (following is None or not following.endings)
+            )
+            if (sign.end_repeat and not sign.endings) or last_ending:
+                ends.append(index)
+        return ends
+
+    def _check_what_follows(self, jump: Jump, at: int) -> None:
+        """Measures after a da capo that stops early: the next movement, or unclear."""
+        if at + 1 >= len(self.signs) or self.fine_at is None:
+            return
+        following = self.signs[at + 1]
+        # music21 sets "Coda" written over the bar's start at its end: the next bar's sign.
+        coda_next = any(s.coda for s in self.signs[at + 1 : at + 3])
+        if following.heading or coda_next:
+            self.resume_at = at + 1  # a new movement or the coda, played after the da capo
+        elif jump.until == "section":
             raise self.refuse(
                 f"'{jump.label}' in {self.name(at)} is followed by "
                 f"{self._span(at + 1, len(self.signs) - 1)}: whether they are played after "
                 "the da capo is unclear"
             )
-        self.fine_at = trios[0] - 1
 
     def _find_coda(self, jump: Jump, at: int) -> None:
         to_codas = [i for i, s in enumerate(self.signs) if s.to_coda]
@@ -296,12 +355,21 @@ class _Plan:
         section_start = 0  # where a backward repeat returns to
         signed = False  # whether a start-repeat sign says so
         time_through = 1
-        jumped = False
+        jumped = False  # playing the da capo (or dal segno)
+        took_jump = False
         in_endings = False
         while index < count:
             if len(order) > limit:
                 raise self.refuse("the repeats never end")
             sign = signs[index]
+            if sign.endings:
+                # The pass of the repeat the ending closes, even where a new repeat
+                # starts with the second ending (Beethoven op. 18 no. 4 i, bar 79).
+                wanted = self.group_last[index] if jumped else time_through
+                if wanted not in sign.endings:
+                    in_endings = True
+                    index += 1
+                    continue
             if sign.start_repeat:
                 if index != section_start:
                     section_start, time_through = index, 1
@@ -311,11 +379,6 @@ class _Plan:
             if in_endings and not sign.endings:
                 section_start, time_through, signed = index, 1, False  # a new section
             in_endings = bool(sign.endings)
-            if sign.endings:
-                wanted = self.group_last[index] if jumped else time_through
-                if wanted not in sign.endings:
-                    index += 1
-                    continue
             order.append(index)
             if sign.end_repeat and not jumped:
                 times = sign.times or (max(2, self.group_last[index]) if sign.endings else 2)
@@ -325,9 +388,13 @@ class _Plan:
                     continue
                 if not sign.endings:
                     section_start, time_through, signed = index + 1, 1, False
-            if index == self.jump_at and not jumped:
-                jumped = True
+            if index == self.jump_at and not took_jump:
+                jumped = took_jump = True
                 index, in_endings = self.return_to, False
+                continue
+            if jumped and index == self.fine_at and self.resume_at is not None:
+                jumped, index, in_endings = False, self.resume_at, False
+                section_start, time_through, signed = index, 1, False
                 continue
             if jumped and index == self.fine_at:
                 break
@@ -335,13 +402,46 @@ class _Plan:
                 index = self.coda_at
                 continue
             index += 1
-        if self.jump is not None and self.jump_at is not None and not jumped:
+        if self.jump is not None and self.jump_at is not None and not took_jump:
             raise self.refuse(f"{self.jump.label} in {self.name(self.jump_at)} is never reached")
         return order
 
     def _starts_section(self, index: int) -> bool:
-        """A Trio heading, or the measure after a Fine, starts a section of its own."""
-        return self.signs[index].trio or (index > 0 and self.signs[index - 1].fine)
+        """A heading, or the measure after a Fine, starts a section of its own."""
+        sign = self.signs[index]
+        return sign.trio or bool(sign.heading) or (index > 0 and self.signs[index - 1].fine)
+
+
+def _endings_to_their_repeat_signs(signs: Sequence[RepeatSigns]) -> list[RepeatSigns]:
+    """A first ending whose bracket stops a few bars before its repeat sign runs to it.
+
+    Engravers (and exports) often draw the bracket over the first bar of the ending only;
+    players read the ending as running to the repeat sign when the next ending starts right
+    after it and nothing else (another bracket or repeat, a Fine, a jump, a heading) comes
+    between: Beethoven op. 18 no. 3 i, bars 108-109.
+    """
+    found = list(signs)
+    count = len(found)
+    for stop, sign in enumerate(signs):
+        if not (sign.endings and sign.ending_stops) or sign.end_repeat:
+            continue
+        later = stop + 1
+        while later < count and _runs_on(found[later]) and not found[later].end_repeat:
+            later += 1
+        if later + 1 >= count or not _runs_on(found[later]):
+            continue
+        following = found[later + 1].endings
+        if not following or min(following) <= max(sign.endings):
+            continue
+        found[stop] = replace(sign, ending_stops=False)
+        for index in range(stop + 1, later + 1):
+            found[index] = replace(found[index], endings=sign.endings, ending_stops=index == later)
+    return found
+
+
+def _runs_on(sign: RepeatSigns) -> bool:
+    """A measure that says nothing but, perhaps, an end repeat: it can close an ending."""
+    return sign == RepeatSigns(end_repeat=sign.end_repeat, times=sign.times)
 
 
 def _passes(endings: tuple[int, ...]) -> str:

@@ -38,14 +38,17 @@ def read_repeat_signs(
     index_of: dict[int, int],
     measures: tuple[Measure, ...],
     place: Placer,
+    forward_at_end: frozenset[int] = frozenset(),
 ) -> tuple[RepeatSigns, ...]:
     """One :class:`RepeatSigns` per written measure of the followed part.
 
-    ``index_of`` maps a music21 measure of any part (by ``id``) to its written index.
+    ``index_of`` maps a music21 measure of any part (by ``id``) to its written index;
+    ``forward_at_end`` holds the measures whose right barline is a forward repeat in the file.
     """
     signs = _Signs(measures)
-    _read_barlines(signs, measures_m21)
+    _read_barlines(signs, measures_m21, forward_at_end)
     _read_endings(signs, score, index_of)
+    _read_headings(signs, score, place)
     _read_expressions(signs, score, place)
     _read_words(signs, score, place)
     return tuple(signs.found)
@@ -59,19 +62,24 @@ class _Signs:
         self.found = [RepeatSigns() for _ in measures]
         # Measures whose end closes a section: a repeat sign, a double or final barline.
         self.closes = [index == len(measures) - 1 for index in range(len(measures))]
+        self.drawn = [False for _ in measures]  # closed by a barline the score draws
 
-    def section_end(self, placed: Placed) -> int:
+    def section_end(self, placed: Placed, *, jump: bool = False) -> int:
         """Where a D.C. or Fine set over a measure takes effect.
 
         Engravers set the words over the last bars of a section, not always over the
         last one: unless they sit at the barline itself, the jump comes where the section
         ends, at the end of this measure or, when the next one closes it, of the next.
+        A jump at a barline no section closes waits for the next one's drawn barline: it
+        cannot come before the repeat sign or double bar that ends its strain.
         """
         measure, within = placed
         index = measure.index
         at_barline = within >= measure.quarter_length - EPSILON
-        if at_barline or self.closes[index] or index + 1 == len(self.closes):
+        if self.closes[index] or index + 1 == len(self.closes):
             return index
+        if at_barline:
+            return index + 1 if jump and self.drawn[index + 1] else index
         return index + 1 if self.closes[index + 1] else index
 
     def fine(self, placed: Placed) -> None:
@@ -88,7 +96,7 @@ class _Signs:
 
     def jump(self, placed: Placed, jump: Jump) -> None:
         """A jump at the end of a measure; the same jump in another part is no news."""
-        index = self.section_end(placed)
+        index = self.section_end(placed, jump=True)
         sign = self.found[index]
         if sign.jump is None:
             self.found[index] = replace(sign, jump=jump)
@@ -122,7 +130,7 @@ class _Signs:
         return measure.index + (1 if at_end else 0)
 
 
-def _read_barlines(signs: _Signs, measures_m21: list[Any]) -> None:
+def _read_barlines(signs: _Signs, measures_m21: list[Any], forward_at_end: frozenset[int]) -> None:
     from music21 import bar
 
     found = signs.found
@@ -130,7 +138,8 @@ def _read_barlines(signs: _Signs, measures_m21: list[Any]) -> None:
     for index, m in enumerate(measures_m21):
         for barline, side in ((m.leftBarline, "left"), (m.rightBarline, "right")):
             if isinstance(barline, bar.Repeat):
-                start = barline.direction == "start"
+                forward = side == "right" and index in forward_at_end
+                start = barline.direction == "start" or forward
                 # A forward repeat on a right barline starts the next measure; a backward
                 # repeat on a left barline ends the previous one.
                 target = index + (1 if start and side == "right" else 0)
@@ -141,15 +150,30 @@ def _read_barlines(signs: _Signs, measures_m21: list[Any]) -> None:
                 if start:
                     found[target] = replace(sign, start_repeat=True)
                     signs.closes[max(target - 1, 0)] = True
+                    signs.drawn[max(target - 1, 0)] = True
+                    if forward and _repeat_open(found, index):
+                        # Written after a start repeat, the sign is an end-start ":|:"
+                        # barline whose backward half the file left out.
+                        found[index] = replace(found[index], end_repeat=True)
                 else:
                     times = int(barline.times) if barline.times is not None else sign.times
                     found[target] = replace(sign, end_repeat=True, times=times)
-                    signs.closes[target] = True
+                    signs.closes[target] = signs.drawn[target] = True
             elif isinstance(barline, bar.Barline) and side == "right":
                 if barline.type == "final":
                     found[index] = replace(found[index], final_barline=True)
                 if barline.type in _SECTION_BARLINES:
-                    signs.closes[index] = True
+                    signs.closes[index] = signs.drawn[index] = True
+
+
+def _repeat_open(found: list[RepeatSigns], index: int) -> bool:
+    """Whether the last repeat sign up to ``index`` is a start repeat, not yet closed."""
+    for sign in reversed(found[: index + 1]):
+        if sign.end_repeat:
+            return False
+        if sign.start_repeat:
+            return True
+    return False
 
 
 def _read_endings(signs: _Signs, score: Any, index_of: dict[int, int]) -> None:
@@ -230,3 +254,26 @@ def _read_words(signs: _Signs, score: Any, place: Placer) -> None:
                 "choreo cannot tell where the music goes"
             )
             signs.problem(placed[0].index, reason)
+
+
+def _read_headings(signs: _Signs, score: Any, place: Placer) -> None:
+    """Words at the start of a measure that brings a new time or key signature: a new
+    movement or section begins there, so the measure before closes one."""
+    from music21 import expressions, key, meter, repeat
+
+    changes: set[int] = set()
+    for element in score.recurse().getElementsByClass((meter.TimeSignature, key.KeySignature)):
+        placed = place(element)
+        if placed is not None and placed[1] <= EPSILON:
+            changes.add(placed[0].index)
+    for element in score.recurse().getElementsByClass(expressions.TextExpression):
+        if isinstance(element, repeat.RepeatExpression) or element.content is None:
+            continue
+        placed = place(element)
+        text = " ".join(str(element.content).split())
+        if placed is None or placed[1] > EPSILON or placed[0].index not in changes or not text:
+            continue
+        here = placed[0].index
+        if not signs.found[here].heading:
+            signs.found[here] = replace(signs.found[here], heading=text)
+            signs.closes[max(here - 1, 0)] = True

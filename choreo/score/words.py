@@ -23,7 +23,7 @@ Meaning = Jump | Marker | Literal["unclear"]
 _SPEAKS_OF_JUMPS = re.compile(
     r"(\bd\.\s*[cs]\b|\bm\.\s*d\.\s*c\b|\bda\s*capo\b|\bdal\s*segno\b|\bfine\b|\bcoda\b|\bsegno\b)"
 )
-# The section a "da capo" names: it returns to the start of the score all the same.
+# The section a "da capo" names: it returns to the heading that names it, if any.
 _SECTION = (
     r"(?P<section>(?:(?:il|la|lo|le|the)\s+)?"
     r"(?:menuetto|minuetto|menuett|menuet|minuet|men\.|min\.|scherzo|trio|minore|maggiore|marcia|"
@@ -68,7 +68,8 @@ def words_meaning(text: str) -> Meaning | None:
     if found["until"]:
         until = "fine" if found["until"] == "fine" else "coda"
     label = _CLOSING_STOP.sub("", " ".join(text.split()))  # "Menuetto da capo", "D.C."
-    return Jump(target, until, label)
+    section = "menuetto" if found["menuetto"] else (found["section"] or "").split(" ")[-1]
+    return Jump(target, until, label, section)
 
 
 def _plain(text: str) -> str:

@@ -51,6 +51,9 @@ class PartTiming:
 
     lengths: list[Fraction] = field(default_factory=list)
     implicit: list[bool] = field(default_factory=list)
+    # Bars with a forward repeat on their right barline: the repeat starts the next bar.
+    # music21 turns such a sign into an end repeat of this bar.
+    forward_at_end: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,10 @@ def _part(part: Any, tempos: list[TempoDirection]) -> PartTiming:
                 found = _direction(measure, index, now, sound=child)
                 if found is not None:
                     tempos.append(found)
+            elif tag == "barline" and child.get("location") == "right":
+                forward = child.find("repeat[@direction='forward']") is not None
+                if forward:
+                    timing.forward_at_end.add(index)
         if longest == 0:
             longest = bar or Fraction(4)  # an empty bar lasts its time signature
         timing.lengths.append(Fraction(math.ceil(longest / _GRID)) * _GRID)
