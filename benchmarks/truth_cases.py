@@ -75,6 +75,12 @@ KNOWN_ORACLE_FAULTS: dict[str, OracleFault] = {
         "409-418 410-418/2 419-427 419-427/2 428-436 429-435/2 437-445 438-444/2 446-584 "
         "490-582/2 585-793",
     ),
+    "corpus:beethoven/opus59no2/movement3": OracleFault(
+        "'il minore ma senza replica ed allora ancora una volta il trio, e dopo di nuovo da "
+        "capo il minore senza replica' in bar 142 is played as a plain D.C. to the end",
+        "1-9 2-7/2 10-55 12-51/2 56-142 1/2 2-7/3 10-11/2 12-51/3 56-142/2 1/3 2-7/4 10-11/3 "
+        "12-51/4 56-58/3",
+    ),
     "corpus:beethoven/opus59no3/movement3": OracleFault(
         "'Menuetto da Capo' in bar 77 (words) is not played",
         "1-38 17-38/2 39-54 39-53/2 55-75 56-74/2 76-78 1-16/2 17-38/3 79-96",

@@ -76,6 +76,13 @@ PLAYED = [
         False,
     ),
     ('1 2 ^!"Allegretto" 3 "Fine" || 4 "D.C. al Fine" ^!"Adagio" 5 |.', "1-4 3/2 5", False),
+    # The da capo twice, the Trio (here a "Maggiore" heading) once more between.
+    (
+        '|: 1 :| ^!"Maggiore" 2 "il minore ma senza replica ed allora ancora una volta il '
+        'trio, e dopo di nuovo da capo il minore senza replica" |.',
+        "1 1/2 2 1/3 2/2 1/4",
+        False,
+    ),
 ]
 
 
@@ -151,6 +158,18 @@ def test_unclear_jumps_are_refused_naming_the_bar(
         ("Men. D.C.", Jump("capo", "section", "Men. D.C.", "men.")),
         ("Dal Segno sin' al Coda", Jump("segno", "coda", "Dal Segno sin' al Coda")),
         ("Da Capo (senza replica)", Jump("capo", "end", "Da Capo (senza replica)")),
+        (
+            "il minore ma senza\n replica ed allora ancora una\n volta il trio, e dopo di "
+            "nuovo\nda capo il minore senza replica",
+            Jump(
+                "capo",
+                "section",
+                "il minore ma senza replica ed allora ancora una volta il trio, e dopo di "
+                "nuovo da capo il minore senza replica",
+                "minore",
+                times=2,
+            ),
+        ),
         ("Fine.", "fine"),
         ("To Coda", "to coda"),
         ("Trio. Allegretto", "trio"),
@@ -218,6 +237,13 @@ PLAIN_DA_CAPOS = [
     ),
     # Set at the barline before the repeat sign of the last strain; no repeats after it.
     ("mozart/k156/movement3", "1-14 1-14/2 15-36 15-36/2 37-46 37-46/2 47-62 47-62/2 1-36/3"),
+    # "il minore ma senza replica ed allora ancora una volta il trio, e dopo di nuovo da
+    # capo il minore senza replica": the Minore ends where the Maggiore's heading starts.
+    (
+        "beethoven/opus59no2/movement3",
+        "1-9 2-7/2 10-55 12-51/2 56-142 1/2 2-7/3 10-11/2 12-51/3 56-142/2 1/3 2-7/4 10-11/3 "
+        "12-51/4 56-58/3",
+    ),
     # The Menuetto ends where the Trio starts; the Coda follows the da capo.
     (
         "beethoven/opus59no3/movement3",
@@ -249,7 +275,6 @@ def test_first_endings_bracketed_over_their_first_bar_run_to_the_repeat_sign() -
     ("work", "reason"),
     [
         ("mozart/k80/movement4", "measure 56 has the words 'Da Capo ma senza replicarlo"),
-        ("beethoven/opus59no2/movement3", "measure 142 has the words 'il minore ma senza"),
     ],
 )
 def test_corpus_jumps_that_are_unclear_are_refused(work: str, reason: str) -> None:

@@ -38,6 +38,7 @@ class Jump:
     until: JumpEnd
     label: str  # as the score says it, for messages: "D.S. al Fine"
     section: str = ""  # the section the words name, lower case: "menuetto", "men."
+    times: int = 1  # how often the jump is taken ("ancora una volta il trio": twice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,19 +257,33 @@ class _Plan:
         (or a minuet) begins with a heading over a new time or key signature. A heading
         that names the section ("Menuetto" for "Menuetto da capo") wins over a later one.
         """
-        signs = self.signs
-        headings = [i for i in range(before + 1) if signs[i].heading and not signs[i].trio]
-        stem = jump.section.rstrip(".")[:4]
-        named = [i for i in headings if stem and stem in self.signs[i].heading.casefold()]
-        if named:
-            return named[-1]
+        named = self._named_head(jump, before)
+        if named is not None:
+            return named
+        headings = [i for i in range(before + 1) if self._starts_section_heading(i)]
         return headings[-1] if headings else 0
+
+    def _named_head(self, jump: Jump, before: int) -> int | None:
+        """The last heading up to ``before`` that names the section the jump names."""
+        stem = jump.section.rstrip(".")[:4]
+        named = [
+            i
+            for i in range(before + 1)
+            if stem and self._starts_section_heading(i) and stem in self.signs[i].heading.casefold()
+        ]
+        return named[-1] if named else None
+
+    def _starts_section_heading(self, index: int) -> bool:
+        return bool(self.signs[index].heading) and not self.signs[index].trio
 
     def _find_section_end(self, jump: Jump, at: int) -> None:
         """'Menuetto da capo' without a Fine: the Menuetto ends where the Trio starts or,
         without a Trio heading, after its two repeated strains (the Trio has two more)."""
-        trios = [i for i in range(at + 1) if self.signs[i].trio]
-        self.return_to = self._head(jump, trios[-1] - 1 if trios else at)
+        # The section ends where the Trio (or the next heading: "Maggiore") starts.
+        trios = [i for i in range(1, at + 1) if self._starts_trio(i)]
+        named = self._named_head(jump, at)
+        last_trio = trios[-1] - 1 if trios else at
+        self.return_to = named if named is not None else self._head(jump, last_trio)
         trios = [i for i in trios if i > self.return_to]
         if trios:
             self.fine_at = trios[0] - 1
@@ -281,6 +296,9 @@ class _Plan:
                 "where the section it returns to ends is unclear"
             )
         self.fine_at = strains[1]
+
+    def _starts_trio(self, index: int) -> bool:
+        return self.signs[index].trio or bool(self.signs[index].heading)
 
     def _strain_ends(self, first: int, last: int) -> list[int]:
         """The measures that end a repeated strain: an end repeat, or a last ending."""
@@ -356,7 +374,8 @@ class _Plan:
         signed = False  # whether a start-repeat sign says so
         time_through = 1
         jumped = False  # playing the da capo (or dal segno)
-        took_jump = False
+        jumps = 0  # how often the jump has been taken
+        jump_times = self.jump.times if self.jump is not None else 0
         in_endings = False
         while index < count:
             if len(order) > limit:
@@ -388,9 +407,12 @@ class _Plan:
                     continue
                 if not sign.endings:
                     section_start, time_through, signed = index + 1, 1, False
-            if index == self.jump_at and not took_jump:
-                jumped = took_jump = True
+            if index == self.jump_at and jumps < jump_times:
+                jumped, jumps = True, jumps + 1
                 index, in_endings = self.return_to, False
+                continue
+            if jumped and index == self.fine_at and jumps < jump_times:
+                index += 1  # the Trio once more, then the jump again
                 continue
             if jumped and index == self.fine_at and self.resume_at is not None:
                 jumped, index, in_endings = False, self.resume_at, False
@@ -402,7 +424,7 @@ class _Plan:
                 index = self.coda_at
                 continue
             index += 1
-        if self.jump is not None and self.jump_at is not None and not took_jump:
+        if self.jump is not None and self.jump_at is not None and not jumps:
             raise self.refuse(f"{self.jump.label} in {self.name(self.jump_at)} is never reached")
         return order
 

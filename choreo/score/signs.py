@@ -98,8 +98,10 @@ class _Signs:
         """A jump at the end of a measure; the same jump in another part is no news."""
         index = self.section_end(placed, jump=True)
         sign = self.found[index]
-        if sign.jump is None:
+        if sign.jump is None or _says_more(jump, sign.jump):
             self.found[index] = replace(sign, jump=jump)
+        elif _says_more(sign.jump, jump):
+            return
         elif (sign.jump.target, sign.jump.until) != (jump.target, jump.until):
             number = self.measures[index].number
             both = f"'{sign.jump.label}' and '{jump.label}'"
@@ -128,6 +130,11 @@ class _Signs:
         measure, within = placed
         at_end = within >= measure.quarter_length - EPSILON and within > 0
         return measure.index + (1 if at_end else 0)
+
+
+def _says_more(jump: Jump, than: Jump) -> bool:
+    """Words that say more than a plain D.C. set with them ("... ancora una volta il trio")."""
+    return jump.target == than.target and than == Jump(than.target, "end", than.label) != jump
 
 
 def _read_barlines(signs: _Signs, measures_m21: list[Any], forward_at_end: frozenset[int]) -> None:

@@ -38,6 +38,13 @@ _WITHOUT_REPEATS = (
     r"ritornelli|repeats?|wiederholung(?:en)?))?"
 )
 _JUMP = re.compile(rf"(?:{_SECTION}\s+)?(?:{_CAPO}|{_SEGNO}){_UNTIL}{_WITHOUT_REPEATS}")
+# "Il minore ma senza replica ed allora ancora una volta il trio, e dopo di nuovo da capo
+# il minore senza replica" (Beethoven op. 59 no. 2 iii): the da capo, the trio once more,
+# and the da capo again.
+_TWICE = re.compile(
+    rf"{_SECTION}\s+ma\s+senza\s+replica,?\s+(?:ed?\s+)?(?:allora\s+)?ancora\s+una\s+volta\s+"
+    r"il\s+trio,?\s+e\s+dopo\s+di\s+nuovo\s+da\s*capo(?:\s+\w+)?(?:\s+\w+)?\s+senza\s+replica"
+)
 # A Trio heading ("Trio", "Trio I", "Trio. Allegretto"): where a minuet's da capo ends.
 _TRIO = re.compile(r"trio\b(?!.*\b(d\.\s*c|capo)\b)")
 _CLOSING_STOP = re.compile(r"(?<=\w\w)\.$")
@@ -60,6 +67,10 @@ def words_meaning(text: str) -> Meaning | None:
         return None
     if plain in _MARKERS:
         return _MARKERS[plain]
+    label = _CLOSING_STOP.sub("", " ".join(text.split()))  # "Menuetto da capo", "D.C."
+    twice = _TWICE.fullmatch(plain)
+    if twice is not None:
+        return Jump("capo", "section", label, twice["section"].split(" ")[-1], times=2)
     found = _JUMP.fullmatch(plain)
     if found is None:
         return "unclear"
@@ -67,7 +78,6 @@ def words_meaning(text: str) -> Meaning | None:
     until: JumpEnd = "section" if found["section"] or found["menuetto"] else "end"
     if found["until"]:
         until = "fine" if found["until"] == "fine" else "coda"
-    label = _CLOSING_STOP.sub("", " ".join(text.split()))  # "Menuetto da capo", "D.C."
     section = "menuetto" if found["menuetto"] else (found["section"] or "").split(" ")[-1]
     return Jump(target, until, label, section)
 
