@@ -11,7 +11,12 @@ Fine or a Trio heading; on the last time through, endings that are not for that 
 skipped; after a D.C. or D.S. repeats are not taken again and the last ending of each
 group is played; a plain D.C./D.S. in a score with a Fine stops at the Fine, else plays
 on to the end; a da capo that names its section ("Menuetto da capo") without a Fine
-stops where the Trio starts.
+stops where the Trio (or the next heading) starts or, with no heading at all, after a
+minuet's two repeated strains when the trio has two more. A da capo returns to the head
+of its movement: in a file of several movements, the last heading over a new key or time
+before it, or the heading that names its section; a new movement or a coda right after
+the jump is played after the da capo. A first ending bracketed over its first bars only
+runs to its repeat sign when the next ending starts right after that sign.
 """
 
 from __future__ import annotations
