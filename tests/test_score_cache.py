@@ -22,7 +22,7 @@ SCORES = Path(__file__).resolve().parent.parent / "scores"
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("CHOREO_CACHE_DIR", str(folder))
-    return folder
+    return folder / "measure-maps"
 
 
 @pytest.fixture

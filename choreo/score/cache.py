@@ -17,8 +17,6 @@ import hashlib
 import itertools
 import json
 import math
-import os
-import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Any
 
 from choreo.errors import SaveError
 from choreo.store.atomic import atomic_write
+from choreo.store.scene_cache import cache_root, private_folder
 from choreo.timing import MeasureMap, timed
 
 CACHE_VERSION = 6  # bump when the measure map or how it is read changes
@@ -58,13 +57,7 @@ class CacheKey:
 
 
 def cache_folder() -> Path:
-    """``CHOREO_CACHE_DIR`` when set, else the user's cache folder for choreo."""
-    override = os.environ.get("CHOREO_CACHE_DIR", "").strip()
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("choreo")) / "measure-maps"
+    return cache_root() / "measure-maps"
 
 
 @cache
@@ -83,7 +76,7 @@ def load_cached(key: CacheKey) -> MeasureMap | None:
     planted entries included."""
     digest = key.digest()
     folder = cache_folder()
-    if not _private(folder):
+    if not private_folder(folder):
         return None
     try:
         with (folder / f"{digest}.json").open("rb") as entry:
@@ -106,27 +99,11 @@ def store(key: CacheKey, measures: MeasureMap) -> None:
     payload = json.dumps({"key": digest, "map": measures.to_dict()}, separators=(",", ":"))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _private(folder):
+        if not private_folder(folder):
             return
         atomic_write(folder / f"{digest}.json", payload.encode("utf-8"), backup=False)
     except (OSError, SaveError):
         return
-
-
-def _private(folder: Path) -> bool:
-    """The folder is a real folder, the user's own, and nobody else may write in it.
-
-    ``mkdir``'s mode is cut by the umask, and a folder made earlier may be loose: make it
-    0700 when it is ours; refuse it when it is not."""
-    try:
-        found = folder.lstat()
-        if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
-            return False
-        if stat.S_IMODE(found.st_mode) != 0o700:
-            folder.chmod(0o700)
-    except OSError:
-        return False
-    return True
 
 
 _TEXT_LIMIT = 200

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import stat
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from choreo.store.hostile import (
     refuse_unreadable_text,
     refuse_unsafe_nodes,
 )
+from choreo.store.scene_cache import CachedScene, cached_scene, remember_scene
 from choreo.store.wording import in_user_words, one_line
 from choreo.store.yaml_tree import DEFAULT_INDENT, plain, round_trip_yaml
 
@@ -33,14 +35,28 @@ SCENE_SUFFIXES = (".yaml", ".yml")
 
 @dataclass
 class SceneFile:
-    """A scene together with the YAML tree and the bytes it was read from."""
+    """A scene together with the YAML tree and the bytes it was read from.
+
+    A scene read from the cache has no tree yet: it is read from ``text`` when first
+    asked for (a save merges into it), in whichever thread asks.
+    """
 
     path: Path
     scene: Scene
-    document: CommentedMap
+    tree: CommentedMap | None
     text: str
     digest: str
     indent: tuple[int, int]  # sequence indent and dash offset, as the file has them
+    _reading: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def document(self) -> CommentedMap:
+        """The YAML tree of ``text``, with its comments and layout."""
+        with self._reading:
+            if self.tree is None:
+                document, _indent = _load_yaml(self.text, self.path)
+                self.tree = document
+            return self.tree
 
     @property
     def project(self) -> Path:
@@ -98,8 +114,15 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def parse_scene(data: bytes, path: Path) -> SceneFile:
-    """Parse scene bytes; every problem becomes a :class:`SceneError` with a line."""
+    """Parse scene bytes; every problem becomes a :class:`SceneError` with a line.
+
+    Bytes read before come from the scene cache, their YAML tree left until needed.
+    """
     text = refuse_unreadable_text(data, path)
+    digest = digest_of(data)
+    cached = cached_scene(digest)
+    if cached is not None:
+        return SceneFile(path, cached.scene, None, text, digest, cached.indent)
     document, indent = _load_yaml(text, path)
     if not isinstance(document, CommentedMap):
         raise SceneError(
@@ -116,7 +139,8 @@ def parse_scene(data: bytes, path: Path) -> SceneFile:
         raise SceneError(
             "a value has a shape the scene format does not allow", where=path
         ) from None
-    return SceneFile(path, scene, document, text, digest_of(data), indent)
+    remember_scene(digest, CachedScene(scene, indent))
+    return SceneFile(path, scene, document, text, digest, indent)
 
 
 def _load_yaml(text: str, path: Path) -> tuple[Any, tuple[int, int]]:

@@ -16,6 +16,7 @@ from choreo.model import Scene
 from choreo.store.atomic import atomic_write
 from choreo.store.merge import merged, new_document
 from choreo.store.read import SceneFile, digest_of
+from choreo.store.scene_cache import CachedScene, remember_scene
 from choreo.store.yaml_tree import DEFAULT_INDENT, round_trip_yaml
 
 
@@ -40,11 +41,12 @@ def dump(document: CommentedMap, indent: tuple[int, int]) -> str:
     return stream.getvalue()
 
 
-def _rendered(scene_file: SceneFile, scene: Scene) -> tuple[CommentedMap, str]:
+def _rendered(scene_file: SceneFile, scene: Scene) -> tuple[CommentedMap | None, str]:
     # An unchanged scene keeps the file exactly as read, however a person laid it out
-    # (the writer would normalise spacing the tree does not record).
+    # (the writer would normalise spacing the tree does not record), and its tree, read
+    # or not yet read.
     if scene == scene_file.scene:
-        return scene_file.document, scene_file.text
+        return scene_file.tree, scene_file.text
     document = merged(scene_file.document, scene)
     return document, dump(document, scene_file.indent)
 
@@ -72,4 +74,7 @@ def save_scene(
     document, text = _rendered(scene_file, scene)
     data = text.encode("utf-8")
     atomic_write(target, data)
-    return SceneFile(target, scene, document, text, digest_of(data), scene_file.indent)
+    digest = digest_of(data)
+    if digest != scene_file.digest:  # a new text: reopening it finds the scene cached
+        remember_scene(digest, CachedScene(scene, scene_file.indent))
+    return SceneFile(target, scene, document, text, digest, scene_file.indent)
