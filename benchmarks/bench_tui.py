@@ -1,12 +1,18 @@
 """Editor figures on a scene of 2,000 beats: opening, and key-to-screen latency.
 
+Opening is timed twice: on a cold cache (the scene's YAML read in full) and on a warm
+one (the scene read before, as when it is opened again), each until the table is drawn.
 Latency is the time from a key arriving (sent the way the pilot sends it) until every
-widget has handled what it caused and the screen is composed again, averaged over many
-presses: cursor moves, typed characters, committed field edits, undo, adds and deletes.
-``pilot.press`` itself is not timed: it sleeps in 20 ms steps until the process looks idle,
-which would measure the pilot rather than the editor. Target (issue 5): under 50 ms per
-keystroke. Printed, never asserted. The last line, a key that does nothing, is the floor:
-what the method itself costs (the pilot visits every widget a few times per press).
+widget has handled what it caused and the screen is composed again: cursor moves, typed
+characters, committed field edits, undo, adds, deletes, nudges and ripples, and keys
+typed while a save runs. ``pilot.press`` itself is not timed: it sleeps in 20 ms steps
+until the process looks idle, which would measure the pilot rather than the editor.
+
+Each line gives the median and the 95th percentile of the wall-clock time, and of the
+UI thread's own CPU time: on a machine shared with other work the wall clock also counts
+waiting for a core. Target (issue 13): under 50 ms per key at p95. Printed, never
+asserted. The last line, a key that does nothing, is the floor: what the method itself
+costs (the pilot visits every widget a few times per press).
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from tests.scene_texts import long_scene_text, write_scene
 
 BEATS = 2_000
 TARGET_MS = 50.0
+OPEN_TARGET_S = 0.5
 ROUNDS = 4
+Timing = tuple[float, float]  # wall-clock and UI-thread CPU milliseconds
 
 
 def main() -> None:
@@ -42,9 +51,25 @@ def main() -> None:
                     os.environ[key] = value
 
 
-async def _measure(path: Path) -> None:
-    from textual import events
+def percentiles(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), statistics.quantiles(values, n=20, method="inclusive")[-1]
 
+
+def report(label: str, times: list[Timing]) -> None:
+    """One line: median and 95th percentile of wall clock and of UI-thread CPU time."""
+    wall50, wall95 = percentiles([wall for wall, _cpu in times])
+    cpu50, cpu95 = percentiles([cpu for _wall, cpu in times])
+    verdict = "ok" if wall95 < TARGET_MS else "over"
+    print(
+        f"   {label:<30} p50 {wall50:6.1f} ms, p95 {wall95:6.1f} ms  (cpu p50 {cpu50:5.1f}, "
+        f"p95 {cpu95:5.1f})  over {len(times):>3}  {verdict}"
+    )
+
+
+async def _open(
+    path: Path, run: Callable[[Any], Awaitable[None]] | None = None, beats: int = BEATS
+) -> float:
+    """Seconds from starting the app until the table of every beat is drawn."""
     from choreo.tui.app import make_app
     from choreo.tui.screens.editor import EditorSettings
 
@@ -52,106 +77,111 @@ async def _measure(path: Path) -> None:
     started = time.perf_counter()
     async with app.run_test(size=(120, 36)) as pilot:
         while (
-            app.editor is None or app.editor.session is None or app.editor.table.row_count < BEATS
+            app.editor is None or app.editor.session is None or app.editor.table.row_count < beats
         ):
-            await pilot.pause(0.01)
+            await pilot.pause(0.005)
+        app.screen._on_timer_update()  # the table drawn now, not at the next frame
         opened = time.perf_counter() - started
-        await pilot.pause(0.5)
+        if run is not None:
+            await run(pilot)
+    return opened
+
+
+async def _measure(path: Path) -> None:
+    small = write_scene(path.parent, long_scene_text(3), "short-fight.yaml")
+    await _open(small, beats=3)  # the scene cached
+    app_only = await _open(small, beats=3)
+    print(f"   open a 3-beat scene, warm        {app_only:6.2f} s to the table drawn (the app)")
+    cold = await _open(path)
+    print(f"   open, cold cache (YAML read)     {cold:6.2f} s to the table drawn")
+    warm = await _open(path, _keys)
+    verdict = "ok" if warm < OPEN_TARGET_S else "over"
+    print(
+        f"   open, warm cache                 {warm:6.2f} s to the table drawn  "
+        f"({verdict}: target {OPEN_TARGET_S} s)"
+    )
+
+
+async def _keys(pilot: Any) -> None:
+    from textual import events
+
+    app = pilot.app
+    await pilot.pause(0.5)
+    await app.workers.wait_for_complete()
+
+    async def timed(keys: list[str]) -> Timing:
+        """Milliseconds from sending the keys until the screen is composed again."""
+        begun, begun_cpu = time.perf_counter(), time.thread_time()
+        for key in keys:
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app.post_message(event)
+        for _ in range(ROUNDS):  # messages caused by messages: a few rounds settle them
+            await pilot._wait_for_screen()
+        app.screen._on_timer_update()  # compose the screen now, not at the next frame
+        elapsed = (time.perf_counter() - begun) * 1000, (time.thread_time() - begun_cpu) * 1000
+        await pilot.pause()
+        return elapsed
+
+    async def series(label: str, count: int, step: Callable[[int], Awaitable[Timing]]) -> None:
+        times = [await step(i) for i in range(count)]
+        await pilot.pause(0.4)  # let the debounced checks run between series
         await app.workers.wait_for_complete()
-        print(f"   open a {BEATS}-beat scene        {opened:8.2f} s  (reading the YAML included)")
+        report(label, times)
 
-        async def timed(keys: list[str]) -> float:
-            """Milliseconds from sending the keys until the screen is composed again."""
-            begun = time.perf_counter()
-            for key in keys:
-                event = events.Key(key, key if len(key) == 1 else None)
-                event.set_sender(app)
-                app.post_message(event)
-            for _ in range(ROUNDS):  # messages caused by messages: a few rounds settle them
-                await pilot._wait_for_screen()
-            app.screen._on_timer_update()  # compose the screen now, not at the next frame
-            elapsed = (time.perf_counter() - begun) * 1000
-            await pilot.pause()
-            return elapsed
+    await pilot.press("ctrl+home")
+    await pilot.pause()
+    for _ in range(BEATS // 2 // 30):
+        await pilot.press("pagedown")
+    await pilot.pause()
 
-        async def series(label: str, count: int, step: Callable[[int], Awaitable[float]]) -> None:
-            times = [await step(i) for i in range(count)]
-            await pilot.pause(0.4)  # let the debounced checks run between series
-            await app.workers.wait_for_complete()
-            mean = statistics.fmean(times)
-            verdict = "ok" if mean < TARGET_MS else "over"
-            print(
-                f"   {label:<30} {mean:7.1f} ms mean, {max(times):7.1f} ms max "
-                f"over {count}  ({verdict}: target {TARGET_MS:.0f} ms)"
-            )
+    async def cursor_move(i: int) -> Timing:
+        return await timed(["down" if i % 10 < 7 else "up"])
 
-        await pilot.press("ctrl+home")
+    await series("cursor move (down/up)", 50, cursor_move)
+
+    typed: list[Timing] = []
+    left: list[Timing] = []
+
+    async def field_edit(i: int) -> Timing:
+        await pilot.press("down", "enter", "tab", "tab")  # to the ballet field
         await pilot.pause()
-        for _ in range(BEATS // 2 // 40):
-            await pilot.press("pagedown")
-        await pilot.pause()
+        typed.append(await timed(["s"]))  # the first character replaces the value
+        for char in "issonne":  # typed out in full: no completion list to accept
+            typed.append(await timed([char]))
+        committed = await timed(["enter"])  # the edit lands: row, form, history
+        left.append(await timed(["escape"]))  # back to the table (the footer changes)
+        return committed
 
-        async def cursor_move(i: int) -> float:
-            return await timed(["down" if i % 10 < 7 else "up"])
+    await series("field edit committed (enter)", 20, field_edit)
+    report("typing in a field", typed)
+    report("leaving the form (escape)", left)
 
-        await series("cursor move (down/up)", 50, cursor_move)
+    for label, keys in (
+        ("undo a field edit", ["ctrl+z"]),
+        ("add a beat", ["a"]),
+        ("delete a beat", ["d"]),
+        ("move a beat (two rows)", ["shift+up", "shift+down"]),
+        ("nudge a beat ([ and ])", ["right_square_bracket", "left_square_bracket"]),
+        ("ripple the later beats ({ })", ["right_curly_bracket", "left_curly_bracket"]),
+    ):
 
-        typed: list[float] = []
-        left: list[float] = []
+        async def press(i: int, keys: list[str] = keys) -> Timing:
+            return await timed([keys[i % len(keys)]])
 
-        async def field_edit(i: int) -> float:
-            await pilot.press("down", "enter", "tab", "tab")  # to the ballet field
-            await pilot.pause()
-            typed.append(await timed(["s"]))  # the first character replaces the value
-            for char in "issonne":  # typed out in full: no completion list to accept
-                typed.append(await timed([char]))
-            committed = await timed(["enter"])  # the edit lands: row, form, history
-            left.append(await timed(["escape"]))  # back to the table (the footer changes)
-            return committed
+        await series(label, 20, press)
 
-        await series("field edit committed (enter)", 20, field_edit)
-        for label, times in (("typing in a field", typed), ("leaving the form (escape)", left)):
-            mean = statistics.fmean(times)
-            verdict = "ok" if mean < TARGET_MS else "over"
-            print(
-                f"   {label:<30} {mean:7.1f} ms mean, {max(times):7.1f} ms max "
-                f"over {len(times)}  ({verdict}: target {TARGET_MS:.0f} ms)"
-            )
+    async def while_saving(i: int) -> Timing:
+        if i % 10 == 0:  # an edit, then a save of 2,000 beats running in its worker
+            await pilot.press("right_square_bracket", "ctrl+s")
+        return await timed(["down" if i % 2 else "up"])
 
-        async def undo(i: int) -> float:
-            return await timed(["ctrl+z"])
+    await series("cursor move while saving", 20, while_saving)
 
-        await series("undo a field edit", 20, undo)
+    async def unbound_key(i: int) -> Timing:
+        return await timed(["f20"])
 
-        async def add_beat(i: int) -> float:
-            return await timed(["a"])
-
-        await series("add a beat", 10, add_beat)
-
-        async def delete_beat(i: int) -> float:
-            return await timed(["d"])
-
-        await series("delete a beat", 10, delete_beat)
-
-        async def move_beat(i: int) -> float:
-            return await timed(["shift+up" if i % 2 else "shift+down"])
-
-        await series("move a beat (two rows)", 20, move_beat)
-
-        async def nudge(i: int) -> float:
-            return await timed(["right_square_bracket" if i % 2 else "left_square_bracket"])
-
-        await series("nudge a beat ([ and ])", 20, nudge)
-
-        async def ripple(i: int) -> float:
-            return await timed(["right_curly_bracket" if i % 2 == 0 else "left_curly_bracket"])
-
-        await series("ripple the later beats ({ })", 10, ripple)
-
-        async def unbound_key(i: int) -> float:
-            return await timed(["f20"])
-
-        await series("a key bound to nothing (floor)", 20, unbound_key)
+    await series("a key bound to nothing (floor)", 20, unbound_key)
 
 
 if __name__ == "__main__":

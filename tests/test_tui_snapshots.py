@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.test_tui_editor import ROOFTOP, SIZE, app_on, opened, settle, with_score, write_scene
+from choreo.tui.screens.columns import remember_columns
+from choreo.tui.widgets.beat_table import COLUMN_KEYS
+from tests.scene_texts import long_scene_text
+from tests.test_tui_editor import REPO, ROOFTOP, SIZE, app_on, opened, settle, with_score, write_scene
 
 SnapCompare = Callable[..., bool]
 
@@ -44,6 +47,27 @@ def ready(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
 def test_the_main_screen(tmp_path: Path, snap_compare: SnapCompare) -> None:
     app = app_on(write_scene(tmp_path))
     assert snap_compare(app, terminal_size=SIZE, run_before=ready("down"))
+
+
+def test_the_table_at_80_by_24(tmp_path: Path, snap_compare: SnapCompare) -> None:
+    app = app_on(write_scene(tmp_path, long_scene_text(40)))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready("down"))
+
+
+def test_the_table_at_200_by_60_with_every_column(
+    tmp_path: Path, snap_compare: SnapCompare
+) -> None:
+    remember_columns(COLUMN_KEYS)  # as if chosen with v
+    scene = (REPO / "scenes" / "opera-house.yaml").read_text(encoding="utf-8")
+    path = with_score(tmp_path, "opera-house.musicxml")
+    path.write_text(scene, encoding="utf-8")
+    app = app_on(path)
+    assert snap_compare(app, terminal_size=(200, 60), run_before=ready("down"))
+
+
+def test_the_column_chooser(tmp_path: Path, snap_compare: SnapCompare) -> None:
+    app = app_on(write_scene(tmp_path))
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready("v", "down", "down"))
 
 
 def test_the_form_being_edited(tmp_path: Path, snap_compare: SnapCompare) -> None:

@@ -11,6 +11,8 @@ from choreo.store import SceneFile
 from choreo.timing import MeasureMap
 from choreo.tui.history import HISTORY_LIMIT, Edit, History
 
+GRID_ROOM = 4  # bars a steady grid keeps past the last beat before it is made anew
+
 
 class OpenScene:
     """One scene file open in the editor.
@@ -28,7 +30,7 @@ class OpenScene:
         self.score: MeasureMap | None = None  # the score's measure map, once read
         self.score_problem: str | None = None  # why the score could not be read
         # The steady grid, for the scene it was last asked for and what it depends on.
-        self._grid: tuple[Scene, tuple[int, float], MeasureMap] | None = None
+        self._grid: tuple[Scene, float, MeasureMap] | None = None
 
     @property
     def path(self) -> Path:
@@ -45,11 +47,15 @@ class OpenScene:
             return self.score
         if self._grid is not None and self._grid[0] is self.scene:
             return self._grid[2]
-        key = (max((b.at.measure_value for b in self.scene.beats), default=0),
-               self.scene.score.tempo)  # fmt: skip
-        grid = self._grid[2] if self._grid is not None and self._grid[1] == key else None
-        self._grid = (self.scene, key, grid if grid is not None else grid_for(self.scene))
-        return self._grid[2]
+        last = max((b.at.measure_value for b in self.scene.beats), default=0)
+        tempo = self.scene.score.tempo
+        # The grid is kept while it has bars to spare past the last beat: a new grid is
+        # new times for every beat, so every row of the table is built again.
+        kept = self._grid
+        if kept is None or kept[1] != tempo or last + GRID_ROOM > len(kept[2].measures):
+            kept = (self.scene, tempo, grid_for(self.scene))
+        self._grid = (self.scene, tempo, kept[2])
+        return kept[2]
 
     @property
     def score_reading(self) -> ScoreReading:

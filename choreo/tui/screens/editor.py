@@ -16,12 +16,11 @@ import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from choreo.checks import ScoreReading, diagnose
@@ -30,6 +29,7 @@ from choreo.store import read_scene
 from choreo.timing import OutsideScore
 from choreo.tui import score_loading
 from choreo.tui.messages import DiagnosticChosen, SceneAnalysed, SceneRead, ScoreRead
+from choreo.tui.screens.columns import ColumnChooser, remembered_columns
 from choreo.tui.screens.scene_safety import SceneSafety
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
 from choreo.tui.session import OpenScene
@@ -85,9 +85,20 @@ class EditorScreen(SceneSafety):
         Binding("right_curly_bracket", "ripple(1)", "Ripple later", id="ripple-later",
                 key_display="}", show=False,
                 tooltip="Move this beat and every beat later in time a beat later"),
+        Binding("v", "choose_columns", "Columns", id="choose-columns",
+                tooltip="Choose the table's columns: weapon, safety, camera, cue, status, "
+                "attacker → partner, position · setup, ..."),
         Binding("ctrl+e", "export_markdown", "Export", id="export-markdown", priority=True,
                 tooltip="Save the scene, then write its beat sheet as Markdown next to it "
                 "(NAME.md)"),
+    ]  # fmt: skip
+    # Small screens give the table the room (editor.tcss): the form folds away when narrow,
+    # the timeline and the checks shrink when short and fold when tiny.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (100, "-wide"), (160, "-very-wide")
+    ]  # fmt: skip
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-tiny"), (20, "-short"), (34, "-tall")
     ]  # fmt: skip
 
     def __init__(
@@ -109,7 +120,7 @@ class EditorScreen(SceneSafety):
         self._scene_vocabulary: tuple[object, Vocabulary] | None = None
         # The widgets are made here and kept: every keystroke reaches several of them.
         self.header = SceneHeader(id="header")
-        self.table = BeatTable(id="beats")
+        self.table = BeatTable(id="beats", shown=remembered_columns())
         self.form = BeatForm(id="form")
         self.timeline = MeasureTimeline(id="timeline")
         self.checks = DiagnosticsPanel(id="checks")
@@ -257,14 +268,14 @@ class EditorScreen(SceneSafety):
         self.header.dirty = self.session.dirty
         self._schedule_checks()
 
-    @on(DataTable.RowSelected, "#beats")
-    def _beat_chosen(self, event: DataTable.RowSelected) -> None:
+    @on(BeatTable.RowSelected, "#beats")
+    def _beat_chosen(self, event: BeatTable.RowSelected) -> None:
         """A click on the row under the cursor edits it too."""
         event.stop()
         self.action_edit_beat()
 
-    @on(DataTable.RowHighlighted, "#beats")
-    def _beat_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(BeatTable.RowHighlighted, "#beats")
+    def _beat_highlighted(self, event: BeatTable.RowHighlighted) -> None:
         beats = self.session.scene.beats
         index = event.cursor_row
         if not 0 <= index < len(beats):
@@ -322,6 +333,14 @@ class EditorScreen(SceneSafety):
             self.notify("no beat to edit: press a to add one")
             return
         self.form.input_for("at").focus()
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """The form is away (folded on a narrow screen) while focus is outside it."""
+        self.form.set_class(self.form not in event.widget.ancestors_with_self, "-away")
+
+    def action_choose_columns(self) -> None:
+        self.app.push_screen(ColumnChooser(self.table.shown, self.table.show_columns))
 
     def action_back_to_table(self) -> None:
         self._commit_form()

@@ -1,26 +1,29 @@
-"""The beat sheet as a table: one row per beat, updated cell by cell as beats change.
+"""The beat sheet as a table: one row per beat, the columns a person chose (``v``), each as
+wide as its contents when the screen allows.
 
-A scene of thousands of beats stays quick to edit because an edit touches only what it
-changed: rows are matched by identity (beats are never changed in place), the number
-column is drawn from each row's place rather than stored in it, and a cell once drawn is
-kept until its value, place or look changes.
+A scene of thousands of beats stays quick to open and to edit: the table draws only the
+lines on screen, a beat's row is built once (beats are never changed in place), an edit
+builds only the rows of the beats it made, and the column widths follow the contents
+through a count of the cells' widths per column, kept up to date by the rows that changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
-from rich.console import Console
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
-from textual.widgets import DataTable
-from textual.widgets._data_table import RowRenderables  # for the drawing hooks below
-from textual.widgets.data_table import RowKey
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from choreo.model import PALETTE_COLOURS, Beat, Scene
 from choreo.placement import Placement
@@ -34,28 +37,39 @@ UNKNOWN_MOVE_STYLE = "italic #d7af00"
 UNPLACED_STYLE = "bold #e0303a"
 
 Cell = tuple[str, str]  # text and its rich style
-DRAWN_CELLS_KEPT = 4096
+LINES_KEPT = 2048  # drawn lines kept: a few screenfuls
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
     label: str
-    width: int
+    cut: bool  # text that is cut short (…) when the screen is too narrow for all of it
+    chosen: bool = True  # ``v`` shows or hides it; the others are always there
 
 
-# Widths include the one space that separates a column from the one before it.
 COLUMNS: tuple[Column, ...] = (
-    Column("number", "#", 4),
-    Column("at", "bar:beat", 9),
-    Column("counts", "count", 6),
-    Column("timecode", "timecode", 12),
-    Column("ballet", "ballet", 13),
-    Column("combat", "combat", 13),
-    Column("performers", "performers", 11),
-    Column("intensity", "intensity", 10),
-    Column("hit", "hit", 4),
+    Column("number", "#", cut=False, chosen=False),
+    Column("at", "bar:beat", cut=False, chosen=False),
+    Column("counts", "count", cut=False),
+    Column("timecode", "timecode", cut=False),
+    Column("ballet", "ballet", cut=True),
+    Column("combat", "combat", cut=True),
+    Column("performers", "performers", cut=True),
+    Column("roles", "attacker → partner", cut=True),
+    Column("weapon", "weapon", cut=True),
+    Column("intensity", "intensity", cut=False),
+    Column("hit", "hit", cut=False),
+    Column("status", "status", cut=False),
+    Column("cue", "cue", cut=True),
+    Column("camera", "camera", cut=True),
+    Column("position", "position · setup", cut=True),
+    Column("safety", "safety", cut=True),
 )
+COLUMN_KEYS = tuple(column.key for column in COLUMNS)
+SHOWN_AT_FIRST = ("number", "at", "counts", "timecode", "ballet", "combat", "performers",
+                  "intensity", "hit")  # fmt: skip
+NARROWEST_CUT = 6  # a cut column keeps at least this many cells (with its …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +79,24 @@ class BeatRow:
 
     beat_id: str
     cells: tuple[Cell, ...]  # one for each of COLUMNS[1:]
+    widths: tuple[int, ...]  # each cell's width on screen
+
+
+def beat_row(beat_id: str, cells: tuple[Cell, ...]) -> BeatRow:
+    return BeatRow(beat_id, cells, tuple(cell_len(text) for text, _style in cells))
+
+
+TIME_CELLS = 3  # bar:beat, count and timecode come first
+_TIME_FIELDS = frozenset({"at", "pass_number"})
+
+
+def _only_moved(was: Beat, beat: Beat) -> bool:
+    """True when ``beat`` is ``was`` moved in time: every other field the same object
+    (timing edits copy a beat with a new ``at``)."""
+    old = was.__dict__
+    return all(
+        value is old[name] or name in _TIME_FIELDS for name, value in beat.__dict__.items()
+    )
 
 
 def changed_span(old: Sequence[object], new: Sequence[object]) -> tuple[int, int, int]:
@@ -109,7 +141,14 @@ class BeatRows:
             self._placement = Placement.of(scene, measures) if measures is not None else None
         beats = list(scene.beats)
         start, old_end, new_end = changed_span(self._beats, beats)
-        made = [self._row(beat) for beat in beats[start:new_end]]
+        if old_end - start == new_end - start:  # the same rows, some beats changed
+            made = [
+                self._row(beat, was, row)
+                for beat, was, row in zip(beats[start:new_end], self._beats[start:old_end],
+                                          self._rows[start:old_end], strict=True)
+            ]  # fmt: skip
+        else:
+            made = [self._row(beat) for beat in beats[start:new_end]]
         rows = [*self._rows[:start], *made, *self._rows[old_end:]]
         self._beats, self._rows = beats, rows
         if len(self._cache) > 2 * len(rows) + 64:
@@ -117,34 +156,59 @@ class BeatRows:
             self._cache = {key: value for key, value in self._cache.items() if key in live}
         return rows
 
-    def _row(self, beat: Beat) -> BeatRow:
+    def _row(self, beat: Beat, was: Beat | None = None, row: BeatRow | None = None) -> BeatRow:
         """The beat's row: the one built before when it is the same beat (an undone delete
-        gets its row back), else a new one."""
+        gets its row back); the row of the beat it replaced with new times when only its
+        place in time changed (a nudge, a ripple); else a new one."""
         cached = self._cache.get(id(beat))
         if cached is None or cached[0] is not beat:
-            cached = (beat, BeatRow(beat.id, self._cells(beat)))
+            if was is not None and row is not None and _only_moved(was, beat):
+                time_cells = self._time_cells(beat)
+                made = BeatRow(
+                    beat.id,
+                    time_cells + row.cells[TIME_CELLS:],
+                    tuple(cell_len(text) for text, _style in time_cells)
+                    + row.widths[TIME_CELLS:],
+                )
+            else:
+                made = beat_row(beat.id, self._time_cells(beat) + self._other_cells(beat))
+            cached = (beat, made)
             self._cache[id(beat)] = cached
         return cached[1]
 
-    def _cells(self, beat: Beat) -> tuple[Cell, ...]:
-        """Every cell of a beat's row but its number."""
+    def _time_cells(self, beat: Beat) -> tuple[Cell, ...]:
+        """The cells of a beat's place in time: bar:beat, count and timecode."""
         at_style = f"bold {self.colour}" if beat.hit else ""
         counts, timecode = self._time_of(beat)
         if timecode is None:
             at_style = UNPLACED_STYLE
-        intensity = max(1, min(beat.intensity, 5))
         return (
             (str(beat.at) + (f"×{beat.pass_number}" if beat.pass_number else ""), at_style),
             (counts, "dim" if timecode is None else ""),
             (timecode or "outside", UNPLACED_STYLE if timecode is None else ""),
+        )
+
+    def _other_cells(self, beat: Beat) -> tuple[Cell, ...]:
+        """The cells after the time cells, in the order of COLUMNS."""
+        intensity = max(1, min(beat.intensity, 5))
+        roles = " → ".join(who for who in (beat.attacker, beat.partner) if who)
+        where = " · ".join(part for part in (beat.position, beat.travel, beat.setup) if part)
+        return (
             self._move(beat.ballet, "ballet"),
             self._move(beat.combat, "combat"),
             (", ".join(beat.performers), ""),
+            (roles, ""),
+            (beat.weapon or "", ""),
             (
                 "▮" * intensity + "▯" * (5 - intensity) + f" {beat.intensity}",
                 INTENSITY_COLOURS[intensity - 1],
             ),
             ("✶" if beat.hit else "", f"bold {self.colour}"),
+            (beat.status, "dim" if beat.status == "idea" else ""),
+            (str(beat.cue) if beat.cue else "", ""),
+            (beat.camera or "", ""),
+            (where, ""),
+            (beat.safety or "", "#d7af00"),
         )
 
     def _time_of(self, beat: Beat) -> tuple[str, str | None]:
@@ -163,48 +227,55 @@ class BeatRows:
         return (name, "" if known is not None else UNKNOWN_MOVE_STYLE)
 
 
-def cell_text(cell: Cell) -> Text:
-    text, style = cell
-    return Text(" " + text, style=style, no_wrap=True, overflow="ellipsis")
+def fitted_widths(
+    wanted: Sequence[int], least: Sequence[int], cut: Sequence[bool], room: int
+) -> list[int]:
+    """Column widths (each with the one cell that separates it from the one before) that
+    fit in ``room``: first labels wider than their column's cells are cut (to ``least``,
+    the widest cell), then the widest columns that may be cut give way, one cell at a
+    time, down to :data:`NARROWEST_CUT`. With room to spare every column is as wide as
+    it wants."""
+    widths = list(wanted)
+    over = sum(width + 1 for width in widths) - room
+    for i, width in enumerate(widths):
+        if over <= 0:
+            break
+        spare = min(width - max(least[i], 1), over)
+        if spare > 0:
+            widths[i] -= spare
+            over -= spare
+    while over > 0:
+        shrinkable = [i for i, width in enumerate(widths) if cut[i] and width > NARROWEST_CUT]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        over -= 1
+    return widths
 
 
-def draw_plain_cell(text: Text, style: Style, width: int, console: Console) -> list[Segment]:
-    """One line of text in a cell ``width`` wide, outside the cursor: the segments
-    DataTable draws for it through three layers of rich renderables (its own styled
-    padding around the text), made directly and six times as fast."""
-    line = text.copy()
-    line.truncate(width, overflow=text.overflow or "fold")
-    segments = list(Text("\n").join([line]).render(console))  # the text's style as a span
-    if line.cell_len < width:
-        segments.append(Segment(" " * (width - line.cell_len)))
-    return list(Segment.apply_style(segments, style))
+@lru_cache(maxsize=256)
+def _style(text: str) -> Style:
+    return Style.parse(text) if text else Style()
 
 
-class RowNumber:
-    """The number column's value: the table writes each row's place in the sheet into
-    it as it draws, so adding or deleting a beat never rewrites the rows below."""
-
-    __slots__ = ("style",)
-
-    def __init__(self, style: str) -> None:
-        self.style = style
-
-    def __rich__(self) -> Text:
-        return Text("")
-
-    def at(self, row_index: int) -> Text:
-        return cell_text((str(row_index + 1), self.style))
+def _fit(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells: padded, or cut short with an ellipsis."""
+    length = cell_len(text)
+    if length <= width:
+        return text + " " * (width - length)
+    if width <= 1:
+        return "…"[:width]
+    return set_cell_size(text, width - 1) + "…"
 
 
-TableCell = Text | RowNumber
-
-
-class BeatTable(DataTable[TableCell]):
+class BeatTable(ScrollView, can_focus=True):
     """The beat sheet: a row per beat in sheet order; the cursor is the selected beat.
 
-    Add, delete and move are the editor screen's keys; enter (a DataTable takes enter
-    first) and escape (in the form it means "back to the table") are the table's own, so
-    the footer can show them.
+    Add, delete and move are the editor screen's keys; enter and escape (in the form it
+    means "back to the table") are the table's own, so the footer can show them. Only the
+    lines on screen are drawn, each kept until its row, its place, the cursor or the
+    column widths change.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -213,115 +284,248 @@ class BeatTable(DataTable[TableCell]):
         Binding("escape", "screen.scene_list", "Scenes", id="scene-list", show=False,
                 tooltip="Back to the scene list of the scene's folder, asking first when "
                 "there are unsaved edits"),
+        Binding("up", "cursor_by(-1)", "Up", id="beat-up", show=False,
+                tooltip="The beat before"),
+        Binding("down", "cursor_by(1)", "Down", id="beat-down", show=False,
+                tooltip="The beat after"),
+        Binding("pageup", "page(-1)", "Page up", id="beats-page-up", show=False,
+                tooltip="A screenful of beats earlier"),
+        Binding("pagedown", "page(1)", "Page down", id="beats-page-down", show=False,
+                tooltip="A screenful of beats later"),
+        Binding("home,ctrl+home", "cursor_to(0)", "First", id="first-beat", show=False,
+                tooltip="The first beat of the sheet"),
+        Binding("end,ctrl+end", "cursor_to(-1)", "Last", id="last-beat", show=False,
+                tooltip="The last beat of the sheet"),
     ]  # fmt: skip
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "beat-table--header",
+        "beat-table--cursor",
+        "beat-table--even-row",
+        "beat-table--odd-row",
+    }
+
+    class RowHighlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, table: BeatTable, cursor_row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+
+        @property
+        def control(self) -> BeatTable:
+            return self.table
+
+    class RowSelected(Message):
+        """A click on the row under the cursor: the beat is to be edited."""
+
+        def __init__(self, table: BeatTable, cursor_row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+
+        @property
+        def control(self) -> BeatTable:
+            return self.table
+
+    def __init__(self, *, id: str | None = None, shown: Iterable[str] = SHOWN_AT_FIRST) -> None:
+        super().__init__(id=id)
         self._rows: list[BeatRow] = []
-        self._keys: list[RowKey] = []  # the table's row keys in sheet order
-        self._numbers: list[RowNumber] = []  # each row's number cell, in sheet order
+        self.cursor_row = 0
         self._number_style = NO_PALETTE_COLOUR
-        # Cells as drawn, by place and look, with the value drawn. DataTable forgets every
-        # drawn cell on any change to any cell, or when focus comes or goes; redrawing
-        # the screenful of cells is most of a keystroke's time on a long scene.
-        self._drawn: dict[tuple[object, ...], tuple[TableCell, list[list[Segment]]]] = {}
+        self.shown: tuple[str, ...] = ()
+        # How many cells of each width each column holds: the widest is what it wants.
+        self._cell_widths: list[Counter[int]] = [Counter() for _ in COLUMNS[1:]]
+        self._layout: list[tuple[int, int]] = []  # shown columns: index in COLUMNS, width
+        self._layout_for: tuple[object, ...] | None = None
+        self._lines: dict[tuple[object, ...], tuple[BeatRow | None, Strip]] = {}
+        self.show_columns(shown)
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
-            self.add_column(f" {column.label}", width=column.width, key=column.key)
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._drawn.clear())
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._lines.clear())
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def rows(self) -> list[BeatRow]:
+        return self._rows
+
+    def cell(self, index: int, key: str) -> str:
+        """The text of row ``index``'s cell in column ``key``, as the row holds it."""
+        if key == "number":
+            return str(index + 1)
+        return self._rows[index].cells[COLUMN_KEYS.index(key) - 1][0]
+
+    # -- what is shown -----------------------------------------------------------------
+    def show_columns(self, keys: Iterable[str]) -> None:
+        """Show these columns (in the table's own order); number and bar:beat always."""
+        wanted = set(keys)
+        self.shown = tuple(c.key for c in COLUMNS if c.key in wanted or not c.chosen)
+        self._layout_for = None
+        self.refresh()
 
     def show_rows(
         self, rows: list[BeatRow], cursor: int | None = None, *, numbers: str = NO_PALETTE_COLOUR
     ) -> None:
-        """Show these rows, touching as little of the table as it takes.
-
-        Rows are matched by identity: the cells that changed in rows that changed; one row
-        added or removed; anything else (a new palette for the numbers, a reload) builds
-        the table again.
-        """
+        """Show these rows: only the widths of the rows that changed are counted again,
+        and only the lines on screen are drawn."""
         old = self._rows
         start, old_end, new_end = changed_span(old, rows)
-        if numbers != self._number_style or len(self._keys) != len(old):
-            self._rebuild(rows, numbers)
-        elif old_end - start == new_end - start:
-            for position in range(start, new_end):
-                self._update_row(position, old[position], rows[position])
-        elif old_end == start and new_end == start + 1:
-            self._insert_row(start, rows[start])
-        elif new_end == start and old_end == start + 1:
-            self.remove_row(self._keys.pop(start))
-            self._numbers.pop(start)
-        else:
-            self._rebuild(rows, numbers)
+        for row in old[start:old_end]:
+            self._count(row, -1)
+        for row in rows[start:new_end]:
+            self._count(row, 1)
         self._rows = rows
+        if numbers != self._number_style:
+            self._number_style = numbers
+            self._lines.clear()
+        if len(old) != len(rows):
+            self.virtual_size = Size(self.virtual_size.width, len(rows) + 1)
+        self.refresh()
         if cursor is not None and rows:
-            self.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False)
+            self.move_cursor(row=cursor)
+        elif self.cursor_row >= len(rows):
+            self.move_cursor(row=len(rows) - 1)
 
-    def _rebuild(self, rows: list[BeatRow], numbers: str) -> None:
-        self.clear()
-        self._drawn.clear()
-        self._number_style = numbers
-        self._numbers = [RowNumber(numbers) for _ in rows]
-        self._keys = self.add_rows(
-            [number, *[cell_text(cell) for cell in row.cells]]
-            for number, row in zip(self._numbers, rows, strict=True)
-        )
+    def _count(self, row: BeatRow, step: int) -> None:
+        for counts, width in zip(self._cell_widths, row.widths, strict=True):
+            counts[width] += step
+            if step < 0 and not counts[width]:
+                del counts[width]
 
-    def _insert_row(self, index: int, row: BeatRow) -> None:
-        """DataTable appends rows only: append the new row, then sort it into its place."""
-        number = RowNumber(self._number_style)
-        key = self.add_row(number, *[cell_text(cell) for cell in row.cells])
-        self._keys.insert(index, key)
-        self._numbers.insert(index, number)
-        if index < len(self._keys) - 1:
-            order = {id(cell): position for position, cell in enumerate(self._numbers)}
-            self.sort("number", key=lambda cell: order[id(cell)])
+    # -- the cursor --------------------------------------------------------------------
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        """Put the cursor on ``row`` (kept in the table) and in sight."""
+        del animate  # DataTable's signature, which the editor's callers use; never animated
+        row = max(0, min(row, len(self._rows) - 1))
+        moved = row != self.cursor_row
+        self.cursor_row = row
+        self._keep_cursor_in_sight()
+        if moved:
+            self.refresh()
+            self.post_message(self.RowHighlighted(self, row))
 
-    def _update_row(self, position: int, was: BeatRow, row: BeatRow) -> None:
-        if was == row:
+    def _rows_in_sight(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # the header takes a line
+
+    def _keep_cursor_in_sight(self) -> None:
+        top, rows = round(self.scroll_offset.y), self._rows_in_sight()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + rows:
+            self.scroll_to(y=self.cursor_row - rows + 1, animate=False, immediate=True)
+
+    def action_cursor_by(self, step: int) -> None:
+        self.move_cursor(row=self.cursor_row + step)
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(row=self.cursor_row + direction * self._rows_in_sight())
+
+    def action_cursor_to(self, row: int) -> None:
+        self.move_cursor(row=row if row >= 0 else len(self._rows) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
             return
-        for column, was_cell, cell in zip(COLUMNS[1:], was.cells, row.cells, strict=True):
-            if was_cell != cell:
-                self.update_cell(self._keys[position], column.key, cell_text(cell))
-
-    # -- drawing: two hooks into DataTable's drawing (Textual 8 internals; the tests
-    # compare what they draw with DataTable's own) ---------------------------------------
-    def _compute_row_renderables(self, row_index: int) -> RowRenderables:
-        """Each row's number is its place in the sheet."""
-        renderables = super()._compute_row_renderables(row_index)
-        cells = renderables.cells
-        if row_index >= 0 and cells and row_index < len(self._numbers):
-            cells[0] = self._numbers[row_index].at(row_index)
-        return renderables
-
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> list[list[Segment]]:
-        """A cell is drawn again only when its value, its place (row numbers and mouse
-        targets depend on it), its row's style or, under the cursor, focus changes."""
-        if row_index < 0 or column_index < 0 or hover:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key, column_key = self.coordinate_to_cell_key(Coordinate(row_index, column_index))
-        value = self.get_cell(row_key, column_key)
-        place = (row_index, column_index, base_style, width,
-                 cursor and self.get_pseudo_class_state())  # fmt: skip
-        drawn = self._drawn.get(place)
-        if drawn is not None and drawn[0] is value:
-            return drawn[1]
-        text = value.at(row_index) if isinstance(value, RowNumber) else value
-        if cursor or "\n" in text.plain or "\t" in text.plain:
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row = round(self.scroll_offset.y) + offset.y - 1
+        if row >= len(self._rows):
+            return
+        if row == self.cursor_row:
+            self.post_message(self.RowSelected(self, row))
         else:
-            meta = Style.from_meta({"row": row_index, "column": column_index})
-            lines = [draw_plain_cell(text, base_style + meta, width, self.app.console)]
-        if len(self._drawn) >= DRAWN_CELLS_KEPT:
-            self._drawn.clear()  # a few screenfuls; scrolling far draws anew anyway
-        self._drawn[place] = (value, lines)
-        return lines
+            self.move_cursor(row=row)
+
+    def on_resize(self) -> None:
+        self._keep_cursor_in_sight()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self.refresh()  # the cursor's look follows focus
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+
+    # -- drawing -----------------------------------------------------------------------
+    def _fit_columns(self, room: int) -> None:
+        """Each shown column as wide as its widest cell (or label), cut to fit ``room``."""
+        least: list[int] = []  # the widest cell of each
+        for key in self.shown:
+            index = COLUMN_KEYS.index(key)
+            if index == 0:
+                least.append(len(str(max(len(self._rows), 1))))
+            else:
+                counts = self._cell_widths[index - 1]
+                least.append(max(counts) if counts else 0)
+        key = (room, self.shown, tuple(least))
+        if key == self._layout_for:
+            return
+        columns = [COLUMNS[COLUMN_KEYS.index(k)] for k in self.shown]
+        wanted = [max(w, cell_len(c.label)) for w, c in zip(least, columns, strict=True)]
+        widths = fitted_widths(wanted, least, [c.cut for c in columns], room)
+        self._layout = [
+            (COLUMN_KEYS.index(k), width) for k, width in zip(self.shown, widths, strict=True)
+        ]
+        self._layout_for = key
+        self._lines.clear()
+        total = sum(width + 1 for width in widths)
+        self.virtual_size = Size(total, len(self._rows) + 1)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        self._fit_columns(width)
+        if y == 0:
+            line = self._header_line()
+        else:
+            index = round(self.scroll_offset.y) + y - 1
+            line = self._row_line(index) if index < len(self._rows) else Strip.blank(
+                width, self.rich_style
+            )
+        return line.crop_extend(0, width, self.rich_style)
+
+    def _header_line(self) -> Strip:
+        key = ("header",)
+        kept = self._lines.get(key)
+        if kept is not None:
+            return kept[1]
+        style = self.rich_style + self.get_component_rich_style("beat-table--header")
+        text = "".join(" " + _fit(COLUMNS[index].label, width) for index, width in self._layout)
+        line = Strip([Segment(text, style)], cell_len(text))
+        self._lines[key] = (None, line)
+        return line
+
+    def _row_line(self, index: int) -> Strip:
+        row = self._rows[index]
+        cursor = index == self.cursor_row
+        key = (index, id(row), cursor and (self.has_focus or "blurred"))
+        kept = self._lines.get(key)
+        if kept is not None and kept[0] is row:
+            return kept[1]
+        stripe = "beat-table--even-row" if index % 2 == 0 else "beat-table--odd-row"
+        base = self.rich_style + self.get_component_rich_style(stripe)
+        over = self.get_component_rich_style("beat-table--cursor") if cursor else None
+        segments: list[Segment] = []
+        length = 0
+        for column, width in self._layout:
+            text, style = (str(index + 1), self._number_style) if column == 0 else (
+                row.cells[column - 1]
+            )
+            cell_style = base + _style(style)
+            if over is not None:
+                cell_style += over
+            segments.append(Segment(" ", base if over is None else base + over))
+            segments.append(Segment(_fit(text, width), cell_style))
+            length += width + 1
+        line = Strip(segments, length)
+        if len(self._lines) >= LINES_KEPT:
+            self._lines.clear()
+        self._lines[key] = (row, line)
+        return line

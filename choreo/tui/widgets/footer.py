@@ -11,6 +11,9 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported; the key Footer itself yields
 
 
+COMPACT_BELOW = 110  # columns
+
+
 @dataclass(frozen=True, slots=True)
 class ShownKey:
     """One key as the footer shows it."""
@@ -65,6 +68,9 @@ class KeyFooter(Footer):
         self._palette_key: ShownKey | None = None
         self._available: dict[ShownKey, bool] = {}
 
+    def on_resize(self) -> None:
+        self.compact = self.size.width < COMPACT_BELOW  # every key still shows at 80 columns
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
@@ -102,7 +108,9 @@ class KeyFooter(Footer):
         available: dict[ShownKey, bool] = {}
         actions: set[str] = set()
         active = self.screen.active_bindings
-        for _node, binding, enabled, tooltip in active.values():
+        # The app's own keys (help, quit) first: on a narrow screen the last keys are cut.
+        in_order = sorted(active.values(), key=lambda bound: bound[0] is not self.app)
+        for _node, binding, enabled, tooltip in in_order:
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
