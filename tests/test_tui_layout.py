@@ -34,7 +34,9 @@ def shown_lines(table: BeatTable) -> list[str]:
 
 def beat_rows_shown(table: BeatTable) -> int:
     """How many beat rows are on screen: lines that start with a row number."""
-    return sum(1 for line in shown_lines(table)[1:] if line.split()[:1] and line.split()[0].isdigit())
+    return sum(
+        1 for line in shown_lines(table)[1:] if line.split()[:1] and line.split()[0].isdigit()
+    )
 
 
 async def test_at_80_by_24_at_least_8_beats_show_and_the_form_folds(tmp_path: Path) -> None:
@@ -122,12 +124,15 @@ async def test_v_chooses_the_columns_and_the_choice_is_remembered(tmp_path: Path
 
 def test_fitting_cuts_labels_first_then_the_widest_text() -> None:
     # number, at (label wider than its cells), ballet and combat (may be cut)
-    wanted, least, cut = [2, 8, 30, 12], [2, 4, 30, 12], [False, False, True, True]
+    wanted, least, cut = [2, 8, 30, 12], [2, 4, 30, 12], [0, 0, 2, 2]
     assert fitted_widths(wanted, least, cut, 100) == wanted  # room to spare: all of it
     assert fitted_widths(wanted, least, cut, 52) == [2, 4, 30, 12]  # the label gives way
     assert fitted_widths(wanted, least, cut, 40) == [2, 4, 18, 12]  # the widest text
     narrowest = fitted_widths(wanted, least, cut, 10)
     assert narrowest == [2, 4, NARROWEST_CUT, NARROWEST_CUT]  # and no further
+    # with safety notes (free text) shown too, they give way before the moves
+    assert fitted_widths([*wanted, 40], [*least, 40], [*cut, 1], 66) == [2, 4, 30, 12, 13]
+    assert fitted_widths([*wanted, 40], [*least, 40], [*cut, 1], 56) == [2, 4, 27, 12, 6]
 
 
 def test_a_columns_file_that_is_not_ours_is_the_first_choice(

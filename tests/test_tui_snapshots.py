@@ -18,7 +18,16 @@ from textual.pilot import Pilot
 from choreo.tui.screens.columns import remember_columns
 from choreo.tui.widgets.beat_table import COLUMN_KEYS
 from tests.scene_texts import long_scene_text
-from tests.test_tui_editor import REPO, ROOFTOP, SIZE, app_on, opened, settle, with_score, write_scene
+from tests.test_tui_editor import (
+    REPO,
+    ROOFTOP,
+    SIZE,
+    app_on,
+    opened,
+    settle,
+    with_score,
+    write_scene,
+)
 
 SnapCompare = Callable[..., bool]
 

@@ -73,9 +73,7 @@ class ColumnChooser(ModalScreen[None]):
             )
             yield Label("space ticks · escape closes", id="columns-hint")
 
-    def on_selection_list_selected_changed(
-        self, event: SelectionList.SelectedChanged[str]
-    ) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         ticked = set(event.selection_list.selected)
         self.shown = tuple(c.key for c in COLUMNS if c.key in ticked or not c.chosen)
         self.show(self.shown)

@@ -94,10 +94,11 @@ class EditorScreen(SceneSafety):
     ]  # fmt: skip
     # Small screens give the table the room (editor.tcss): the form folds away when narrow,
     # the timeline and the checks shrink when short and fold when tiny.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    # Textual types these `ClassVar[...] | None`, which mypy cannot take; ruff asks for it.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-narrow"), (100, "-wide"), (160, "-very-wide")
     ]  # fmt: skip
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-tiny"), (20, "-short"), (34, "-tall")
     ]  # fmt: skip
 
@@ -335,9 +336,18 @@ class EditorScreen(SceneSafety):
         self.form.input_for("at").focus()
 
     @on(events.DescendantFocus)
-    def _focus_moved(self, event: events.DescendantFocus) -> None:
-        """The form is away (folded on a narrow screen) while focus is outside it."""
-        self.form.set_class(self.form not in event.widget.ancestors_with_self, "-away")
+    def _focus_moved(self) -> None:
+        self._fold_form()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fold_form)  # after the breakpoints' classes
+
+    def _fold_form(self) -> None:
+        """On a narrow screen the form is away (folded) while focus is outside it. Only
+        there: a class that changes restyles the whole form."""
+        focused = self.focused
+        editing = focused is not None and self.form in focused.ancestors_with_self
+        self.form.set_class(self.has_class("-narrow") and not editing, "-away")
 
     def action_choose_columns(self) -> None:
         self.app.push_screen(ColumnChooser(self.table.shown, self.table.show_columns))

@@ -44,27 +44,29 @@ LINES_KEPT = 2048  # drawn lines kept: a few screenfuls
 class Column:
     key: str
     label: str
-    cut: bool  # text that is cut short (…) when the screen is too narrow for all of it
+    # When the screen is too narrow for all of it, text is cut short (…): free text first
+    # (1), then moves and performers (2); 0 is never cut.
+    cut: int
     chosen: bool = True  # ``v`` shows or hides it; the others are always there
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("number", "#", cut=False, chosen=False),
-    Column("at", "bar:beat", cut=False, chosen=False),
-    Column("counts", "count", cut=False),
-    Column("timecode", "timecode", cut=False),
-    Column("ballet", "ballet", cut=True),
-    Column("combat", "combat", cut=True),
-    Column("performers", "performers", cut=True),
-    Column("roles", "attacker → partner", cut=True),
-    Column("weapon", "weapon", cut=True),
-    Column("intensity", "intensity", cut=False),
-    Column("hit", "hit", cut=False),
-    Column("status", "status", cut=False),
-    Column("cue", "cue", cut=True),
-    Column("camera", "camera", cut=True),
-    Column("position", "position · setup", cut=True),
-    Column("safety", "safety", cut=True),
+    Column("number", "#", cut=0, chosen=False),
+    Column("at", "bar:beat", cut=0, chosen=False),
+    Column("counts", "count", cut=0),
+    Column("timecode", "timecode", cut=0),
+    Column("ballet", "ballet", cut=2),
+    Column("combat", "combat", cut=2),
+    Column("performers", "performers", cut=2),
+    Column("roles", "attacker → partner", cut=1),
+    Column("weapon", "weapon", cut=1),
+    Column("intensity", "intensity", cut=0),
+    Column("hit", "hit", cut=0),
+    Column("status", "status", cut=0),
+    Column("cue", "cue", cut=1),
+    Column("camera", "camera", cut=1),
+    Column("position", "position · setup", cut=1),
+    Column("safety", "safety", cut=1),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 SHOWN_AT_FIRST = ("number", "at", "counts", "timecode", "ballet", "combat", "performers",
@@ -94,9 +96,7 @@ def _only_moved(was: Beat, beat: Beat) -> bool:
     """True when ``beat`` is ``was`` moved in time: every other field the same object
     (timing edits copy a beat with a new ``at``)."""
     old = was.__dict__
-    return all(
-        value is old[name] or name in _TIME_FIELDS for name, value in beat.__dict__.items()
-    )
+    return all(value is old[name] or name in _TIME_FIELDS for name, value in beat.__dict__.items())
 
 
 def changed_span(old: Sequence[object], new: Sequence[object]) -> tuple[int, int, int]:
@@ -167,8 +167,7 @@ class BeatRows:
                 made = BeatRow(
                     beat.id,
                     time_cells + row.cells[TIME_CELLS:],
-                    tuple(cell_len(text) for text, _style in time_cells)
-                    + row.widths[TIME_CELLS:],
+                    tuple(cell_len(text) for text, _style in time_cells) + row.widths[TIME_CELLS:],
                 )
             else:
                 made = beat_row(beat.id, self._time_cells(beat) + self._other_cells(beat))
@@ -228,13 +227,13 @@ class BeatRows:
 
 
 def fitted_widths(
-    wanted: Sequence[int], least: Sequence[int], cut: Sequence[bool], room: int
+    wanted: Sequence[int], least: Sequence[int], cut: Sequence[int], room: int
 ) -> list[int]:
     """Column widths (each with the one cell that separates it from the one before) that
     fit in ``room``: first labels wider than their column's cells are cut (to ``least``,
-    the widest cell), then the widest columns that may be cut give way, one cell at a
-    time, down to :data:`NARROWEST_CUT`. With room to spare every column is as wide as
-    it wants."""
+    the widest cell), then the columns that may be cut give way, free text before moves
+    (``cut`` 1, then 2), the widest first, one cell at a time, down to
+    :data:`NARROWEST_CUT`. With room to spare every column is as wide as it wants."""
     widths = list(wanted)
     over = sum(width + 1 for width in widths) - room
     for i, width in enumerate(widths):
@@ -244,13 +243,16 @@ def fitted_widths(
         if spare > 0:
             widths[i] -= spare
             over -= spare
-    while over > 0:
-        shrinkable = [i for i, width in enumerate(widths) if cut[i] and width > NARROWEST_CUT]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= 1
-        over -= 1
+    for level in (1, 2):
+        while over > 0:
+            shrinkable = [
+                i for i, width in enumerate(widths) if cut[i] == level and width > NARROWEST_CUT
+            ]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            over -= 1
     return widths
 
 
@@ -465,8 +467,8 @@ class BeatTable(ScrollView, can_focus=True):
             else:
                 counts = self._cell_widths[index - 1]
                 least.append(max(counts) if counts else 0)
-        key = (room, self.shown, tuple(least))
-        if key == self._layout_for:
+        fitted_for = (room, self.shown, tuple(least))
+        if fitted_for == self._layout_for:
             return
         columns = [COLUMNS[COLUMN_KEYS.index(k)] for k in self.shown]
         wanted = [max(w, cell_len(c.label)) for w, c in zip(least, columns, strict=True)]
@@ -474,7 +476,7 @@ class BeatTable(ScrollView, can_focus=True):
         self._layout = [
             (COLUMN_KEYS.index(k), width) for k, width in zip(self.shown, widths, strict=True)
         ]
-        self._layout_for = key
+        self._layout_for = fitted_for
         self._lines.clear()
         total = sum(width + 1 for width in widths)
         self.virtual_size = Size(total, len(self._rows) + 1)
@@ -486,8 +488,10 @@ class BeatTable(ScrollView, can_focus=True):
             line = self._header_line()
         else:
             index = round(self.scroll_offset.y) + y - 1
-            line = self._row_line(index) if index < len(self._rows) else Strip.blank(
-                width, self.rich_style
+            line = (
+                self._row_line(index)
+                if index < len(self._rows)
+                else Strip.blank(width, self.rich_style)
             )
         return line.crop_extend(0, width, self.rich_style)
 
@@ -515,8 +519,8 @@ class BeatTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         length = 0
         for column, width in self._layout:
-            text, style = (str(index + 1), self._number_style) if column == 0 else (
-                row.cells[column - 1]
+            text, style = (
+                (str(index + 1), self._number_style) if column == 0 else (row.cells[column - 1])
             )
             cell_style = base + _style(style)
             if over is not None:

@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported; the key Footer itself yields
 
-
 COMPACT_BELOW = 110  # columns
 
 
