@@ -3,6 +3,7 @@ what it gives is what reading the YAML gives, down to the bytes a save writes.""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -144,3 +145,19 @@ def test_entries_are_read_only_from_a_folder_of_the_users_own(
     cache_dir.chmod(0o777)  # ours, but loose: made private again, then trusted
     assert read_scene(path).tree is None
     assert cache_dir.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_tree_leaves_the_cycle_collector_as_it_was(
+    cache_dir: Path, tmp_path: Path, enabled: bool
+) -> None:
+    path = write_scene(tmp_path / "scenes")
+    read_scene(path)
+    cached = read_scene(path)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert cached.document["title"] == "Rooftop at dawn"
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

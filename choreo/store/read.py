@@ -6,9 +6,12 @@ line and column; nothing a file holds reaches the user as a traceback.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import stat
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +57,8 @@ class SceneFile:
         """The YAML tree of ``text``, with its comments and layout."""
         with self._reading:
             if self.tree is None:
-                document, _indent = _load_yaml(self.text, self.path)
+                with _collector_paused():
+                    document, _indent = _load_yaml(self.text, self.path)
                 self.tree = document
             return self.tree
 
@@ -71,6 +75,32 @@ class SceneFile:
             if isinstance(item, CommentedMap) and item.get("id") == beat_id:
                 return int(beats.lc.item(index)[0]) + 1
         return None
+
+
+_paused = 0
+_pausing = threading.Lock()
+_was_enabled = True
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cycle collection while a tree is read. A long scene's tree is hundreds of
+    thousands of new objects, and each full collection they trigger, in whichever thread
+    allocates next (the editor's, between keys), walks all of them; a tree holds no
+    garbage cycles to wait for."""
+    global _paused, _was_enabled
+    with _pausing:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pausing:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def scene_files_in(folder: Path) -> list[Path]:
