@@ -84,8 +84,12 @@ class BeatRow:
     widths: tuple[int, ...]  # each cell's width on screen
 
 
+def _width(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def beat_row(beat_id: str, cells: tuple[Cell, ...]) -> BeatRow:
-    return BeatRow(beat_id, cells, tuple(cell_len(text) for text, _style in cells))
+    return BeatRow(beat_id, cells, tuple(_width(text) for text, _style in cells))
 
 
 TIME_CELLS = 3  # bar:beat, count and timecode come first
@@ -126,6 +130,7 @@ class BeatRows:
         self.colour = NO_PALETTE_COLOUR  # the scene's palette: row numbers and hits
         self._vocabulary = Vocabulary.bundled()
         self._placement: Placement | None = None
+        self._times: dict[tuple[object, ...], tuple[str, str | None]] = {}
 
     def rows(
         self, scene: Scene, measures: MeasureMap | None, vocabulary: Vocabulary
@@ -135,6 +140,7 @@ class BeatRows:
         if context != self._context:
             self._context = context
             self._cache.clear()
+            self._times.clear()
             self._beats, self._rows = [], []
             self.colour = PALETTE_COLOURS.get(scene.palette or "", NO_PALETTE_COLOUR)
             self._vocabulary = vocabulary
@@ -167,7 +173,7 @@ class BeatRows:
                 made = BeatRow(
                     beat.id,
                     time_cells + row.cells[TIME_CELLS:],
-                    tuple(cell_len(text) for text, _style in time_cells) + row.widths[TIME_CELLS:],
+                    tuple(_width(text) for text, _style in time_cells) + row.widths[TIME_CELLS:],
                 )
             else:
                 made = beat_row(beat.id, self._time_cells(beat) + self._other_cells(beat))
@@ -211,13 +217,22 @@ class BeatRows:
         )
 
     def _time_of(self, beat: Beat) -> tuple[str, str | None]:
+        """Count and timecode of the beat's place, the same for every beat there: a ripple
+        moves beats onto places other beats had, so most are known already."""
         if self._placement is None:
             return "…", "…"
-        try:
-            placed = self._placement.place(beat)
-        except OutsideScore:
-            return "", None
-        return str(placed.counts), str(placed.timecode)
+        where = (beat.at, beat.pass_number)
+        known = self._times.get(where)
+        if known is None:
+            try:
+                placed = self._placement.place(beat)
+                known = (str(placed.counts), str(placed.timecode))
+            except OutsideScore:
+                known = ("", None)
+            if len(self._times) > 4 * len(self._rows) + 64:
+                self._times.clear()
+            self._times[where] = known
+        return known
 
     def _move(self, name: str | None, kind: str) -> Cell:
         if not name:
@@ -376,10 +391,16 @@ class BeatTable(ScrollView, can_focus=True):
         and only the lines on screen are drawn."""
         old = self._rows
         start, old_end, new_end = changed_span(old, rows)
-        for row in old[start:old_end]:
-            self._count(row, -1)
-        for row in rows[start:new_end]:
-            self._count(row, 1)
+        if old_end - start == new_end - start:  # rows replaced: most look as wide as before
+            for was, row in zip(old[start:old_end], rows[start:new_end], strict=True):
+                if was.widths != row.widths:
+                    self._count(was, -1)
+                    self._count(row, 1)
+        else:
+            for row in old[start:old_end]:
+                self._count(row, -1)
+            for row in rows[start:new_end]:
+                self._count(row, 1)
         self._rows = rows
         if numbers != self._number_style:
             self._number_style = numbers
