@@ -33,7 +33,7 @@ from choreo.tui.screens.questions import (
     RestoreQuestion,
 )
 from choreo.tui.screens.score_info import ScoreInfoScreen
-from choreo.tui.widgets.beat_form import FieldInput
+from choreo.tui.widgets.beat_form import FieldInput, NoteArea
 from choreo.tui.widgets.beat_table import BeatTable
 from choreo.tui.widgets.footer import KeyFooter, KeyInPlace
 from tests import scene_texts
@@ -483,9 +483,9 @@ async def test_checks_follow_the_edits(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot)
         assert not [d for d in editor.checks.diagnostics if d.severity != "info"]
-        await pilot.press("down", "enter", *["tab"] * 13)  # to safety
-        assert isinstance(editor.focused, FieldInput) and editor.focused.field == "safety"
-        await pilot.press("backspace", "escape")  # a flying kick without a safety note
+        await pilot.press("down", "enter", *["tab"] * 28)  # to safety, past both actions
+        assert isinstance(editor.focused, NoteArea) and editor.focused.field == "safety"
+        await pilot.press("ctrl+shift+k", "escape")  # a flying kick without a safety note
         await settle(pilot)
         assert [d.code for d in editor.checks.diagnostics if d.beat == "b02"] == ["no-safety-note"]
         assert "1 error" in str(editor.checks.border_title)

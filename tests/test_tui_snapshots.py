@@ -97,5 +97,5 @@ def test_a_score_that_fails_and_a_bad_value(tmp_path: Path, snap_compare: SnapCo
     )
     assert "guard9" in path.read_text() and ROOFTOP not in path.read_text()
     app = app_on(path)
-    keys = ["enter", *["tab"] * 8, "9"]  # intensity 9: refused, said under the field
+    keys = ["enter", *["tab"] * 15, "9"]  # intensity 9: refused, said under the field
     assert snap_compare(app, terminal_size=SIZE, run_before=ready(*keys))

@@ -93,12 +93,14 @@ class SheetExported(Message):
 
 @dataclass
 class FieldEdited(Message):
-    """The user finished editing a field of the beat in row ``index``."""
+    """The user finished editing a field of the beat in row ``index``: one of the beat's
+    own, or with ``performer`` one part (ballet, combat, reaction) of their action."""
 
     index: int
     beat_id: str
     field: str
     text: str
+    performer: str | None = None
 
 
 @dataclass

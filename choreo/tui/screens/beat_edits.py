@@ -14,7 +14,7 @@ from textual.screen import Screen
 from choreo.model import Scene
 from choreo.timing import MeasureMap
 from choreo.tui.edits import EditRefused, add_beat, delete_beat, move_beat, replace_beat
-from choreo.tui.fields import FieldError, FieldName, with_field
+from choreo.tui.fields import ActionPart, FieldError, FieldName, with_action, with_field
 from choreo.tui.messages import FieldEdited
 from choreo.tui.session import OpenScene
 from choreo.tui.timing_edits import nudge_beat, ripple_beats
@@ -66,17 +66,23 @@ class BeatEdits(Screen[None]):
                 return
             index = found
         beat = beats[index]
-        field_name: FieldName = edit.field  # type: ignore[assignment]
         try:
-            changed = with_field(beat, field_name, edit.text, self.session.scene.cast_ids())
+            if edit.performer is None:
+                field_name: FieldName = edit.field  # type: ignore[assignment]
+                changed = with_field(beat, field_name, edit.text, self.session.scene.cast_ids())
+                label = f"{edit.field} of {beat.id}"
+            else:
+                part: ActionPart = edit.field  # type: ignore[assignment]
+                changed = with_action(beat, edit.performer, part, edit.text)
+                label = f"{edit.performer}'s {edit.field} in {beat.id}"
         except FieldError as error:
             if self.form.beat is beat:
-                self.form.show_problem(edit.field, error.message)
+                self.form.show_problem(edit.field, error.message, edit.performer)
             return
         if changed is beat:
             return
         scene = replace_beat(self.session.scene, index, changed)
-        self._apply(f"{edit.field} of {beat.id}", scene, index, keep_typed=True)
+        self._apply(label, scene, index, keep_typed=True)
 
     def action_add_beat(self) -> None:
         self._commit_form()

@@ -122,7 +122,7 @@ class EditorScreen(SceneSafety):
         # The widgets are made here and kept: every keystroke reaches several of them.
         self.header = SceneHeader(id="header")
         self.table = BeatTable(id="beats", shown=remembered_columns())
-        self.form = BeatForm(id="form")
+        self.form = BeatForm(id="form", cursor_blink=settings.cursor_blink)
         self.timeline = MeasureTimeline(id="timeline")
         self.checks = DiagnosticsPanel(id="checks")
 
@@ -139,8 +139,6 @@ class EditorScreen(SceneSafety):
     def on_mount(self) -> None:
         self.timeline.border_title = "timeline"
         self.table.border_title = "beats"
-        for field_input in self.form.inputs():
-            field_input.cursor_blink = self.settings.cursor_blink
         self.header.scene_title = self.session.scene.title
         self.header.file_name = self.path.name
         self.table.focus()

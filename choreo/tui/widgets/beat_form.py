@@ -1,66 +1,199 @@
-"""The selected beat's fields; moves complete from the vocabulary, people from the cast,
-in a dropdown of every match (:mod:`choreo.tui.widgets.completion`)."""
+"""The selected beat's fields, every one a beat has: the headline moves and people, each
+performer's own action (ballet, combat or reaction), how and where, and notes and
+safety on several lines. Moves complete from the vocabulary (reactions from the reaction
+vocabulary), people from the cast, in a dropdown of every match
+(:mod:`choreo.tui.widgets.completion`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import Reactive
-from textual.widgets import Input, Label
+from textual.widget import Widget
+from textual.widgets import Input, Label, TextArea
 
-from choreo.model import Beat, Scene
-from choreo.tui.fields import FIELDS, STATUSES, FieldError, FieldName, field_text, read_field
+from choreo.model import FLOOR, Beat, Scene
+from choreo.tui.fields import (
+    ACTION_PARTS,
+    DISTANCES,
+    FIELDS,
+    STATUSES,
+    ActionPart,
+    BeatField,
+    FieldError,
+    FieldName,
+    action_text,
+    field_text,
+    read_field,
+)
 from choreo.tui.messages import FieldEdited
 from choreo.tui.widgets.completion import Choice, FieldCompletion
 from choreo.vocabulary import Vocabulary
 
 COMPLETED: tuple[FieldName, ...] = (
-    "ballet", "combat", "performers", "attacker", "partner", "weapon", "hit", "status",
+    "ballet", "combat", "performers", "attacker", "partner", "weapon", "distance", "contact",
+    "hit", "doubles", "handoffs", "status",
 )  # fmt: skip
+# Fields that name several things: only the name being typed completes.
+LISTS: tuple[FieldName, ...] = ("performers", "doubles", "handoffs")
+ACTION_LABELS: dict[ActionPart, str] = {"ballet": "ballet", "combat": "combat",
+                                        "reaction": "reaction"}  # fmt: skip
 
 
-class FieldInput(Input):
-    """One field of the beat form."""
+class FormInput(Input):
+    """A single-line field of the beat form."""
 
     # Input sets its virtual width to its text on every change; as a layout reactive that
     # would lay out the whole screen each time the form shows another beat. A field has a
     # fixed size, so a repaint is enough.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
-    def __init__(self, field: FieldName, placeholder: str, tooltip: str) -> None:
-        super().__init__(placeholder=placeholder, id=f"field-{field}", compact=True)
-        self.field: FieldName = field
+    def __init__(self, placeholder: str, tooltip: str, *, id: str) -> None:
+        super().__init__(placeholder=placeholder, id=id, compact=True)
         self.tooltip = tooltip
+
+    def on_blur(self) -> None:
+        self.cursor_position = 0  # a long value shows its start, not where typing ended
+
+
+class FieldInput(FormInput):
+    """One of the beat's own single-line fields."""
+
+    def __init__(self, field: FieldName, placeholder: str, tooltip: str) -> None:
+        super().__init__(placeholder, tooltip, id=f"field-{field}")
+        self.field: FieldName = field
+
+
+class ActionInput(FormInput):
+    """One part (ballet, combat, reaction) of one performer's action in the beat."""
+
+    def __init__(self, slot: int, part: ActionPart) -> None:
+        super().__init__("", f"this performer's own {part}", id=f"action-{slot}-{part}")
+        self.part: ActionPart = part
+        self.performer: str | None = None  # whose action it shows
+
+
+class NoteArea(TextArea):
+    """A field of several lines (safety, notes); committed when focus leaves it."""
+
+    @dataclass
+    class Left(Message):
+        area: NoteArea
+
+    def __init__(self, field: FieldName, placeholder: str, tooltip: str) -> None:
+        super().__init__(
+            id=f"field-{field}", compact=True, soft_wrap=True, placeholder=placeholder,
+            highlight_cursor_line=False, tooltip=tooltip,
+        )  # fmt: skip
+        self.field: FieldName = field
+
+    def on_focus(self) -> None:
+        self.move_cursor(self.document.end)  # ready to add to the note
+
+    def on_blur(self) -> None:
+        self.move_cursor((0, 0))  # a long note shows its start
+        self.post_message(self.Left(self))
+
+
+class ActionSlot(Vertical):
+    """One performer's action: whose it is, then a field for each part. The form keeps
+    enough slots for the most people a beat names and hides those a beat does not use."""
+
+    def __init__(self, slot: int, cursor_blink: bool) -> None:
+        super().__init__(classes="action-slot", id=f"action-slot-{slot}")
+        self.slot = slot
+        self.cursor_blink = cursor_blink
+        self.performer: str | None = None
+        self.inputs = {part: ActionInput(slot, part) for part in ACTION_PARTS}
+        self.completions = {part: FieldCompletion(field) for part, field in self.inputs.items()}
+        # Made here, not in compose: a slot is filled as soon as it is mounted.
+        self.who = Label("", classes="action-who", markup=False)
+        self.error = Label("", classes="field-error")
+        self._who = ""
+        self._problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.who
+        for part, field_input in self.inputs.items():
+            field_input.cursor_blink = self.cursor_blink
+            with Horizontal(classes="field-row action-row"):
+                yield Label(ACTION_LABELS[part], classes="field-label")
+                yield field_input
+        yield self.error
+
+    def show_problem(self, problem: str | None) -> None:
+        if problem != self._problem:
+            self._problem = problem
+            self.error.update(problem or "")
+            self.error.set_class(problem is not None, "-shown")
+
+    def show(self, performer: str | None, who: str, beat: Beat | None, keep_typed: bool) -> None:
+        self.performer = performer
+        self.set_class(performer is None, "-unused")
+        if who != self._who:
+            self._who = who
+            self.who.update(who)
+        for part, field_input in self.inputs.items():
+            field_input.performer = performer
+            if keep_typed and field_input.has_focus:
+                continue
+            text = "" if beat is None or performer is None else action_text(beat, performer, part)
+            _fill(field_input, text)
+
+
+def _fill(field_input: Input, text: str) -> None:
+    if field_input.value != text:
+        with field_input.prevent(Input.Changed):  # filled, not typed: no dropdown
+            field_input.value = text
+        field_input.cursor_position = 0  # a long value shows its start
 
 
 class BeatForm(VerticalScroll):
     """Edits one beat. A field is committed on enter or when focus leaves it; a value
     that does not read shows its problem under the field and changes nothing."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, cursor_blink: bool = True) -> None:
         super().__init__(id=id)
         self.index: int | None = None
         self.beat: Beat | None = None
         self.cast: set[str] = set()
+        self.cursor_blink = cursor_blink
+        self._names: dict[str, str] = {}  # cast id -> name
+        self._performed = False  # the scene follows the score as performed: beats have passes
         self._problems: dict[str, str | None] = {}
         self._title = ""
-        self._inputs: list[FieldInput] = []
+        self._fields: list[FieldInput | NoteArea] = []
         self._completions: dict[str, FieldCompletion] = {}
+        self._slots: list[ActionSlot] = []
+        self._action_choices: dict[ActionPart, list[Choice]] = {p: [] for p in ACTION_PARTS}
 
     def compose(self) -> ComposeResult:
         yield Label("No beats yet: press [b]a[/b] in the table to add one.", id="form-empty")
         for field in FIELDS:
-            with Horizontal(classes="field-row", id=f"row-{field.name}"):
-                yield Label(field.label, classes="field-label")
-                field_input = FieldInput(field.name, field.placeholder, field.tooltip)
-                yield field_input
+            yield from self._field_row(field)
+            if field.name == "partner":
+                yield Vertical(id="actions")  # each performer's own action goes here
+
+    def _field_row(self, field: BeatField) -> ComposeResult:
+        with Horizontal(classes=f"field-row lines-{field.lines}", id=f"row-{field.name}"):
+            yield Label(field.label, classes="field-label")
+            widget: FieldInput | NoteArea
+            if field.lines > 1:
+                widget = NoteArea(field.name, field.placeholder, field.tooltip)
+            else:
+                widget = FieldInput(field.name, field.placeholder, field.tooltip)
                 if field.name in COMPLETED:
                     self._completions[field.name] = FieldCompletion(
-                        field_input, one_of_a_list=field.name == "performers"
+                        widget, one_of_a_list=field.name in LISTS
                     )
-            yield Label("", classes="field-error", id=f"error-{field.name}")
+            widget.cursor_blink = self.cursor_blink
+            yield widget
+        yield Label("", classes="field-error", id=f"error-{field.name}")
 
     def on_mount(self) -> None:
         # On the screen itself: inside the form a dropdown would be laid out in its row.
@@ -69,13 +202,20 @@ class BeatForm(VerticalScroll):
     def completion(self, field: str) -> FieldCompletion:
         return self._completions[field]
 
-    def inputs(self) -> list[FieldInput]:
-        if not self._inputs:  # the form is composed once; every cursor move fills it
-            self._inputs = list(self.query(FieldInput))
-        return self._inputs
+    def inputs(self) -> list[FieldInput | NoteArea]:
+        """The beat's own fields (each performer's action fields are in their slots)."""
+        if not self._fields:  # the form is composed once; every cursor move fills it
+            self._fields = [w for w in self.query("FieldInput, NoteArea")
+                            if isinstance(w, FieldInput | NoteArea)]  # fmt: skip
+        return self._fields
 
-    def input_for(self, field: str) -> FieldInput:
-        return self.query_one(f"#field-{field}", FieldInput)
+    def input_for(self, field: str) -> Widget:
+        return self.query_one(f"#field-{field}")
+
+    def action_input(self, performer: str, part: ActionPart) -> ActionInput:
+        """The field of one part of a performer's action, for the beat shown."""
+        slot = next(s for s in self._slots if s.performer == performer)
+        return slot.inputs[part]
 
     def set_choices(self, scene: Scene, vocabulary: Vocabulary) -> None:
         """What the fields complete from: the vocabulary, the scene's cast and props."""
@@ -83,18 +223,45 @@ class BeatForm(VerticalScroll):
         cast = [Choice(member.id, (member.name,)) for member in scene.cast]
         props = sorted({prop for member in scene.cast for prop in member.props})
         self.cast = {member.id for member in scene.cast}
+        self._names = {member.id: member.name for member in scene.cast}
+        self._performed = scene.score.order == "performed"
+        moves = {kind: [Choice(m.name, m.aliases) for m in vocabulary.moves(kind)]
+                 for kind in ACTION_PARTS}  # fmt: skip
         choices: dict[str, list[Choice]] = {
-            "ballet": [Choice(m.name, m.aliases) for m in vocabulary.moves("ballet")],
-            "combat": [Choice(m.name, m.aliases) for m in vocabulary.moves("combat")],
+            "ballet": moves["ballet"],
+            "combat": moves["combat"],
             "performers": cast,
             "attacker": cast,
             "partner": cast,
             "weapon": [Choice(prop) for prop in props],
+            "distance": [Choice(distance) for distance in DISTANCES],
+            "contact": [Choice("yes"), Choice("no")],
             "hit": [Choice("yes"), Choice("no")],
+            "doubles": cast,
+            "handoffs": [*[Choice(prop) for prop in props], *cast, Choice(FLOOR)],
             "status": [Choice(status) for status in STATUSES],
         }
         for field, completion in self._completions.items():
             completion.choices = choices[field]
+        self._action_choices = moves
+        for slot in self._slots:
+            for part, completion in slot.completions.items():
+                completion.choices = moves[part]
+        most = max((len(beat.everyone()) for beat in scene.beats), default=0)
+        self._ensure_slots(max(most, len(scene.cast)))
+
+    def _ensure_slots(self, count: int) -> None:
+        """Enough action slots for ``count`` people (made once; more only when a beat
+        names more people than any before)."""
+        if count <= len(self._slots):
+            return
+        new = [ActionSlot(slot, self.cursor_blink) for slot in range(len(self._slots), count)]
+        for slot in new:
+            for part, completion in slot.completions.items():
+                completion.choices = self._action_choices[part]
+        self._slots.extend(new)
+        self.query_one("#actions").mount(*new)
+        self.screen.mount(*[c for slot in new for c in slot.completions.values()])
 
     def show_beat(self, index: int | None, beat: Beat | None, *, keep_typed: bool = False) -> None:
         """Fill the fields from a beat (or empty them); with ``keep_typed`` the field being
@@ -104,33 +271,67 @@ class BeatForm(VerticalScroll):
         title = "beat" if beat is None else f"beat {beat.id} · row {(index or 0) + 1}"
         if title != self._title:  # setting a title repaints the whole form
             self._title = self.border_title = title
-        for field_input in self.inputs():
-            field_input.disabled = beat is None
-            if keep_typed and field_input.has_focus:
+        show_pass = beat is not None and (self._performed or beat.pass_number is not None)
+        self.query_one("#row-pass").set_class(not show_pass, "-unused")
+        for widget in self.inputs():
+            widget.disabled = beat is None
+            if keep_typed and widget.has_focus:
                 continue
-            text = "" if beat is None else field_text(beat, field_input.field)
-            if field_input.value != text:
-                with field_input.prevent(Input.Changed):  # filled, not typed: no dropdown
-                    field_input.value = text
-                field_input.cursor_position = 0  # a long value shows its start
-            self._show_problem(field_input.field, None)
+            text = "" if beat is None else field_text(beat, widget.field)
+            if isinstance(widget, NoteArea):
+                if widget.text != text:
+                    with widget.prevent(TextArea.Changed):
+                        widget.load_text(text)
+            else:
+                _fill(widget, text)
+            self._show_problem(widget.field, None)
+        self._show_actions(beat, keep_typed)
+
+    def _show_actions(self, beat: Beat | None, keep_typed: bool) -> None:
+        people = beat.everyone() if beat is not None else []
+        self._ensure_slots(len(people))
+        for number, slot in enumerate(self._slots):
+            performer = people[number] if number < len(people) else None
+            name = self._names.get(performer or "")
+            who = "" if performer is None else f"{performer} · {name}" if name else performer
+            slot.show(performer, who, beat, keep_typed)
+            slot.show_problem(None)
 
     def pending_edit(self) -> FieldEdited | None:
         """The focused field's text when it differs from the beat: an edit to commit now."""
         focused = self.screen.focused
-        if not isinstance(focused, FieldInput) or self.beat is None or self.index is None:
+        if not isinstance(focused, FormInput | NoteArea):
             return None
         return self._edit_of(focused)
 
-    def _edit_of(self, field_input: FieldInput) -> FieldEdited | None:
+    def _edit_of(self, widget: FormInput | NoteArea) -> FieldEdited | None:
         if self.beat is None or self.index is None:
             return None
-        if field_input.value == field_text(self.beat, field_input.field):
+        if isinstance(widget, ActionInput):
+            if widget.performer is None:
+                return None
+            if widget.value == action_text(self.beat, widget.performer, widget.part):
+                return None
+            return FieldEdited(
+                self.index, self.beat.id, widget.part, widget.value, performer=widget.performer
+            )
+        if isinstance(widget, NoteArea):
+            text = widget.text
+        elif isinstance(widget, FieldInput):
+            text = widget.value
+        else:
             return None
-        return FieldEdited(self.index, self.beat.id, field_input.field, field_input.value)
+        if text == field_text(self.beat, widget.field):
+            return None
+        return FieldEdited(self.index, self.beat.id, widget.field, text)
 
-    def show_problem(self, field: str, problem: str | None) -> None:
-        self._show_problem(field, problem)
+    def show_problem(self, field: str, problem: str | None, performer: str | None = None) -> None:
+        if performer is None:
+            self._show_problem(field, problem)
+        else:
+            for slot in self._slots:
+                if slot.performer == performer:
+                    slot.show_problem(problem)
 
     def _show_problem(self, field: str, problem: str | None) -> None:
         if self._problems.get(field) == problem:
@@ -143,21 +344,34 @@ class BeatForm(VerticalScroll):
 
     @on(Input.Changed)
     def _check_as_typed(self, event: Input.Changed) -> None:
-        if not isinstance(event.input, FieldInput):
-            return
-        if self.beat is None or event.value == field_text(self.beat, event.input.field):
-            self._show_problem(event.input.field, None)
+        if isinstance(event.input, FieldInput):
+            self._check(event.input.field, event.value)
+
+    @on(TextArea.Changed)
+    def _check_note_as_typed(self, event: TextArea.Changed) -> None:
+        if isinstance(event.text_area, NoteArea):
+            self._check(event.text_area.field, event.text_area.text)
+
+    def _check(self, field: FieldName, text: str) -> None:
+        if self.beat is None or text == field_text(self.beat, field):
+            self._show_problem(field, None)
             return
         try:
-            read_field(event.input.field, event.value, self.cast)
+            read_field(field, text, self.cast)
         except FieldError as error:
-            self._show_problem(event.input.field, error.message)
+            self._show_problem(field, error.message)
         else:
-            self._show_problem(event.input.field, None)
+            self._show_problem(field, None)
 
     @on(Input.Submitted)
     @on(Input.Blurred)
     def _commit(self, event: Input.Submitted | Input.Blurred) -> None:
         event.stop()
-        if isinstance(event.input, FieldInput) and (edit := self._edit_of(event.input)):
+        if isinstance(event.input, FormInput) and (edit := self._edit_of(event.input)):
+            self.post_message(edit)
+
+    @on(NoteArea.Left)
+    def _commit_note(self, event: NoteArea.Left) -> None:
+        event.stop()
+        if edit := self._edit_of(event.area):
             self.post_message(edit)

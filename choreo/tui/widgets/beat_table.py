@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,7 +28,7 @@ from textual.strip import Strip
 from choreo.model import PALETTE_COLOURS, Beat, Scene
 from choreo.placement import Placement
 from choreo.timing import MeasureMap, OutsideScore
-from choreo.vocabulary import Vocabulary
+from choreo.vocabulary import Kind, Vocabulary
 
 # Intensity 1..5 from a calm blue to an all-out red.
 INTENSITY_COLOURS = ("#5f87af", "#5faf87", "#d7af00", "#ff8700", "#e0303a")
@@ -131,14 +131,16 @@ class BeatRows:
         self._vocabulary = Vocabulary.bundled()
         self._placement: Placement | None = None
         self._times: dict[tuple[object, ...], tuple[str, str | None]] = {}
+        self._names: dict[str, str] = {}  # how a performer is named in the moves cells
 
     def rows(
         self, scene: Scene, measures: MeasureMap | None, vocabulary: Vocabulary
     ) -> list[BeatRow]:
         context = (id(measures), id(vocabulary), scene.palette, scene.score.start,
-                   scene.score.fps)  # fmt: skip
+                   scene.score.fps, scene.cast)  # fmt: skip
         if context != self._context:
             self._context = context
+            self._names = {member.id: shortest(member.id, member.name) for member in scene.cast}
             self._cache.clear()
             self._times.clear()
             self._beats, self._rows = [], []
@@ -199,8 +201,8 @@ class BeatRows:
         roles = " → ".join(who for who in (beat.attacker, beat.partner) if who)
         where = " · ".join(part for part in (beat.position, beat.travel, beat.setup) if part)
         return (
-            self._move(beat.ballet, "ballet"),
-            self._move(beat.combat, "combat"),
+            self._moves(beat, "ballet"),
+            self._moves(beat, "combat"),
             (", ".join(beat.performers), ""),
             (roles, ""),
             (beat.weapon or "", ""),
@@ -234,10 +236,32 @@ class BeatRows:
             self._times[where] = known
         return known
 
-    def _move(self, name: str | None, kind: str) -> Cell:
+    def _moves(self, beat: Beat, column: Literal["ballet", "combat"]) -> Cell:
+        """A moves cell: each performer's own moves where the beat gives them, compactly
+        ("Eve: kick · guard1: head snap"; reactions share the combat column), else the
+        beat's headline move."""
+        kinds: tuple[Kind, ...] = ("ballet",) if column == "ballet" else ("combat", "reaction")
+        named = [(action.performer, [(name, kind) for kind in kinds
+                                     if (name := getattr(action, kind))])
+                 for action in beat.actions]  # fmt: skip
+        named = [(performer, moves) for performer, moves in named if moves]
+        if not named:
+            return self._move(beat.ballet if column == "ballet" else beat.combat, column)
+        text = " · ".join(
+            f"{self._names.get(performer, performer)}: {'/'.join(name for name, _ in moves)}"
+            for performer, moves in named
+        )
+        known = all(
+            self._vocabulary.lookup(name, kind) is not None
+            for _, moves in named
+            for name, kind in moves
+        )
+        return (text, "" if known else UNKNOWN_MOVE_STYLE)
+
+    def _move(self, name: str | None, kind: Kind) -> Cell:
         if not name:
             return ("", "")
-        known = self._vocabulary.lookup(name, "ballet" if kind == "ballet" else "combat")
+        known = self._vocabulary.lookup(name, kind)
         return (name, "" if known is not None else UNKNOWN_MOVE_STYLE)
 
 
@@ -269,6 +293,12 @@ def fitted_widths(
             widths[widest] -= 1
             over -= 1
     return widths
+
+
+def shortest(performer: str, name: str) -> str:
+    """A performer as the moves cells name them: the shorter of cast id and name (the
+    name when they are as long)."""
+    return name if len(name) <= len(performer) else performer
 
 
 @lru_cache(maxsize=256)
