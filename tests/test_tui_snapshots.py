@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from choreo.tui.screens.columns import remember_columns
 from choreo.tui.widgets.beat_table import COLUMN_KEYS
 from tests.scene_texts import long_scene_text
+from tests.test_tui_beat_form import ALLEY
 from tests.test_tui_editor import (
     REPO,
     ROOFTOP,
@@ -82,6 +83,14 @@ def test_the_column_chooser(tmp_path: Path, snap_compare: SnapCompare) -> None:
 def test_the_form_being_edited(tmp_path: Path, snap_compare: SnapCompare) -> None:
     app = app_on(write_scene(tmp_path))
     keys = ["down", "enter", "tab", "tab", *"sisso"]
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready(*keys))
+
+
+def test_the_form_with_actions(tmp_path: Path, snap_compare: SnapCompare) -> None:
+    """Each performer's own action, and a reaction completing from its vocabulary."""
+    app = app_on(write_scene(tmp_path, ALLEY, "alley.yaml"))
+    # Into the form, past the headline to Guard 1's reaction, typing a reaction.
+    keys = ["enter", *["tab"] * 12, *"head s"]
     assert snap_compare(app, terminal_size=SIZE, run_before=ready(*keys))
 
 
