@@ -13,6 +13,7 @@ from choreo.lock import SceneLock
 from choreo.store import read_scene
 from choreo.tui.app import make_app
 from choreo.tui.screens.editor import EditorScreen
+from choreo.tui.screens.help import HelpScreen
 from choreo.tui.screens.picker import ScenePicker
 from choreo.tui.screens.questions import ScenesQuestion
 from tests.test_tui_editor import (
@@ -126,3 +127,17 @@ async def test_escape_in_the_form_goes_back_to_the_table_not_the_list(tmp_path: 
         await pilot.press("enter", "escape")
         await pilot.pause()
         assert app.screen is editor and editor.table.has_focus
+
+
+async def test_f1_says_escape_goes_back_to_the_scene_list(tmp_path: Path) -> None:
+    rooftop, _ = two_scenes(tmp_path)
+    app = app_on(rooftop)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table_keys = dict(app.screen.sections)["In the beat table"]
+        back = next(binding for binding in table_keys if binding.id == "scene-list")
+        assert back.key == "escape" and "scene list" in str(back.tooltip)
+        assert any(title == "In the beat form" for title, _ in app.screen.notes)

@@ -19,6 +19,7 @@ from choreo.tui.screens.help import HelpScreen
 from choreo.tui.screens.opening import OpeningScreen
 from choreo.tui.screens.picker import ScenePicker
 from choreo.tui.screens.questions import Question
+from choreo.tui.widgets.beat_form import FORM_KEYS
 from choreo.tui.widgets.beat_table import BeatTable
 from choreo.tui.widgets.completion import COMPLETION_KEYS
 
@@ -116,7 +117,7 @@ class ChoreoApp(App[None]):
             ("Editing a scene", _bindings(EditorScreen.BINDINGS)),
             ("In the beat table", _bindings(BeatTable.BINDINGS)),
         ]
-        self.push_screen(HelpScreen(sections, PALETTE_COMMANDS, [COMPLETION_KEYS]))
+        self.push_screen(HelpScreen(sections, PALETTE_COMMANDS, [FORM_KEYS, COMPLETION_KEYS]))
 
 
 def _bindings(bindings: list[BindingType]) -> list[Binding]:

@@ -41,6 +41,15 @@ COMPLETED: tuple[FieldName, ...] = (
 )  # fmt: skip
 # Fields that name several things: only the name being typed completes.
 LISTS: tuple[FieldName, ...] = ("performers", "doubles", "handoffs")
+# What the help screen says about the form: (key, does, more).
+FORM_KEYS = (
+    "In the beat form",
+    [
+        ("enter", "Keep", "Keep the field's value (in safety and notes: a new line)"),
+        ("tab / shift+tab", "Next field", "Keep the value and go to the next or previous field"),
+        ("escape", "Table", "Keep the value and go back to the table"),
+    ],
+)
 ACTION_LABELS: dict[ActionPart, str] = {"ballet": "ballet", "combat": "combat",
                                         "reaction": "reaction"}  # fmt: skip
 
