@@ -179,6 +179,7 @@ class BeatForm(VerticalScroll):
         self._fields: list[FieldInput | NoteArea] = []
         self._completions: dict[str, FieldCompletion] = {}
         self._slots: list[ActionSlot] = []
+        self._row_of_pass: Widget | None = None
         self._action_choices: dict[ActionPart, list[Choice]] = {p: [] for p in ACTION_PARTS}
 
     def compose(self) -> ComposeResult:
@@ -203,6 +204,11 @@ class BeatForm(VerticalScroll):
             widget.cursor_blink = self.cursor_blink
             yield widget
         yield Label("", classes="field-error", id=f"error-{field.name}")
+
+    def _pass_row(self) -> Widget:
+        if self._row_of_pass is None:
+            self._row_of_pass = self.query_one("#row-pass")
+        return self._row_of_pass
 
     def on_mount(self) -> None:
         # On the screen itself: inside the form a dropdown would be laid out in its row.
@@ -281,7 +287,7 @@ class BeatForm(VerticalScroll):
         if title != self._title:  # setting a title repaints the whole form
             self._title = self.border_title = title
         show_pass = beat is not None and (self._performed or beat.pass_number is not None)
-        self.query_one("#row-pass").set_class(not show_pass, "-unused")
+        self._pass_row().set_class(not show_pass, "-unused")
         for widget in self.inputs():
             widget.disabled = beat is None
             if keep_typed and widget.has_focus:
