@@ -316,4 +316,15 @@ async def test_the_table_names_each_performer_s_own_moves(tmp_path: Path) -> Non
         await settle(pilot)
         row = [str(cell).strip() for cell in editor.table.get_row_at(0)]
         assert row[5] == "Eve: roundhouse kick · guard1: stagger"
+        # A headline no action names stays in front, the attacker's.
+        await in_form(pilot, editor, editor.form.action_input("eve", "combat"))
+        await pilot.press("ctrl+u", "escape")
+        await settle(pilot)
+        row = [str(cell).strip() for cell in editor.table.get_row_at(0)]
+        assert row[5] == "Eve: roundhouse kick · guard1: stagger"  # the headline, hers
+        await in_form(pilot, editor, editor.form.input_for("attacker"))
+        await pilot.press("ctrl+u", "escape")
+        await settle(pilot)
+        row = [str(cell).strip() for cell in editor.table.get_row_at(0)]
+        assert row[5] == "roundhouse kick · guard1: stagger"  # nobody's in particular
         assert isinstance(reaction, ActionInput)

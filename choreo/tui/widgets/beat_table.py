@@ -239,16 +239,23 @@ class BeatRows:
     def _moves(self, beat: Beat, column: Literal["ballet", "combat"]) -> Cell:
         """A moves cell: each performer's own moves where the beat gives them, compactly
         ("Eve: kick · guard1: head snap"; reactions share the combat column), else the
-        beat's headline move."""
+        beat's headline move. A headline no action names stays in front, the attacker's
+        when they have no move of their own here ("Kessler: pistol aim · Eve: head snap")."""
         kinds: tuple[Kind, ...] = ("ballet",) if column == "ballet" else ("combat", "reaction")
-        named = [(action.performer, [(name, kind) for kind in kinds
-                                     if (name := getattr(action, kind))])
-                 for action in beat.actions]  # fmt: skip
-        named = [(performer, moves) for performer, moves in named if moves]
+        headline = beat.ballet if column == "ballet" else beat.combat
+        named: list[tuple[str | None, list[tuple[str, Kind]]]] = [
+            (action.performer, moves)
+            for action in beat.actions
+            if (moves := [(name, kind) for kind in kinds if (name := getattr(action, kind))])
+        ]
         if not named:
-            return self._move(beat.ballet if column == "ballet" else beat.combat, column)
+            return self._move(headline, column)
+        if headline and all(name != headline for _, moves in named for name, _ in moves):
+            owner = beat.attacker if beat.attacker not in {p for p, _ in named} else None
+            named.insert(0, (owner, [(headline, column)]))
         text = " · ".join(
-            f"{self._names.get(performer, performer)}: {'/'.join(name for name, _ in moves)}"
+            ("" if performer is None else f"{self._names.get(performer, performer)}: ")
+            + "/".join(name for name, _ in moves)
             for performer, moves in named
         )
         known = all(
