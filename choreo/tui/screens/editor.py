@@ -122,7 +122,7 @@ class EditorScreen(SceneSafety):
         # The widgets are made here and kept: every keystroke reaches several of them.
         self.header = SceneHeader(id="header")
         self.table = BeatTable(id="beats", shown=remembered_columns())
-        self.form = BeatForm(id="form", cursor_blink=settings.cursor_blink)
+        self.form = BeatForm(session.scene, id="form", cursor_blink=settings.cursor_blink)
         self.timeline = MeasureTimeline(id="timeline")
         self.checks = DiagnosticsPanel(id="checks")
 

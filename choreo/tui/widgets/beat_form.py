@@ -155,6 +155,12 @@ class ActionSlot(Vertical):
             _fill(field_input, text)
 
 
+def people_in(scene: Scene) -> int:
+    """How many action slots the form keeps: the most people a beat names, or the cast."""
+    most = max((len(beat.everyone()) for beat in scene.beats), default=0)
+    return max(most, len(scene.cast))
+
+
 def _fill(field_input: Input, text: str) -> None:
     if field_input.value != text:
         with field_input.prevent(Input.Changed):  # filled, not typed: no dropdown
@@ -166,7 +172,7 @@ class BeatForm(VerticalScroll):
     """Edits one beat. A field is committed on enter or when focus leaves it; a value
     that does not read shows its problem under the field and changes nothing."""
 
-    def __init__(self, *, id: str | None = None, cursor_blink: bool = True) -> None:
+    def __init__(self, scene: Scene, *, id: str | None = None, cursor_blink: bool = True) -> None:
         super().__init__(id=id)
         self.index: int | None = None
         self.beat: Beat | None = None
@@ -178,7 +184,8 @@ class BeatForm(VerticalScroll):
         self._title = ""
         self._fields: list[FieldInput | NoteArea] = []
         self._completions: dict[str, FieldCompletion] = {}
-        self._slots: list[ActionSlot] = []
+        # Slots for the scene's people are made with the form, not mounted after it.
+        self._slots = [ActionSlot(slot, cursor_blink) for slot in range(people_in(scene))]
         self._row_of_pass: Widget | None = None
         self._action_choices: dict[ActionPart, list[Choice]] = {p: [] for p in ACTION_PARTS}
 
@@ -187,7 +194,7 @@ class BeatForm(VerticalScroll):
         for field in FIELDS:
             yield from self._field_row(field)
             if field.name == "partner":
-                yield Vertical(id="actions")  # each performer's own action goes here
+                yield Vertical(*self._slots, id="actions")  # each performer's own action
 
     def _field_row(self, field: BeatField) -> ComposeResult:
         with Horizontal(classes=f"field-row lines-{field.lines}", id=f"row-{field.name}"):
@@ -212,7 +219,8 @@ class BeatForm(VerticalScroll):
 
     def on_mount(self) -> None:
         # On the screen itself: inside the form a dropdown would be laid out in its row.
-        self.screen.mount(*self._completions.values())
+        slots = [c for slot in self._slots for c in slot.completions.values()]
+        self.screen.mount(*self._completions.values(), *slots)
 
     def completion(self, field: str) -> FieldCompletion:
         return self._completions[field]
@@ -262,8 +270,7 @@ class BeatForm(VerticalScroll):
         for slot in self._slots:
             for part, completion in slot.completions.items():
                 completion.choices = moves[part]
-        most = max((len(beat.everyone()) for beat in scene.beats), default=0)
-        self._ensure_slots(max(most, len(scene.cast)))
+        self._ensure_slots(people_in(scene))
 
     def _ensure_slots(self, count: int) -> None:
         """Enough action slots for ``count`` people (made once; more only when a beat
