@@ -304,27 +304,26 @@ async def test_the_table_names_each_performer_s_own_moves(tmp_path: Path) -> Non
     app = app_on(write_scene(tmp_path, text, "alley.yaml"))
     async with app.run_test(size=(200, 40)) as pilot:
         editor = await opened(pilot)
-        row = [str(cell).strip() for cell in editor.table.get_row_at(0)]
-        assert row[4] == "Eve: fouetté en tournant"
-        assert row[5] == "Eve: roundhouse kick · guard1: head snap"
-        second = [str(cell).strip() for cell in editor.table.get_row_at(1)]
-        assert second[4] == "plié"  # no actions: the headline
+        assert editor.table.cell(0, "ballet") == "Eve: fouetté en tournant"
+        assert editor.table.cell(0, "combat") == "Eve: roundhouse kick · guard1: head snap"
+        assert editor.table.cell(1, "ballet") == "plié"  # no actions: the headline
         # An edit of an action shows in the table at once.
         reaction = editor.form.action_input("guard1", "reaction")
         await in_form(pilot, editor, reaction)
         await pilot.press("ctrl+u", *"stagger", "escape")
         await settle(pilot)
-        row = [str(cell).strip() for cell in editor.table.get_row_at(0)]
-        assert row[5] == "Eve: roundhouse kick · guard1: stagger"
+        assert editor.table.cell(0, "combat") == "Eve: roundhouse kick · guard1: stagger"
         # A headline no action names stays in front, the attacker's.
         await in_form(pilot, editor, editor.form.action_input("eve", "combat"))
         await pilot.press("ctrl+u", "escape")
         await settle(pilot)
-        row = [str(cell).strip() for cell in editor.table.get_row_at(0)]
-        assert row[5] == "Eve: roundhouse kick · guard1: stagger"  # the headline, hers
+        assert (
+            editor.table.cell(0, "combat") == "Eve: roundhouse kick · guard1: stagger"
+        )  # the headline, hers
         await in_form(pilot, editor, editor.form.input_for("attacker"))
         await pilot.press("ctrl+u", "escape")
         await settle(pilot)
-        row = [str(cell).strip() for cell in editor.table.get_row_at(0)]
-        assert row[5] == "roundhouse kick · guard1: stagger"  # nobody's in particular
+        assert (
+            editor.table.cell(0, "combat") == "roundhouse kick · guard1: stagger"
+        )  # nobody's in particular
         assert isinstance(reaction, ActionInput)
