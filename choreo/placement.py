@@ -53,10 +53,11 @@ class Placement:
     measures: MeasureMap
     start: Timecode
     speed: float = FULL_SPEED
+    phrase: int = 8  # counts in a dancer's phrase
 
     @classmethod
     def of(cls, scene: Scene, measures: MeasureMap, *, speed: float = FULL_SPEED) -> Placement:
-        return cls(measures, scene.score.start_timecode, speed)
+        return cls(measures, scene.score.start_timecode, speed, scene.score.phrase)
 
     def offset_of(self, beat: Beat) -> float:
         """Where the beat starts in quarters; raises :class:`OutsideScore`."""
@@ -91,7 +92,7 @@ class Placement:
             end_seconds=end_seconds,
             timecode=self.start.plus_seconds(start_seconds),
             end_timecode=self.start.plus_seconds(end_seconds),
-            counts=measures.count_at(offset),
+            counts=measures.count_at(offset, self.phrase),
         )
 
 

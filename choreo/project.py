@@ -6,6 +6,7 @@ A project is the folder holding ``scenes/`` and ``scores/``; choreo writes only 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from choreo.errors import ChoreoError
@@ -20,6 +21,16 @@ def project_of(scene_path: Path) -> Path:
 def scene_folder(scene_path: Path) -> Path:
     """The folder a scene's relative paths (its ``score.file``) start from."""
     return scene_path.resolve().parent
+
+
+def scores_folder(scene_path: Path) -> Path:
+    """The project's ``scores/`` folder, where the settings screen offers scores from."""
+    return project_of(scene_path) / "scores"
+
+
+def reference_to(target: Path, scene_path: Path) -> str:
+    """How a scene file names another file: relative to the scene's folder, with ``/``."""
+    return Path(os.path.relpath(target.resolve(), scene_folder(scene_path))).as_posix()
 
 
 def inside_project(target: Path, project: Path, *, what: str) -> Path:

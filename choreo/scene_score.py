@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from choreo.model import Scene
-from choreo.project import scene_folder
+from choreo.project import scene_folder, scores_folder
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap, steady_grid
 
@@ -45,6 +45,28 @@ def score_file(scene: Scene, scene_path: Path) -> Path | None:
     from choreo.score import resolve_score
 
     return resolve_score(scene.score.file, scene_folder(scene_path))
+
+
+def score_key(scene: Scene) -> tuple[str | None, int | str, str, float]:
+    """What a scene's measure map is read from: another value means another map."""
+    score = scene.score
+    return (score.file, score.part, score.order, score.tempo)
+
+
+def project_scores(scene_path: Path) -> list[Path]:
+    """The score files in the scene's project ``scores/`` (not choreo's own sync copies)."""
+    from choreo.score.files import FORMATS
+
+    folder = scores_folder(scene_path)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() in FORMATS
+        and not path.name.endswith(".choreo.musicxml")
+        and path.is_file()
+    )
 
 
 def grid_for(scene: Scene) -> MeasureMap:

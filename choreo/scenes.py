@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 from choreo.checks import Diagnostic, ScoreReading, diagnose
 from choreo.errors import ChoreoError, RepeatsError, printable
 from choreo.model import Scene, ScoreRef, id_from
+from choreo.project import reference_to
 from choreo.scene_score import measures_for
 from choreo.store import SCENE_SUFFIXES, SceneFile, atomic_write, new_scene_text, read_scene
 from choreo.vocabulary import Vocabulary
@@ -49,7 +49,7 @@ def write_new_scene(path: Path, *, title: str, score: Path | None) -> NewScene:
 
         resolve_score(str(score))  # a missing file, a folder, a corpus work that is not there
         order, note = _order_of(str(score))
-        reference = _relative_to(score, path.parent)
+        reference = _reference(score, path)
     try:
         scene = Scene(
             id=id_from(path.stem) or "scene",
@@ -75,10 +75,10 @@ def _order_of(score: str) -> tuple[Order, str | None]:
     return ("performed" if played.repeats else "written"), None
 
 
-def _relative_to(score: Path, folder: Path) -> str:
+def _reference(score: Path, scene_path: Path) -> str:
     if str(score).startswith("corpus:"):
         return str(score)
-    return Path(os.path.relpath(score.resolve(), folder.resolve())).as_posix()
+    return reference_to(score, scene_path)
 
 
 def check_files(

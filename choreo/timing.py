@@ -223,14 +223,15 @@ class MeasureMap:
             measure = following
         return offset
 
-    def count_at(self, offset: float) -> Count:
-        """Dancers' eights: phrase 1 count 1 is the first downbeat after any pickup."""
+    def count_at(self, offset: float, counts: int = 8) -> Count:
+        """Dancers' eights (or phrases of ``counts``): phrase 1 count 1 is the first
+        downbeat after any pickup."""
         measure = self.measure_at_offset(offset)
         if measure is None:
             measure = self.measures[-1]
         beats = self._beats_before[measure.index] + (offset - measure.offset) / measure.beat_length
-        phrase = math.floor((beats + EPSILON) / 8)
-        count = beats - phrase * 8 + 1
+        phrase = math.floor((beats + EPSILON) / counts)
+        count = beats - phrase * counts + 1
         return Count(phrase + 1, round(count, 3))
 
     def _next(self, measure: Measure) -> Measure | None:

@@ -260,4 +260,6 @@ def _new_node(value: Any, key: str, like: Any = None) -> Any:
         or _FOLDED_BREAKS.search(value)
     ):
         return DoubleQuotedScalarString(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # `fps: 25` as a person writes it, not `25.0`; it reads back equal
     return value

@@ -36,10 +36,12 @@ class SceneRead(Message):
 
 @dataclass
 class ScoreRead(Message):
-    """The scene's score was read into a measure map."""
+    """The scene's score was read into a measure map, for the scene's score settings
+    ``key`` (:func:`choreo.scene_score.score_key`)."""
 
     measures: MeasureMap
     seconds: float
+    key: tuple[str | None, int | str, str, float]
 
 
 @dataclass

@@ -39,6 +39,9 @@ class BeatEdits(Screen[None]):
     def show_scene(self, cursor: int, *, keep_typed: bool = False) -> None:
         raise NotImplementedError  # the editor screen draws the scene
 
+    def follow_scene(self, before: Scene) -> None:
+        raise NotImplementedError  # the editor screen follows a changed cast or score
+
     def _index_of(self, beat_id: str) -> int | None:
         return next((i for i, b in enumerate(self.session.scene.beats) if b.id == beat_id), None)
 
@@ -153,7 +156,7 @@ class BeatEdits(Screen[None]):
         if edit is None:
             self.notify("nothing to undo", timeout=2)
             return
-        self._after_history(edit.cursor_before)
+        self._after_history(edit.cursor_before, edit.after)
 
     def action_redo(self) -> None:
         self._commit_form()
@@ -161,9 +164,10 @@ class BeatEdits(Screen[None]):
         if edit is None:
             self.notify("nothing to redo", timeout=2)
             return
-        self._after_history(edit.cursor_after)
+        self._after_history(edit.cursor_after, edit.before)
 
-    def _after_history(self, cursor: int) -> None:
+    def _after_history(self, cursor: int, left: Scene) -> None:
         if self.form.has_focus_within:
             self.table.focus()
         self.show_scene(cursor)
+        self.follow_scene(left)

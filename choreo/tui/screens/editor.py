@@ -25,13 +25,16 @@ from textual.worker import Worker, WorkerState
 
 from choreo.checks import ScoreReading, diagnose
 from choreo.model import PALETTE_COLOURS, Scene
+from choreo.scene_score import score_key
 from choreo.store import read_scene
 from choreo.timing import OutsideScore
 from choreo.tui import score_loading
 from choreo.tui.messages import DiagnosticChosen, SceneAnalysed, SceneRead, ScoreRead
 from choreo.tui.screens.columns import ColumnChooser, remembered_columns
+from choreo.tui.screens.cast import CastScreen
 from choreo.tui.screens.scene_safety import SceneSafety
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
+from choreo.tui.screens.settings import SettingsScreen
 from choreo.tui.session import OpenScene
 from choreo.tui.widgets.beat_form import BeatForm
 from choreo.tui.widgets.beat_table import NO_PALETTE_COLOUR, BeatRows, BeatTable
@@ -91,6 +94,12 @@ class EditorScreen(SceneSafety):
         Binding("ctrl+e", "export_markdown", "Export", id="export-markdown", priority=True,
                 tooltip="Save the scene, then write its beat sheet as Markdown next to it "
                 "(NAME.md)"),
+        Binding("c", "cast", "Cast", id="cast",
+                tooltip="Cast and props: add, rename or remove performers, who doubles whom, "
+                "starting props"),
+        Binding("s", "settings", "Settings", id="settings",
+                tooltip="Scene settings: title, location, palette, score, part, tempo, fps, "
+                "start, order, phrase"),
     ]  # fmt: skip
     # Small screens give the table the room (editor.tcss): the form folds away when narrow,
     # the timeline and the checks shrink when short and fold when tiny.
@@ -203,7 +212,8 @@ class EditorScreen(SceneSafety):
     @work(thread=True, exclusive=True, exit_on_error=False, group="score",
           description="reading the score")  # fmt: skip
     def _read_score(self, scene: Scene) -> None:
-        self.post_message(ScoreRead(*score_loading.read_score(scene, self.path)))
+        measures, seconds = score_loading.read_score(scene, self.path)
+        self.post_message(ScoreRead(measures, seconds, score_key(scene)))
 
     def _tick_score(self) -> None:
         elapsed = time.monotonic() - self._score_started
@@ -216,6 +226,8 @@ class EditorScreen(SceneSafety):
 
     @on(ScoreRead)
     def _score_read(self, message: ScoreRead) -> None:
+        if message.key != score_key(self.session.scene):
+            return  # read for a score, part or tempo changed since: a newer read follows
         self._stop_ticking()
         self.session.score = message.measures
         self.header.score_status = score_loading.read_status(self.session.scene, message.measures)
@@ -374,6 +386,31 @@ class EditorScreen(SceneSafety):
             self.table.move_cursor(row=index, animate=False)
         self.timeline.jump_to_measure(number)
         self.table.focus()
+
+    # -- the cast and settings screens ------------------------------------------------
+    def action_cast(self) -> None:
+        self._commit_form()
+        self.app.push_screen(CastScreen(self))
+
+    def action_settings(self) -> None:
+        self._commit_form()
+        self.app.push_screen(SettingsScreen(self))
+
+    def change_scene(self, label: str, scene: Scene) -> None:
+        """An edit made in the cast or settings screen: into the history, and shown."""
+        before = self.session.scene
+        self._apply(label, scene, self.cursor)
+        self.follow_scene(before)
+
+    def follow_scene(self, before: Scene) -> None:
+        """What an edit or an undo changed besides the beats: the title, what the form
+        completes from, and the score the beats follow (read again when it changed)."""
+        scene = self.session.scene
+        self.header.scene_title = scene.title
+        if scene.cast is not before.cast or scene.moves is not before.moves:
+            self.form.set_choices(scene, self.settings.vocabulary)
+        if score_key(scene) != score_key(before):
+            self.start_reading_score()
 
     # -- saving, syncing, exporting, leaving (the flow is in scene_safety.py) --------
     def action_save(self) -> None:

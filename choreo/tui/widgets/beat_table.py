@@ -137,7 +137,7 @@ class BeatRows:
         self, scene: Scene, measures: MeasureMap | None, vocabulary: Vocabulary
     ) -> list[BeatRow]:
         context = (id(measures), id(vocabulary), scene.palette, scene.score.start,
-                   scene.score.fps, scene.cast)  # fmt: skip
+                   scene.score.fps, scene.cast, scene.score.phrase)  # fmt: skip
         if context != self._context:
             self._context = context
             self._names = {member.id: shortest(member.id, member.name) for member in scene.cast}

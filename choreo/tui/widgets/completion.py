@@ -105,6 +105,8 @@ def matched_letters(typed: str, text: str) -> list[int]:
 class FieldCompletion(AutoComplete):
     """The dropdown of one form field; its choices are set when a scene is shown."""
 
+    last_name = _LAST_NAME  # in a list field: what comes before the name typed, and it
+
     def __init__(self, target: Input, *, one_of_a_list: bool = False) -> None:
         super().__init__(target)
         self.choices: list[Choice] = []
@@ -115,7 +117,7 @@ class FieldCompletion(AutoComplete):
         typed = target_state.text[: target_state.cursor_position]
         if not self.one_of_a_list:
             return typed
-        match = _LAST_NAME.match(typed)
+        match = self.last_name.match(typed)
         return match.group(2) if match else ""
 
     def should_show_dropdown(self, search_string: str) -> bool:
@@ -169,7 +171,7 @@ class FieldCompletion(AutoComplete):
         name = self._written.get(value, value)
         typed, rest = state.text[: state.cursor_position], state.text[state.cursor_position :]
         if self.one_of_a_list:
-            match = _LAST_NAME.match(typed)
+            match = self.last_name.match(typed)
             before = (match.group(1) or "") if match else ""
             text, tail = before + name, rest
         else:

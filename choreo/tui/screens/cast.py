@@ -1,0 +1,299 @@
+"""The cast and props screen (``c``): the performers, who doubles whom, and the props each
+holds when the scene starts.
+
+Every change is an edit of the open scene as soon as it is made (the editor behind shows
+it, and ctrl+z takes it back, here or in the editor); escape closes the screen. A value
+that does not read, or a removal that would leave beats naming nobody, is said in one line
+and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label
+
+from choreo.model import CastMember, Scene
+from choreo.tui.cast_edits import (
+    MEMBER_FIELDS,
+    MemberField,
+    add_member,
+    beats_naming,
+    known_props,
+    member_text,
+    remove_member,
+    with_member_field,
+)
+from choreo.tui.edits import EditRefused
+from choreo.tui.fields import FieldError
+from choreo.tui.widgets.completion import Choice, FieldCompletion
+
+if TYPE_CHECKING:
+    from choreo.tui.screens.editor import EditorScreen
+
+MEMBER_LABELS: dict[MemberField, tuple[str, str]] = {
+    "name": ("name", "as the crew calls them"),
+    "id": ("id", "what beats name them by; a new id follows into every beat"),
+    "doubles": ("doubles", "the character this performer doubles (a cast id)"),
+    "double": ("double", "their stunt double, by name, when not in the cast"),
+    "role": ("role", "e.g. the assassin"),
+    "props": ("props", "held when the scene starts, separated by commas"),
+}
+COLUMNS = ("id", "name", "doubles", "props", "beats")
+
+
+class PropsCompletion(FieldCompletion):
+    """Props are separated by commas only: a prop's name may have spaces."""
+
+    last_name = re.compile(r"^(.*,\s*)?([^,]*)$", re.DOTALL)
+
+
+class MemberInput(Input):
+    """One field of the highlighted cast member."""
+
+    def __init__(self, field: MemberField) -> None:
+        tooltip = MEMBER_LABELS[field][1]
+        super().__init__(id=f"member-{field}", compact=True, placeholder=tooltip)
+        self.field: MemberField = field
+        self.tooltip = tooltip
+
+
+class CastScreen(ModalScreen[None]):
+    """The open scene's cast; edits go to the editor's history at once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_member", "Add", id="cast-add",
+                tooltip="Add a performer: type the name, enter (the id is made from it)"),
+        Binding("d,delete", "remove_member", "Remove", id="cast-remove",
+                tooltip="Remove the highlighted performer (refused while beats name them)"),
+        Binding("enter", "edit_member", "Edit", id="cast-edit", show=False,
+                tooltip="Edit the highlighted performer's name, id, doubles and props"),
+        Binding("escape", "back", "Close", id="cast-close",
+                tooltip="From a field: back to the list; from the list: close"),
+        Binding("ctrl+z", "undo", "Undo", id="cast-undo", priority=True,
+                tooltip="Undo the last edit (of the cast or anything else)"),
+        Binding("ctrl+y", "redo", "Redo", id="cast-redo", priority=True, show=False,
+                tooltip="Redo the edit undone last"),
+    ]  # fmt: skip
+
+    CSS_PATH = "scene_screens.tcss"
+
+    def __init__(self, editor: EditorScreen) -> None:
+        super().__init__(classes="scene-screen")
+        self.editor = editor
+        self.session = editor.session
+        self.table: DataTable[Text | str] = DataTable(
+            id="cast-table", cursor_type="row", zebra_stripes=True
+        )
+        self.inputs = {field: MemberInput(field) for field in MEMBER_FIELDS}
+        self.new_name = Input(
+            id="cast-new-name", compact=True, placeholder="name of a new performer, then enter"
+        )
+        self.problem = Label("", id="cast-problem", markup=False)
+        self.doubles_completion = FieldCompletion(self.inputs["doubles"])
+        self.props_completion = PropsCompletion(self.inputs["props"], one_of_a_list=True)
+        self._shown: CastMember | None = None
+
+    @property
+    def scene(self) -> Scene:
+        return self.session.scene
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cast-box", classes="scene-box"):
+            yield Label("", id="cast-title", classes="scene-box-title", markup=False)
+            yield self.table
+            with Horizontal(classes="scene-row", id="cast-new-row"):
+                yield Label("add", classes="scene-label")
+                yield self.new_name
+            with Vertical(id="member-form"):
+                for field, field_input in self.inputs.items():
+                    with Horizontal(classes="scene-row"):
+                        yield Label(MEMBER_LABELS[field][0], classes="scene-label")
+                        yield field_input
+            yield self.problem
+            yield Label(
+                "a add · enter edit · d remove · ctrl+z undo · escape close",
+                classes="scene-hint",
+            )
+        yield self.doubles_completion
+        yield self.props_completion
+
+    def on_mount(self) -> None:
+        for column in COLUMNS:
+            self.table.add_column(column, key=column)
+        cursor_blink = self.editor.settings.cursor_blink
+        for field_input in (*self.inputs.values(), self.new_name):
+            field_input.cursor_blink = cursor_blink
+        self.show_cast(0)
+        self.table.focus()
+
+    # -- showing ---------------------------------------------------------------------
+    @property
+    def row(self) -> int:
+        return self.table.cursor_row if self.table.row_count else 0
+
+    def show_cast(self, row: int | None = None) -> None:
+        """The cast as the scene has it now, the cursor on ``row`` (or where it is)."""
+        scene = self.scene
+        row = self.row if row is None else row
+        self.query_one("#cast-title", Label).update(
+            f"Cast and props · {scene.title} · {len(scene.cast)} "
+            f"performer{'s' if len(scene.cast) != 1 else ''}"
+        )
+        self.table.clear()
+        for member in scene.cast:
+            used = len(beats_naming(scene, member.id))
+            doubles = scene.member(member.doubles) if member.doubles else None
+            self.table.add_row(
+                Text(member.id, style="bold"),
+                member.name,
+                (doubles.name if doubles else member.doubles) or "",
+                ", ".join(member.props),
+                Text(str(used), style="dim" if not used else ""),
+                key=member.id,
+            )
+        if scene.cast:
+            self.table.move_cursor(row=max(0, min(row, len(scene.cast) - 1)), animate=False)
+        self._set_choices()
+        self._show_member()
+
+    def _set_choices(self) -> None:
+        self.doubles_completion.choices = [Choice(m.id, (m.name,)) for m in self.scene.cast]
+        self.props_completion.choices = [Choice(prop) for prop in known_props(self.scene)]
+
+    def _member(self) -> CastMember | None:
+        cast = self.scene.cast
+        return cast[self.row] if cast and 0 <= self.row < len(cast) else None
+
+    def _show_member(self) -> None:
+        member = self._member()
+        self._shown = member
+        for field, field_input in self.inputs.items():
+            field_input.disabled = member is None
+            text = "" if member is None else member_text(member, field)
+            if field_input.value != text:
+                with field_input.prevent(Input.Changed):
+                    field_input.value = text
+                field_input.cursor_position = 0
+
+    @on(DataTable.RowHighlighted, "#cast-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if self._member() is not self._shown:
+            self._show_member()
+
+    @on(DataTable.RowSelected, "#cast-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_member()
+
+    def say(self, problem: str | None) -> None:
+        """One line under the form: why the last change was not made, or nothing."""
+        self.problem.update(problem or "")
+        self.problem.set_class(problem is not None, "-shown")
+
+    # -- edits -----------------------------------------------------------------------
+    def _change(self, label: str, scene: Scene, row: int | None = None) -> None:
+        self.say(None)
+        if scene is not self.scene:
+            self.editor.change_scene(label, scene)
+        self.show_cast(row)
+
+    @on(Input.Submitted, "#cast-new-name")
+    def _add_named(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = event.value.strip()
+        if not name:
+            self.table.focus()
+            return
+        try:
+            scene, index = add_member(self.scene, name)
+        except FieldError as error:
+            self.say(error.message)
+            return
+        self.new_name.value = ""
+        self._change(f"add {scene.cast[index].id} to the cast", scene, index)
+
+    @on(Input.Submitted, "MemberInput")
+    @on(Input.Blurred, "MemberInput")
+    def _member_edited(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        if isinstance(event.input, MemberInput):
+            self._commit(event.input)
+
+    def _commit(self, field_input: MemberInput) -> bool:
+        """The field's text into the scene; False when it does not read."""
+        member = self._shown
+        if member is None or field_input.value == member_text(member, field_input.field):
+            return True
+        index = next((i for i, m in enumerate(self.scene.cast) if m is member), None)
+        if index is None:
+            return True  # the member changed meanwhile (an undo): nothing to apply to
+        try:
+            scene = with_member_field(self.scene, index, field_input.field, field_input.value)
+        except FieldError as error:
+            self.say(f"{member.id} {field_input.field}: {error.message}")
+            return False
+        self._change(f"{field_input.field} of {member.id}", scene, index)
+        return True
+
+    def action_add_member(self) -> None:
+        self.new_name.focus()
+
+    def action_edit_member(self) -> None:
+        if self._member() is None:
+            self.new_name.focus()
+            return
+        self.inputs["name"].focus()
+
+    def action_remove_member(self) -> None:
+        if self._member() is None:
+            self.app.bell()
+            return
+        try:
+            scene = remove_member(self.scene, self.row)
+        except EditRefused as refused:
+            self.app.bell()
+            self.say(refused.message)
+            return
+        removed = self.scene.cast[self.row].id
+        self._change(f"remove {removed} from the cast", scene)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, MemberInput):
+            if self._commit(focused):
+                self.table.focus()
+            return
+        if focused is self.new_name:
+            self.new_name.value = ""
+            self.table.focus()
+            return
+        self.dismiss(None)
+
+    def action_undo(self) -> None:
+        self._history(self.editor.action_undo)
+
+    def action_redo(self) -> None:
+        self._history(self.editor.action_redo)
+
+    def _history(self, step: Callable[[], None]) -> None:
+        if isinstance(self.focused, Input):
+            self.table.focus()  # the field shows the scene undone, not what was typed
+        step()
+        self.say(None)
+        self.show_cast()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Letters typed in a field are text, not keys.
+        if action in ("add_member", "remove_member", "edit_member"):
+            return not isinstance(self.focused, Input)
+        return True

@@ -1,0 +1,281 @@
+"""The scene settings screen (``s``): title, location, palette, the score and its part,
+tempo, frame rate, start timecode, order and phrase.
+
+A change is an edit of the open scene at once: the beats are placed again behind the
+screen, and a change of score, part, order or tempo reads the score again in the editor's
+worker. ctrl+z takes a change back, here or in the editor; escape closes the screen. A
+value that does not read is said in one line and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select
+
+from choreo.model import PALETTE_COLOURS, Scene
+from choreo.project import reference_to
+from choreo.scene_score import project_scores
+from choreo.timing import MeasureMap
+from choreo.tui.fields import FieldError
+from choreo.tui.scene_settings import (
+    FPS_TEXTS,
+    ORDERS,
+    PALETTES,
+    SettingName,
+    setting_text,
+    with_setting,
+)
+
+if TYPE_CHECKING:
+    from choreo.tui.screens.editor import EditorScreen
+
+SCORE_FOLLOW_SECONDS = 0.25  # how often the part list looks for a score read meanwhile
+
+# (setting, label, what it is); the typed ones are inputs, the others lists to choose from.
+TYPED: dict[SettingName, tuple[str, str]] = {
+    "title": ("title", "the scene's title"),
+    "location": ("location", "where it happens"),
+    "tempo": ("tempo", "quarter notes per minute where the score has no tempo"),
+    "start": ("start", "SMPTE timecode of the score's first beat, HH:MM:SS:FF"),
+    "phrase": ("phrase", "counts in a dancer's phrase, 2 to 32"),
+}
+CHOSEN: dict[SettingName, str] = {
+    "palette": "palette",
+    "score": "score",
+    "part": "part",
+    "fps": "fps",
+    "order": "order",
+}
+ORDER_OF_ROWS: tuple[SettingName, ...] = (
+    "title", "location", "palette", "score", "part", "tempo", "fps", "start", "order", "phrase",
+)  # fmt: skip
+ORDER_NAMES = {"written": "written (as printed)", "performed": "performed (repeats played)"}
+
+
+class SettingInput(Input):
+    def __init__(self, setting: SettingName) -> None:
+        tooltip = TYPED[setting][1]
+        super().__init__(id=f"setting-{setting}", compact=True, placeholder=tooltip)
+        self.setting: SettingName = setting
+        self.tooltip = tooltip
+
+
+class SettingSelect(Select[str]):
+    def __init__(
+        self, setting: SettingName, options: list[tuple[Text | str, str]], value: str
+    ) -> None:
+        super().__init__(
+            options, value=value, id=f"setting-{setting}", allow_blank=False, compact=True
+        )
+        self.setting: SettingName = setting
+
+
+class SettingsScreen(ModalScreen[None]):
+    """The open scene's settings; edits go to the editor's history at once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="settings-close",
+                tooltip="Close the settings (a value being typed is applied first)"),
+        Binding("ctrl+z", "undo", "Undo", id="settings-undo", priority=True,
+                tooltip="Undo the last edit (of the settings or anything else)"),
+        Binding("ctrl+y", "redo", "Redo", id="settings-redo", priority=True, show=False,
+                tooltip="Redo the edit undone last"),
+    ]  # fmt: skip
+
+    CSS_PATH = "scene_screens.tcss"
+
+    def __init__(self, editor: EditorScreen) -> None:
+        super().__init__(classes="scene-screen")
+        self.editor = editor
+        self.session = editor.session
+        self.fields: dict[SettingName, SettingInput | SettingSelect] = {
+            name: SettingInput(name)
+            if name in TYPED
+            else SettingSelect(name, self._options(name), self._value(name))
+            for name in ORDER_OF_ROWS
+        }
+        self.problem = Label("", id="settings-problem", markup=False)
+        self.score_status = Label("", id="settings-score-status", markup=False)
+        self._score_seen: tuple[MeasureMap | None, str | None] | None = None
+
+    @property
+    def scene(self) -> Scene:
+        return self.session.scene
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="settings-box", classes="scene-box"):
+            yield Label("Scene settings", id="settings-title", classes="scene-box-title")
+            for name, field in self.fields.items():
+                with Horizontal(classes="scene-row"):
+                    label = TYPED[name][0] if name in TYPED else CHOSEN[name]
+                    yield Label(label, classes="scene-label")
+                    yield field
+            yield self.score_status
+            yield self.problem
+            yield Label(
+                "enter or tab applies a typed value · ctrl+z undo · escape close",
+                classes="scene-hint",
+            )
+
+    def on_mount(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, Input):
+                field.cursor_blink = self.editor.settings.cursor_blink
+        self.show_settings()
+        self.fields["title"].focus()
+        self.set_interval(SCORE_FOLLOW_SECONDS, self._follow_score)
+
+    # -- showing ---------------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Every field as the scene has it now (after opening, an edit or an undo)."""
+        scene = self.scene
+        for name, field in self.fields.items():
+            if isinstance(field, SettingInput):
+                text = setting_text(scene, name)
+                if field.value != text:
+                    with field.prevent(Input.Changed):
+                        field.value = text
+                    field.cursor_position = 0
+            else:
+                self._fill(field, self._options(name))
+        self._show_score_status()
+
+    def _fill(self, select: SettingSelect, options: list[tuple[Text | str, str]]) -> None:
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = self._value(select.setting)
+        select.disabled = select.setting == "part" and len(options) < 2
+
+    def _options(self, name: SettingName) -> list[tuple[Text | str, str]]:
+        scene = self.scene
+        if name == "palette":
+            return [("none", "")] + [
+                (Text.assemble(("■ ", PALETTE_COLOURS[p]), p), p) for p in PALETTES
+            ]
+        if name == "fps":
+            return [(fps, fps) for fps in FPS_TEXTS]
+        if name == "order":
+            return [(ORDER_NAMES[order], order) for order in ORDERS]
+        if name == "score":
+            return self._score_options()
+        if name == "part":
+            parts = self._parts()
+            if parts is None:
+                current = setting_text(scene, "part")
+                return [(f"{current} (the score is not read yet)", current)]
+            return [(f"{index} {part}", str(index)) for index, part in enumerate(parts)]
+        raise ValueError(name)
+
+    def _score_options(self) -> list[tuple[Text | str, str]]:
+        path = self.editor.path
+        options: list[tuple[Text | str, str]] = [("none (a steady 4/4 grid)", "")]
+        for score in project_scores(path):
+            options.append((score.name, reference_to(score, path)))
+        current = self.scene.score.file
+        if current and current not in [value for _, value in options]:
+            options.append((current, current))  # a corpus work, or a file kept elsewhere
+        return options
+
+    def _parts(self) -> tuple[str, ...] | None:
+        """The parts of the score as read, or None while it is read (or has failed)."""
+        measures = self.session.score
+        if measures is None or not self.scene.score.file:
+            return None
+        return measures.parts
+
+    def _value(self, name: SettingName) -> str:
+        """The option that shows the scene's value: a part named in the file is chosen by
+        its place in the score once the score is read."""
+        part = self.scene.score.part
+        parts = self._parts()
+        if name == "part" and isinstance(part, str) and parts is not None and part in parts:
+            return str(parts.index(part))
+        return setting_text(self.scene, name)
+
+    def _show_score_status(self) -> None:
+        session = self.session
+        self._score_seen = (session.score, session.score_problem)
+        if not self.scene.score.file:
+            status = "no score: the beats sit on a steady 4/4 grid at the tempo below"
+        elif session.score_problem is not None:
+            status = f"the score could not be read: {session.score_problem}"
+        elif session.score is None:
+            status = "reading the score…"
+        else:
+            count = len(session.score.measures)
+            status = f"score read: {count} bar{'s' if count != 1 else ''}"
+        self.score_status.update(status)
+        self.score_status.set_class(session.score_problem is not None, "-failed")
+
+    def _follow_score(self) -> None:
+        """The editor reads a chosen score in its worker: show its parts once it has."""
+        if self._score_seen != (self.session.score, self.session.score_problem):
+            part = self.fields["part"]
+            assert isinstance(part, SettingSelect)
+            self._fill(part, self._options("part"))
+            self._show_score_status()
+
+    def say(self, problem: str | None) -> None:
+        self.problem.update(problem or "")
+        self.problem.set_class(problem is not None, "-shown")
+
+    # -- edits -----------------------------------------------------------------------
+    def _apply(self, name: SettingName, text: str) -> bool:
+        """The setting's text into the scene; False when it does not read."""
+        try:
+            scene = with_setting(self.scene, name, text)
+        except FieldError as error:
+            self.say(error.message)
+            return False
+        self.say(None)
+        if scene is not self.scene:
+            self.editor.change_scene(f"{name} of the scene", scene)
+            self.show_settings()
+        return True
+
+    @on(Input.Submitted, "SettingInput")
+    @on(Input.Blurred, "SettingInput")
+    def _typed(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        if isinstance(event.input, SettingInput):
+            self._apply(event.input.setting, event.value)
+
+    @on(Select.Changed, "SettingSelect")
+    def _chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        select = event.select
+        if (
+            isinstance(select, SettingSelect)
+            and isinstance(event.value, str)
+            and not self._apply(select.setting, event.value)
+        ):
+            self._fill(select, self._options(select.setting))  # back to the scene's
+
+    def action_close(self) -> None:
+        """Close, applying the value being typed; one that does not read is said and put
+        back as it was, and escape again closes."""
+        focused = self.focused
+        if isinstance(focused, SettingInput) and not self._apply(focused.setting, focused.value):
+            with focused.prevent(Input.Changed):
+                focused.value = setting_text(self.scene, focused.setting)
+            return
+        self.dismiss(None)
+
+    def action_undo(self) -> None:
+        self._history(self.editor.action_undo)
+
+    def action_redo(self) -> None:
+        self._history(self.editor.action_redo)
+
+    def _history(self, step: Callable[[], None]) -> None:
+        step()
+        self.say(None)
+        self.show_settings()
