@@ -46,7 +46,9 @@ async def settings_screen(pilot: Pilot[Any]) -> SettingsScreen:
 
 
 async def add(pilot: Pilot[Any], *names: str) -> None:
-    await pilot.press("a")
+    """Add performers by name; with no cast yet the screen opens on the new name."""
+    if pilot.app.focused is None or pilot.app.focused.id != "cast-new-name":
+        await pilot.press("a")
     for name in names:
         await pilot.press(*name, "enter")
     await pilot.press("escape")  # back to the list
@@ -65,6 +67,7 @@ async def test_a_new_scene_gets_a_cast_and_a_double_and_saves_without_a_conflict
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot)
         screen = await cast_screen(pilot)
+        assert app.focused is screen.new_name  # no cast yet: typing a name starts one
         await add(pilot, "Eve", "Guard 1", "Kim Lee")
         assert [m.id for m in screen.scene.cast] == ["eve", "guard-1", "kim-lee"]
         assert screen.table.row_count == 3
@@ -301,3 +304,25 @@ async def test_the_title_shows_in_the_header_and_letters_typed_are_not_keys(
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert editor.header.scene_title == "Rooftop at dawn"
+
+
+async def test_ctrl_z_in_a_field_takes_back_what_is_typed_there_only(tmp_path: Path) -> None:
+    app = app_on(write_scene(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await opened(pilot)
+        screen = await cast_screen(pilot)
+        await add(pilot, "Kim")
+        await pilot.press("enter", *"Kimberly", "ctrl+z")  # the name typed, then undone
+        await settle(pilot)
+        assert editor.session is not None
+        assert [m.name for m in editor.session.scene.cast] == ["Eve", "Guard 1", "Kim"]
+        assert screen.inputs["name"].value == "Kim"
+        await pilot.press("escape", "escape", "s")
+        await settle(pilot)
+        settings = app.screen
+        assert isinstance(settings, SettingsScreen)
+        await pilot.press("end", "ctrl+u", *"Dusk", "ctrl+z")
+        await settle(pilot)
+        assert editor.session.scene.title == "Rooftop at dawn"
+        assert settings.fields["title"].value == "Rooftop at dawn"
+        assert len(editor.session.scene.cast) == 3  # the edit before stays

@@ -108,3 +108,16 @@ def test_a_score_that_fails_and_a_bad_value(tmp_path: Path, snap_compare: SnapCo
     app = app_on(path)
     keys = ["enter", *["tab"] * 15, "9"]  # intensity 9: refused, said under the field
     assert snap_compare(app, terminal_size=SIZE, run_before=ready(*keys))
+
+
+def test_the_cast_screen(tmp_path: Path, snap_compare: SnapCompare) -> None:
+    app = app_on(write_scene(tmp_path))
+    # Kim Lee added and made Eve's double, then guard1's removal refused.
+    keys = ["c", "a", *"Kim Lee", "enter", "escape", "enter", "tab", "tab", *"eve", "enter",
+            "escape", "up", "d"]  # fmt: skip
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready(*keys))
+
+
+def test_the_settings_screen(tmp_path: Path, snap_compare: SnapCompare) -> None:
+    app = app_on(with_score(tmp_path, "studio-waltz.musicxml"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready("s"))

@@ -14,12 +14,14 @@ import choreo
 from choreo.errors import ChoreoError, SceneError
 from choreo.tui.commands import SceneCommands
 from choreo.tui.messages import BackToScenes, OpeningFailed, SceneChosen
+from choreo.tui.screens.cast import CastScreen
 from choreo.tui.screens.editor import EditorScreen, EditorSettings
 from choreo.tui.screens.help import HelpScreen
 from choreo.tui.screens.opening import OpeningScreen
 from choreo.tui.screens.picker import ScenePicker
 from choreo.tui.screens.questions import Question
 from choreo.tui.widgets.beat_form import FORM_KEYS
+from choreo.tui.screens.settings import SettingsScreen
 from choreo.tui.widgets.beat_table import BeatTable
 from choreo.tui.widgets.completion import COMPLETION_KEYS
 
@@ -116,6 +118,8 @@ class ChoreoApp(App[None]):
             ("Anywhere", _bindings(ChoreoApp.BINDINGS)),
             ("Editing a scene", _bindings(EditorScreen.BINDINGS)),
             ("In the beat table", _bindings(BeatTable.BINDINGS)),
+            ("Cast and props (c)", _bindings(CastScreen.BINDINGS)),
+            ("Scene settings (s)", _bindings(SettingsScreen.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections, PALETTE_COMMANDS, [FORM_KEYS, COMPLETION_KEYS]))
 

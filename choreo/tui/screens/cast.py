@@ -133,7 +133,7 @@ class CastScreen(ModalScreen[None]):
         for field_input in (*self.inputs.values(), self.new_name):
             field_input.cursor_blink = cursor_blink
         self.show_cast(0)
-        self.table.focus()
+        (self.table if self.scene.cast else self.new_name).focus()  # no cast: name one
 
     # -- showing ---------------------------------------------------------------------
     @property
@@ -286,8 +286,14 @@ class CastScreen(ModalScreen[None]):
         self._history(self.editor.action_redo)
 
     def _history(self, step: Callable[[], None]) -> None:
-        if isinstance(self.focused, Input):
-            self.table.focus()  # the field shows the scene undone, not what was typed
+        """Undo or redo; what is typed in a field counts as an edit first, as in the
+        editor's form, so ctrl+z in a field takes back that field."""
+        focused = self.focused
+        if isinstance(focused, MemberInput) and not self._commit(focused):
+            self._show_member()  # it did not read: the field goes back to the scene's
+            return
+        if isinstance(focused, Input):
+            self.table.focus()
         step()
         self.say(None)
         self.show_cast()

@@ -276,6 +276,12 @@ class SettingsScreen(ModalScreen[None]):
         self._history(self.editor.action_redo)
 
     def _history(self, step: Callable[[], None]) -> None:
+        """Undo or redo; what is typed in a field counts as an edit first, as in the
+        editor's form, so ctrl+z in a field takes back that field."""
+        focused = self.focused
+        if isinstance(focused, SettingInput) and not self._apply(focused.setting, focused.value):
+            self.show_settings()  # it did not read: the field goes back to the scene's
+            return
         step()
         self.say(None)
         self.show_settings()
