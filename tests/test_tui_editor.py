@@ -881,11 +881,11 @@ async def test_the_footer_keeps_its_keys_in_place_and_dims_those_that_do_not_app
             ("ctrl+q", "Quit"), ("f1", "Help"), ("enter", "Edit"), ("a", "Add"), ("d", "Delete"),
         ]  # fmt: skip
         assert all(key.available for key in keys)
-        await pilot.press("enter")  # into the form: enter, a and d type there
+        await pilot.press("enter")  # into the form: enter, a, d, c and s type there
         await pilot.pause(0.1)
         assert list(footer.query(KeyInPlace)) == keys  # the same keys, not built again
         dimmed = {key.description for key in keys if key.has_class("-disabled")}
-        assert dimmed == {"Edit", "Add", "Delete", "Columns"}
+        assert dimmed == {"Edit", "Add", "Delete", "Columns", "Cast", "Settings"}
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert list(footer.query(KeyInPlace)) == keys
