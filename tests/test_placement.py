@@ -20,6 +20,15 @@ def test_a_beat_is_placed_with_its_count_and_timecode() -> None:
     assert later.length_beats == 1
 
 
+def test_counts_follow_the_scene_phrase() -> None:
+    """17:3 is the 67th beat: count 3 of the 9th eight, or count 3 of the 17th four."""
+    beats = [Beat(id="b01", at="17:3")]
+    eights = Scene(id="s", title="S", beats=beats)
+    fours = Scene(id="s", title="S", score=ScoreRef(phrase=4), beats=beats)
+    counts = [str(Placement.of(s, steady_grid(96)).place(beats[0]).counts) for s in (eights, fours)]
+    assert counts == ["9·3", "17·3"]
+
+
 def test_a_beat_outside_the_score_raises_one_error_that_says_where() -> None:
     placement = Placement(steady_grid(96, 8), Timecode.parse("01:00:00:00", 24))
     with pytest.raises(OutsideScore, match="measure 9 is not in the score"):

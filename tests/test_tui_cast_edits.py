@@ -7,6 +7,7 @@ import pytest
 from choreo.model import Scene
 from choreo.tui.cast_edits import (
     add_member,
+    beat_counts,
     beats_naming,
     known_props,
     new_member_id,
@@ -83,6 +84,7 @@ def test_a_new_id_follows_into_every_key_that_names_the_performer() -> None:
     assert renamed.cast[2].doubles == "eva"  # who doubles them follows too
     assert rename_member(FIGHT, "kim", "kl").beats[1].doubles == {"eve": "kl"}
     assert beats_naming(scene, "guard1") == [] and beats_naming(scene, "henchman") == ["b02", "b03"]
+    assert beat_counts(scene) == {"eve": 2, "henchman": 2, "kim": 1}
 
 
 @pytest.mark.parametrize(

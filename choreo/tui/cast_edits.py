@@ -9,6 +9,7 @@ the scene has no room for is an :class:`EditRefused` naming the beats in the way
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -135,6 +136,14 @@ def names_in(beat: Beat) -> set[str]:
 def beats_naming(scene: Scene, member_id: str) -> list[str]:
     """The ids of the beats that name a cast id, in sheet order."""
     return [beat.id for beat in scene.beats if member_id in names_in(beat)]
+
+
+def beat_counts(scene: Scene) -> Counter[str]:
+    """How many beats name each cast id, in one pass over the beats."""
+    counts: Counter[str] = Counter()
+    for beat in scene.beats:
+        counts.update(names_in(beat))
+    return counts
 
 
 def known_props(scene: Scene) -> list[str]:

@@ -26,7 +26,7 @@ from choreo.tui.cast_edits import (
     MEMBER_FIELDS,
     MemberField,
     add_member,
-    beats_naming,
+    beat_counts,
     known_props,
     member_text,
     remove_member,
@@ -149,8 +149,9 @@ class CastScreen(ModalScreen[None]):
             f"performer{'s' if len(scene.cast) != 1 else ''}"
         )
         self.table.clear()
+        counts = beat_counts(scene)
         for member in scene.cast:
-            used = len(beats_naming(scene, member.id))
+            used = counts[member.id]
             doubles = scene.member(member.doubles) if member.doubles else None
             self.table.add_row(
                 Text(member.id, style="bold"),
