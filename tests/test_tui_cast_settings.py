@@ -144,7 +144,14 @@ async def test_a_new_id_follows_into_the_beats_and_only_those_lines_change(
         assert editor.session is not None
         assert editor.session.scene.beats[1].performers == ["eve", "henchman"]
         assert str(screen.table.get_row_at(1)[0]) == "henchman"
-        await pilot.press("escape", "escape")
+        await pilot.press("ctrl+z")  # the beats go back with the cast
+        await settle(pilot)
+        assert editor.session.scene.beats[1].performers == ["eve", "guard1"]
+        assert str(screen.table.get_row_at(1)[0]) == "guard1"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert editor.session.scene.beats[2].performers == ["eve", "henchman"]
+        await pilot.press("escape")
         await settle(pilot)
         assert str(editor.table.get_row_at(1)[6]).strip() == "eve, henchman"
         await pilot.press("ctrl+s")
@@ -176,6 +183,10 @@ async def test_removing_a_performer_beats_name_is_refused_with_the_beats(tmp_pat
         await settle(pilot)
         assert [m.id for m in editor.session.scene.cast] == ["eve", "guard1"]
         assert not screen.problem.has_class("-shown")
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [m.id for m in editor.session.scene.cast] == ["eve", "guard1", "extra"]
+        assert screen.table.row_count == 3
 
 
 async def test_a_value_that_does_not_read_is_said_and_not_applied(tmp_path: Path) -> None:
@@ -220,7 +231,11 @@ async def test_tempo_and_fps_apply_at_once_and_save_as_typed(tmp_path: Path) -> 
         await pilot.press("ctrl+z")  # fps back to 24
         await settle(pilot)
         assert editor.session.scene.score.fps == 24 and fps.value == "24"
-        await pilot.press("ctrl+y", "escape")
+        await pilot.press("ctrl+z")  # tempo back to 120, the beats placed again
+        await settle(pilot)
+        assert editor.session.scene.score.tempo == 120 and tempo.value == "120"
+        assert str(editor.table.get_row_at(1)[3]).strip() == timecode_before
+        await pilot.press("ctrl+y", "ctrl+y", "escape")
         await settle(pilot)
         assert isinstance(app.screen, type(editor))
         await pilot.press("ctrl+s")
