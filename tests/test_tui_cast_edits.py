@@ -146,7 +146,7 @@ def test_settings_read_back_what_they_show_and_refuse_bad_values() -> None:
     [
         ("title", "", "a scene needs a title"),
         ("tempo", "fast", "tempo is quarter notes per minute"),
-        ("tempo", "0", "more than 0"),
+        ("tempo", "0.5", "tempo is 1 to 1000 quarter notes per minute"),
         ("tempo", "nan", "tempo is quarter notes per minute"),
         ("fps", "60", "fps is one of 23.976, 24, 25, 29.97, 30"),
         ("start", "1:00", "start is a timecode HH:MM:SS:FF"),

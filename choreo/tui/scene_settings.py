@@ -74,8 +74,8 @@ def _scene_value(name: SettingName, text: str) -> str | None:
 def _score_value(name: SettingName, text: str) -> Any:
     if name == "tempo":
         number = _number(text, "tempo is quarter notes per minute, e.g. 96")
-        if not 0 < number <= 1000:
-            raise FieldError("tempo is more than 0 and at most 1000 quarter notes per minute")
+        if not 1 <= number <= 1000:
+            raise FieldError("tempo is 1 to 1000 quarter notes per minute")
         return number
     if name == "fps":
         if text not in FPS_TEXTS:

@@ -39,13 +39,13 @@ from choreo.tui.widgets.completion import Choice, FieldCompletion
 if TYPE_CHECKING:
     from choreo.tui.screens.editor import EditorScreen
 
-MEMBER_LABELS: dict[MemberField, tuple[str, str]] = {
-    "name": ("name", "as the crew calls them"),
-    "id": ("id", "what beats name them by; a new id follows into every beat"),
-    "doubles": ("doubles", "the character this performer doubles (a cast id)"),
-    "double": ("double", "their stunt double, by name, when not in the cast"),
-    "role": ("role", "e.g. the assassin"),
-    "props": ("props", "held when the scene starts, separated by commas"),
+MEMBER_HINTS: dict[MemberField, str] = {
+    "name": "as the crew calls them",
+    "id": "what beats name them by; a new id follows into every beat",
+    "doubles": "the character this performer doubles (a cast id)",
+    "double": "their stunt double, by name, when not in the cast",
+    "role": "e.g. the assassin",
+    "props": "held when the scene starts, separated by commas",
 }
 COLUMNS = ("id", "name", "doubles", "props", "beats")
 
@@ -60,10 +60,9 @@ class MemberInput(Input):
     """One field of the highlighted cast member."""
 
     def __init__(self, field: MemberField) -> None:
-        tooltip = MEMBER_LABELS[field][1]
-        super().__init__(id=f"member-{field}", compact=True, placeholder=tooltip)
+        super().__init__(id=f"member-{field}", compact=True, placeholder=MEMBER_HINTS[field])
         self.field: MemberField = field
-        self.tooltip = tooltip
+        self.tooltip = MEMBER_HINTS[field]
 
 
 class CastScreen(ModalScreen[None]):
@@ -116,7 +115,7 @@ class CastScreen(ModalScreen[None]):
             with Vertical(id="member-form"):
                 for field, field_input in self.inputs.items():
                     with Horizontal(classes="scene-row"):
-                        yield Label(MEMBER_LABELS[field][0], classes="scene-label")
+                        yield Label(field, classes="scene-label")
                         yield field_input
             yield self.problem
             yield Label(

@@ -39,20 +39,13 @@ if TYPE_CHECKING:
 
 SCORE_FOLLOW_SECONDS = 0.25  # how often the part list looks for a score read meanwhile
 
-# (setting, label, what it is); the typed ones are inputs, the others lists to choose from.
-TYPED: dict[SettingName, tuple[str, str]] = {
-    "title": ("title", "the scene's title"),
-    "location": ("location", "where it happens"),
-    "tempo": ("tempo", "quarter notes per minute where the score has no tempo"),
-    "start": ("start", "SMPTE timecode of the score's first beat, HH:MM:SS:FF"),
-    "phrase": ("phrase", "counts in a dancer's phrase, 2 to 32"),
-}
-CHOSEN: dict[SettingName, str] = {
-    "palette": "palette",
-    "score": "score",
-    "part": "part",
-    "fps": "fps",
-    "order": "order",
+# The settings typed in, and what each is; the others are chosen from a list.
+TYPED: dict[SettingName, str] = {
+    "title": "the scene's title",
+    "location": "where it happens",
+    "tempo": "quarter notes per minute where the score has no tempo",
+    "start": "SMPTE timecode of the score's first beat, HH:MM:SS:FF",
+    "phrase": "counts in a dancer's phrase, 2 to 32",
 }
 ORDER_OF_ROWS: tuple[SettingName, ...] = (
     "title", "location", "palette", "score", "part", "tempo", "fps", "start", "order", "phrase",
@@ -62,10 +55,9 @@ ORDER_NAMES = {"written": "written (as printed)", "performed": "performed (repea
 
 class SettingInput(Input):
     def __init__(self, setting: SettingName) -> None:
-        tooltip = TYPED[setting][1]
-        super().__init__(id=f"setting-{setting}", compact=True, placeholder=tooltip)
+        super().__init__(id=f"setting-{setting}", compact=True, placeholder=TYPED[setting])
         self.setting: SettingName = setting
-        self.tooltip = tooltip
+        self.tooltip = TYPED[setting]
 
 
 class SettingSelect(Select[str]):
@@ -115,8 +107,7 @@ class SettingsScreen(ModalScreen[None]):
             yield Label("Scene settings", id="settings-title", classes="scene-box-title")
             for name, field in self.fields.items():
                 with Horizontal(classes="scene-row"):
-                    label = TYPED[name][0] if name in TYPED else CHOSEN[name]
-                    yield Label(label, classes="scene-label")
+                    yield Label(name, classes="scene-label")
                     yield field
             yield self.score_status
             yield self.problem
