@@ -10,9 +10,10 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Select
 
-from choreo.store import read_scene
+from choreo.journal import write_journal
+from choreo.store import digest_of, read_scene
 from choreo.tui.screens.cast import CastScreen
-from choreo.tui.screens.questions import ConflictQuestion
+from choreo.tui.screens.questions import ConflictQuestion, RestoreQuestion
 from choreo.tui.screens.settings import SettingsScreen
 from tests.conftest import SCORES
 from tests.run_cli import choreo
@@ -344,3 +345,19 @@ async def test_ctrl_z_in_a_field_takes_back_what_is_typed_there_only(tmp_path: P
         assert editor.session.scene.title == "Rooftop at dawn"
         assert settings.fields["title"].value == "Rooftop at dawn"
         assert len(editor.session.scene.cast) == 3  # the edit before stays
+
+
+async def test_restored_edits_to_the_settings_show_in_the_header(tmp_path: Path) -> None:
+    path = write_scene(tmp_path)
+    journaled = ROOFTOP.replace("title: Rooftop at dawn", "title: Rooftop at dusk")
+    write_journal(
+        path, journaled.replace("  tempo: 120", "  tempo: 60"), digest_of(ROOFTOP.encode())
+    )
+    app = app_on(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RestoreQuestion))
+        await pilot.press("r")
+        editor = await opened(pilot)
+        await settle(pilot)
+        assert editor.header.scene_title == "Rooftop at dusk"
+        assert "steady 4/4 at 60" in editor.header.score_status

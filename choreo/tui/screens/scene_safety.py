@@ -100,8 +100,10 @@ class SceneSafety(BeatEdits):
 
         def answered(answer: str | None) -> None:
             if answer == "restore":
+                before = self.session.scene
                 self.session.apply("restore unsaved edits", scene, self.cursor, 0)
                 self.show_scene_afresh(cursor=0)
+                self.follow_scene(before)  # a restored title, cast or score shows too
                 self.notify("restored the unsaved edits; ctrl+z undoes that", title="Restored")
             elif answer == "discard":
                 self.journal.clear()
