@@ -23,11 +23,17 @@ from tests.test_tui_editor import (
     app_on,
     changed_lines,
     opened,
-    settle,
     until,
     with_score,
     write_scene,
 )
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let debounced checks and workers finish; a newer check may cancel an older one."""
+    await pilot.pause(0.05)
+    await until(pilot, lambda: not any(w.is_running for w in pilot.app.workers))
+    await pilot.pause()
 
 
 async def cast_screen(pilot: Pilot[Any]) -> CastScreen:
