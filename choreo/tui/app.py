@@ -20,8 +20,8 @@ from choreo.tui.screens.help import HelpScreen
 from choreo.tui.screens.opening import OpeningScreen
 from choreo.tui.screens.picker import ScenePicker
 from choreo.tui.screens.questions import Question
-from choreo.tui.widgets.beat_form import FORM_KEYS
 from choreo.tui.screens.settings import SettingsScreen
+from choreo.tui.widgets.beat_form import FORM_KEYS
 from choreo.tui.widgets.beat_table import BeatTable
 from choreo.tui.widgets.completion import COMPLETION_KEYS
 

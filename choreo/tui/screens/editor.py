@@ -30,8 +30,8 @@ from choreo.store import read_scene
 from choreo.timing import OutsideScore
 from choreo.tui import score_loading
 from choreo.tui.messages import DiagnosticChosen, SceneAnalysed, SceneRead, ScoreRead
-from choreo.tui.screens.columns import ColumnChooser, remembered_columns
 from choreo.tui.screens.cast import CastScreen
+from choreo.tui.screens.columns import ColumnChooser, remembered_columns
 from choreo.tui.screens.scene_safety import SceneSafety
 from choreo.tui.screens.score_info import ScoreInfoScreen, score_summary
 from choreo.tui.screens.settings import SettingsScreen
