@@ -11,12 +11,14 @@ import csv
 import io
 
 from choreo.export.sheet import SceneSheet, SheetBeat
+from choreo.model import Action
 
 COLUMNS = (
     "scene", "number", "id", "at", "pass", "counts", "timecode", "end_timecode",
     "start_seconds", "end_seconds", "seconds", "length_beats", "ballet", "combat",
     "performers", "attacker", "partner", "target", "line", "weapon", "distance", "contact",
     "intensity", "hit", "risk", "safety", "notes", "camera", "cue", "status", "problem",
+    "actions", "doubles", "handoffs", "position", "travel", "setup", "hazards",
 )  # fmt: skip
 CUE_COLUMNS = (*COLUMNS[:15], "with", *COLUMNS[15:])
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +66,7 @@ def _row(sheet: SceneSheet, item: SheetBeat, *, cue: bool) -> list[str]:
         " ".join(beat.performers),
     ]
     if cue:
-        row.append(" ".join(sheet.partners(beat)))
+        row.append(" ".join(sheet.partners(item)))
     row += [
         beat.attacker or "",
         beat.partner or "",
@@ -82,8 +84,20 @@ def _row(sheet: SceneSheet, item: SheetBeat, *, cue: bool) -> list[str]:
         str(beat.cue or ""),
         beat.status,
         item.problem or "",
+        "; ".join(_action(action) for action in beat.actions),
+        "; ".join(f"{character}: {by}" for character, by in beat.doubles.items()),
+        "; ".join(f"{h.prop}: {h.from_} → {h.to}" for h in beat.handoffs),
+        beat.position or "",
+        beat.travel or "",
+        beat.setup or "",
+        " ".join(item.hazards),
     ]
     return row
+
+
+def _action(action: Action) -> str:
+    """``jon: knife thrust``: a performer's column of the beat, as the Markdown sheet says it."""
+    return f"{action.performer}: {' / '.join(action.named_moves())}"
 
 
 def _seconds(value: float) -> str:

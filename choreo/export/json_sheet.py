@@ -47,5 +47,9 @@ def _beat_json(item: SheetBeat, dumped: dict[str, Any]) -> dict[str, Any]:
         "end_timecode": str(spot.end_timecode) if spot else None,
         "counts": str(spot.counts) if spot else None,
         "risk": item.risk,
+        "hazards": list(item.hazards),
+        "weapons": list(item.weapons),
+        "safety_page": item.on_safety_page,
+        "performed_by": {who: item.beat.performed_by(who) for who in item.beat.everyone()},
         "problem": item.problem,
-    }
+    } | ({"part": item.part} if item.part is not None else {})

@@ -8,10 +8,10 @@ neither end a table cell, open HTML, start a link nor turn into code or emphasis
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from choreo.export.sheet import LINE_BREAKS, SceneSheet, SheetBeat, one_line, speed_label
-from choreo.model import Beat, format_beat
+from choreo.model import FLOOR, Action, Beat, Handoff, format_beat
 from choreo.placement import FULL_SPEED
 from choreo.timing import clock  # a fight is counted in minutes and tenths
 
@@ -33,9 +33,7 @@ OUTSIDE = "outside score"
 SPEED_MEANING = "seconds and timecodes are for fight call at this speed"
 NONE = "—"
 
-BEAT_COLUMNS = ("#", "id", "bar:beat", "counts", "timecode", "secs", "ballet", "combat")
-SHEET_COLUMNS = (*BEAT_COLUMNS, "performers", "intensity", "hit")
-CUE_COLUMNS = (*BEAT_COLUMNS, "with", "role", "intensity", "hit")
+TIME_COLUMNS = ("#", "id", "bar:beat", "counts", "timecode", "secs")
 RIGHT_ALIGNED = {"#", "secs", "intensity"}
 DISTANCES = {"out": "out of distance", "in": "in distance", "close": "close"}
 
@@ -78,7 +76,11 @@ def _title(sheet: SceneSheet, *, several: bool = False) -> str:
     """Whose sheet it is: the crew's beat sheet(s), or one performer's cue sheet."""
     if sheet.performer is None:
         return "Beat sheets" if several else "Beat sheet"
-    return f"Cue sheet for {escape(sheet.name_of(sheet.performer))}"
+    title = f"Cue sheet for {escape(sheet.name_of(sheet.performer))}"
+    doubled = sheet.doubled()
+    if doubled:
+        title += ", doubling " + _and(escape(sheet.name_of(who)) for who in doubled)
+    return title
 
 
 def _scene_heading(number: int, sheet: SceneSheet) -> str:
@@ -104,8 +106,11 @@ def _scene_body(sheet: SceneSheet, *, level: int) -> list[str]:
     if notes:
         lines += ["", f"{heading} Beat notes", ""]
         lines += notes
+    if any(item.beat.setup for item in sheet.beats):
+        lines += ["", f"{heading} Shot list", ""]
+        lines += _shot_list(sheet)
     lines += ["", f"{heading} Safety", ""]
-    lines += _safety_summary(sheet)
+    lines += _safety_page(sheet)
     if sheet.beats:
         lines += ["", f"{heading} Intensity", ""]
         lines += _intensity(sheet)
@@ -147,9 +152,26 @@ def _performer_fact(sheet: SceneSheet, performer: str) -> str:
     if member is None:
         return f"{escape(performer)} (not in the cast)"
     text = f"{escape(member.name)} ({escape(member.id)})"
-    if member.double:
-        text += f", doubled by {escape(member.double)}"
+    doubled = sheet.doubled()
+    if doubled:
+        who = (f"{escape(sheet.name_of(c))} ({escape(c)})" for c in doubled)
+        text += ", doubling " + _and(who)
+        performs = sum(1 for item in sheet.beats if item.part != performer)
+        text += f" in {performs} beat{'s' if performs != 1 else ''}"
+    doubles = _doubles_of(sheet, performer)
+    if doubles:
+        text += ", doubled by " + _and(doubles)
     return text
+
+
+def _doubles_of(sheet: SceneSheet, character: str) -> list[str]:
+    """Who doubles the character: the cast's stunt double by name, and cast members."""
+    member = sheet.scene.member(character)
+    found = [escape(member.double)] if member and member.double else []
+    found += [
+        f"{escape(m.name)} ({escape(m.id)})" for m in sheet.scene.cast if m.doubles == character
+    ]
+    return found
 
 
 def _beat_count(sheet: SceneSheet) -> str:
@@ -175,42 +197,145 @@ def _cast_table(sheet: SceneSheet) -> list[str]:
     cast = sheet.scene.cast
     if not cast:
         return ["No cast listed."]
-    rows = [
-        [
-            escape(m.id),
-            escape(m.name),
-            escape(m.double or ""),
-            ", ".join(escape(p) for p in m.props),
-        ]
-        for m in cast
-    ]
-    return _table(("id", "name", "double", "props"), rows)
+    doubling = any(m.doubles for m in cast)
+    rows = []
+    for m in cast:
+        row = [escape(m.id), escape(m.name), ", ".join(_doubles_of(sheet, m.id))]
+        if doubling:
+            row.append(escape(sheet.name_of(m.doubles)) if m.doubles else "")
+        rows.append([*row, ", ".join(escape(p) for p in m.props)])
+    header = ("id", "name", "double", "doubles", "props") if doubling else None
+    return _table(header or ("id", "name", "double", "props"), rows)
+
+
+# -- the beat table -------------------------------------------------------------------
 
 
 def _beat_table(sheet: SceneSheet) -> list[str]:
     if not sheet.beats:
         return ["No beats."]
     cue = sheet.performer is not None
-    rows = []
-    for item in sheet.beats:
-        spot, beat = item.placed, item.beat
-        row = [
-            str(item.number),
-            escape(beat.id),
-            _at(beat),
-            str(spot.counts) if spot else NONE,
-            str(spot.timecode) if spot else OUTSIDE,
-            f"{spot.seconds:.2f}" if spot else NONE,
-            escape(beat.ballet or ""),
-            escape(beat.combat or ""),
+    items = sheet.beats
+    columns: list[tuple[str, Callable[[SheetBeat], str]]] = []
+    legend = []
+    if cue:
+        columns += [
+            ("ballet", lambda item: _own(item, "ballet")),
+            ("combat or reaction", lambda item: _own(item, "action")),
+            ("with", lambda item: _performers(sheet, item.beat, sheet.partners(item))),
+            ("role", _role),
         ]
-        if cue:
-            row += [" ".join(escape(p) for p in sheet.partners(beat)), _role(beat, sheet)]
-        else:
-            row.append(" ".join(escape(p) for p in beat.everyone()))
-        row += [str(beat.intensity), "yes" if beat.hit else ""]
-        rows.append(row)
-    return _table(CUE_COLUMNS if cue else SHEET_COLUMNS, rows)
+        if any(item.part != sheet.performer for item in items):
+            columns.append(("as", lambda item: escape(sheet.name_of(item.part or ""))))
+        elif any(_double_for(item) for item in items):
+            columns.append(("double", lambda item: escape(sheet.name_of(_double_for(item)))))
+    elif any(item.beat.actions for item in items):
+        columns += [
+            ("A", lambda item: _side(sheet, item.beat)[0]),
+            ("B", lambda item: _side(sheet, item.beat)[1]),
+        ]
+        legend.append("A attacks, B parries or reacts, as paper fight notation writes them.")
+    else:
+        columns += [
+            ("ballet", lambda item: escape(item.beat.ballet or "")),
+            ("combat", lambda item: escape(item.beat.combat or "")),
+        ]
+    if not cue:
+        columns.append(("performers", lambda item: _performers(sheet, item.beat)))
+    doubled = next((item.beat for item in items if item.beat.doubles), None)
+    if doubled is not None and not cue:
+        legend.append(_double_legend(sheet, doubled))
+    if any(item.beat.position or item.beat.travel for item in items):
+        columns.append(("where", lambda item: _where(item.beat)))
+    if any(item.beat.setup for item in items):
+        columns.append(("setup", lambda item: escape(item.beat.setup or "")))
+    columns += [
+        ("weapon", lambda item: ", ".join(escape(w) for w in item.weapons)),
+        ("intensity", lambda item: str(item.beat.intensity)),
+        ("hit", lambda item: "yes" if item.beat.hit else ""),
+        ("safety", lambda item: escape(item.beat.safety or "")),
+    ]
+    header = (*TIME_COLUMNS, *(name for name, _ in columns))
+    rows = [[*_time_cells(item), *(cell(item) for _, cell in columns)] for item in items]
+    return [*(f"{line}" for line in legend), *([""] if legend else []), *_table(header, rows)]
+
+
+def _double_legend(sheet: SceneSheet, beat: Beat) -> str:
+    """What a double looks like in the table, said with the scene's own first double."""
+    character, by = next(iter(beat.doubles.items()))
+    said = f"“{_who(sheet, beat, character)}”"
+    name, double = escape(sheet.name_of(character)), escape(sheet.name_of(by))
+    return f"{said}: {double} performs {name}'s part; performers says {_performers(sheet, beat, [character])}."
+
+
+def _time_cells(item: SheetBeat) -> list[str]:
+    spot, beat = item.placed, item.beat
+    return [
+        str(item.number),
+        escape(beat.id),
+        _at(beat),
+        str(spot.counts) if spot else NONE,
+        str(spot.timecode) if spot else OUTSIDE,
+        f"{spot.seconds:.2f}" if spot else NONE,
+    ]
+
+
+def _side(sheet: SceneSheet, beat: Beat) -> tuple[str, str]:
+    """The A and B cells: who attacks and what they do, then who parries or reacts."""
+    if beat.actions:
+        first = (beat.action_of(beat.attacker) if beat.attacker else None) or beat.actions[0]
+        rest = [action for action in beat.actions if action is not first]
+        return _does(sheet, beat, first), "; ".join(_does(sheet, beat, a) for a in rest)
+    moves = _moves(beat)
+    if beat.attacker:
+        moves = f"{_who(sheet, beat, beat.attacker)}: {moves}" if moves else ""
+    return moves, _who(sheet, beat, beat.partner) if beat.partner else ""
+
+
+def _does(sheet: SceneSheet, beat: Beat, action: Action) -> str:
+    """One performer's column: who, then their ballet move, combat action and reaction."""
+    who = _who(sheet, beat, action.performer)
+    moves = " / ".join(escape(move) for move in action.named_moves())
+    return f"{who}: {moves}" if moves else who
+
+
+def _who(sheet: SceneSheet, beat: Beat, character: str) -> str:
+    """The character by name, and the double who performs the part in this beat."""
+    name = escape(sheet.name_of(character))
+    by = beat.performed_by(character)
+    return f"{escape(sheet.name_of(by))} as {name}" if by != character else name
+
+
+def _performers(sheet: SceneSheet, beat: Beat, who: list[str] | None = None) -> str:
+    """Cast ids, comma-separated; a double who performs a part in brackets."""
+    listed = beat.everyone() if who is None else who
+    return ", ".join(
+        escape(c) + (f" ({escape(beat.performed_by(c))})" if c in beat.doubles else "")
+        for c in listed
+    )
+
+
+def _own(item: SheetBeat, column: str) -> str:
+    """A cue sheet's cell: the performer's own action where the beat gives one."""
+    beat = item.beat
+    action = beat.action_of(item.part) if item.part else None
+    if action is None:
+        return escape((beat.ballet if column == "ballet" else beat.combat) or "")
+    if column == "ballet":
+        return escape(action.ballet or "")
+    return " / ".join(escape(move) for move in (action.combat, action.reaction) if move)
+
+
+def _double_for(item: SheetBeat) -> str:
+    """On a character's cue sheet: the double who performs this beat, or empty."""
+    if item.part is None:
+        return ""
+    by = item.beat.performed_by(item.part)
+    return by if by != item.part else ""
+
+
+def _where(beat: Beat) -> str:
+    return ", ".join(escape(text) for text in (beat.position, beat.travel) if text)
 
 
 def _at(beat: Beat) -> str:
@@ -218,10 +343,10 @@ def _at(beat: Beat) -> str:
     return f"{text} pass {beat.pass_number}" if beat.pass_number else text
 
 
-def _role(beat: Beat, sheet: SceneSheet) -> str:
-    if beat.attacker == sheet.performer:
+def _role(item: SheetBeat) -> str:
+    if item.beat.attacker == item.part:
         return "attacks"
-    if beat.partner == sheet.performer:
+    if item.beat.partner == item.part:
         return "receives"
     return ""
 
@@ -252,11 +377,14 @@ def _table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
     return [line(header), rule, *(line(row) for row in rows)]
 
 
+# -- notes under the table ------------------------------------------------------------
+
+
 def _beat_notes(sheet: SceneSheet) -> list[str]:
     """Per beat, only where it has any: the text that would break a table cell."""
     lines: list[str] = []
     for item in sheet.beats:
-        details = _details(item)
+        details = _details(sheet, item)
         if not details:
             continue
         lines.append(f"- **{escape(item.beat.id)}** ({_at(item.beat)}) {_moves(item.beat)}")
@@ -264,13 +392,12 @@ def _beat_notes(sheet: SceneSheet) -> list[str]:
     return lines
 
 
-def _details(item: SheetBeat) -> list[tuple[str, str]]:
+def _details(sheet: SceneSheet, item: SheetBeat) -> list[tuple[str, str]]:
     beat = item.beat
     details = []
     for label, text in (
         ("Notes", beat.notes),
         ("Camera", beat.camera),
-        ("Safety", beat.safety),
         ("Cue", str(beat.cue) if beat.cue else None),
     ):
         if text and text.strip():
@@ -278,11 +405,23 @@ def _details(item: SheetBeat) -> list[tuple[str, str]]:
     action = _action(beat)
     if action:
         details.append(("Action", action))
+    if beat.handoffs:
+        details.append(("Props", "; ".join(_handoff(sheet, beat, h) for h in beat.handoffs)))
     if beat.status != "idea":
         details.append(("Rehearsal", beat.status))
     if item.problem:
         details.append(("Not placed", escape(item.problem)))
     return details
+
+
+def _handoff(sheet: SceneSheet, beat: Beat, handoff: Handoff) -> str:
+    prop = escape(handoff.prop)
+    if handoff.to == FLOOR:
+        return f"{_who(sheet, beat, handoff.from_)} drops the {prop}"
+    if handoff.from_ == FLOOR:
+        return f"{_who(sheet, beat, handoff.to)} picks up the {prop}"
+    giver, taker = _who(sheet, beat, handoff.from_), _who(sheet, beat, handoff.to)
+    return f"{giver} passes the {prop} to {taker}"
 
 
 def _action(beat: Beat) -> str:
@@ -304,21 +443,77 @@ def _action(beat: Beat) -> str:
 
 
 def _moves(beat: Beat) -> str:
-    return " / ".join(escape(move) for move in beat.named_moves())
+    """The headline's moves, or, where a beat has only actions, everyone's."""
+    named = beat.named_moves() or [m for action in beat.actions for m in action.named_moves()]
+    return " / ".join(escape(move) for move in named)
 
 
-def _safety_summary(sheet: SceneSheet) -> list[str]:
-    risky = [item for item in sheet.beats if item.needs_safety]
-    if not risky:
-        return ["No combat action of risk 4 or more."]
-    lines = ["Every combat action of risk 4 or more, with its safety note:", ""]
-    for item in risky:
+# -- the crew's pages -----------------------------------------------------------------
+
+
+def _shot_list(sheet: SceneSheet) -> list[str]:
+    """Beats grouped by camera setup, setups in the order they first appear."""
+    setups: dict[str, list[SheetBeat]] = {}
+    for item in sheet.beats:
+        setups.setdefault(one_line(item.beat.setup or ""), []).append(item)
+    lines = ["Beats by camera setup, in the order each setup first appears:", ""]
+    for setup, items in sorted(setups.items(), key=lambda pair: pair[0] == ""):
+        ids = ", ".join(escape(item.beat.id) for item in items)
+        name = f"Setup {escape(setup)}" if setup else "No setup"
+        lines.append(f"- **{name}**: {ids} ({_span(items)})")
+        for item in items:
+            line = f"  - {escape(item.beat.id)} ({_at(item.beat)}) {_moves(item.beat)}"
+            camera = item.beat.camera
+            lines.append(f"{line.rstrip()}: {escape(camera)}" if camera else line.rstrip())
+    return lines
+
+
+def _span(items: list[SheetBeat]) -> str:
+    """How many beats, and from the first's timecode to the last's end."""
+    count = f"{len(items)} beat{'s' if len(items) != 1 else ''}"
+    placed = [item.placed for item in items if item.placed]
+    if not placed:
+        return count
+    first = min(placed, key=lambda p: p.start_seconds)
+    last = max(placed, key=lambda p: p.end_seconds)
+    return f"{count}, {first.timecode} – {last.end_timecode}"
+
+
+def _safety_page(sheet: SceneSheet) -> list[str]:
+    listed = [item for item in sheet.beats if item.on_safety_page]
+    if not listed:
+        return ["No beat with a firearm, a blade, contact, a fall or risk 3 or more."]
+    lines = [
+        "Every beat with a firearm, a blade, contact, a fall or risk 3 or more, "
+        "with who really performs it:",
+        "",
+    ]
+    for item in listed:
         beat, spot = item.beat, item.placed
         when = f"{_at(beat)}, {spot.timecode}" if spot else f"{_at(beat)}, {OUTSIDE}"
+        why = [*item.hazards, *([f"risk {item.risk}"] if item.risk is not None else [])]
+        lines.append(f"- **{escape(beat.id)}** ({when}) {_moves(beat)}: {', '.join(why)}")
+        lines.append(f"  - Performed by: {_performed_by(sheet, beat)}")
+        if item.weapons:
+            lines.append(f"  - Weapon: {', '.join(escape(w) for w in item.weapons)}")
+        distance = DISTANCES[beat.distance] if beat.distance else "distance not given"
+        lines.append(f"  - Contact: {'yes' if beat.contact else 'no'}, {distance}")
         note = escape(beat.safety) if beat.safety and beat.safety.strip() else "**MISSING**"
-        action = f"{escape(beat.combat or '')}, risk {item.risk}"
-        lines.append(f"- **{escape(beat.id)}** ({when}) {action}: {note}")
+        lines.append(f"  - Safety: {note}")
     return lines
+
+
+def _performed_by(sheet: SceneSheet, beat: Beat) -> str:
+    """Everyone in the beat as who really performs the part: the actor, or a double."""
+    said = []
+    for character in beat.everyone():
+        by = beat.performed_by(character)
+        name = escape(sheet.name_of(character))
+        if by == character:
+            said.append(f"{name} (actor)")
+        else:
+            said.append(f"{escape(sheet.name_of(by))} (double, for {name})")
+    return ", ".join(said) if said else "nobody named"
 
 
 def _intensity(sheet: SceneSheet) -> list[str]:
@@ -351,12 +546,18 @@ def _spark(intensity: int) -> str:
     return SPARKS[max(1, min(5, intensity)) - 1]
 
 
-# -- numbers --------------------------------------------------------------------------
+# -- numbers and words ----------------------------------------------------------------
 
 
 def _range(low: float, high: float) -> str:
     low_text, high_text = format_beat(round(low, 2)), format_beat(round(high, 2))
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
+
+
+def _and(names: Iterable[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    listed = list(names)
+    return ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
 
 
 __all__ = ["escape", "heading_slug", "render_markdown"]

@@ -1,8 +1,9 @@
 """What every export format shares: each scene's beats placed in time, at one speed.
 
 A :class:`SceneSheet` is one scene as the crew will read it: its beats with seconds,
-timecodes and counts at the chosen rehearsal speed, each beat's combat risk from the
-vocabulary, and, for a cue sheet, only the beats one performer is in.
+timecodes and counts at the chosen rehearsal speed, each beat's risk and hazards from the
+vocabulary, and, for a cue sheet, only the beats one performer performs: their own, or
+those where they double a character.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from choreo.checks import SAFETY_RISK
 from choreo.errors import ChoreoError
 from choreo.model import Beat, Scene
 from choreo.placement import FULL_SPEED, PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap
-from choreo.vocabulary import Vocabulary
+from choreo.vocabulary import Kind, Move, Vocabulary, normalize
 
 SLOWEST, FASTEST = 0.1, 2.0
 # The speeds a fight call runs at, by the names the crew use.
 SPEED_NAMES = {0.25: "quarter speed", 0.5: "half speed", 0.75: "three-quarter speed"}
+# A beat of this risk or more goes on the safety page whatever else it has: the
+# vocabulary's 3 is kicks, throws, falls and blades.
+SAFETY_PAGE_RISK = 3
+# What else puts a beat on the safety page, in the order the page names them.
+FIREARM, BLADE, FALL, CONTACT = "firearm", "blade", "fall", "contact"
 
 MeasuresFor = Callable[[SceneFile], MeasureMap]
 
@@ -34,7 +39,10 @@ class SheetBeat:
 
     spot: Spot
     number: int  # 1-based place in the scene
-    risk: int | None  # the combat action's risk, None when the vocabulary lacks it
+    risk: int | None  # the highest of its combat actions and reactions; None: none known
+    hazards: tuple[str, ...] = ()  # firearm, blade, fall, contact: those the beat has
+    weapons: tuple[str, ...] = ()  # the beat's weapon, else the props its moves use
+    part: str | None = None  # on a cue sheet: whose part the performer plays in this beat
 
     @property
     def beat(self) -> Beat:
@@ -51,8 +59,9 @@ class SheetBeat:
         return self.spot.problem if isinstance(self.spot, UnplacedBeat) else None
 
     @property
-    def needs_safety(self) -> bool:
-        return self.risk is not None and self.risk >= SAFETY_RISK
+    def on_safety_page(self) -> bool:
+        """A firearm, a blade, a fall, contact or risk 3 or more: the safety page lists it."""
+        return bool(self.hazards) or (self.risk is not None and self.risk >= SAFETY_PAGE_RISK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +72,7 @@ class SceneSheet:
     measures: MeasureMap
     beats: tuple[SheetBeat, ...]  # every beat, or the performer's, in scene order
     speed: float
-    performer: str | None = None
+    performer: str | None = None  # a cast id: the cue sheet's performer
 
     @property
     def placed(self) -> list[PlacedBeat]:
@@ -98,13 +107,22 @@ class SceneSheet:
             values = [t.qpm for t in tempos]
         return min(values), max(values)
 
-    def partners(self, beat: Beat) -> list[str]:
-        """Everyone in the beat but the cue sheet's performer."""
-        return [who for who in beat.everyone() if who != self.performer]
+    def partners(self, item: SheetBeat) -> list[str]:
+        """Everyone in the beat but the part the cue sheet's performer plays."""
+        return [who for who in item.beat.everyone() if who != item.part]
 
     def name_of(self, performer: str) -> str:
         member = self.scene.member(performer)
         return member.name if member else performer
+
+    def doubled(self) -> list[str]:
+        """The characters the cue sheet's performer doubles: the cast says so, or a beat."""
+        member = self.scene.member(self.performer) if self.performer else None
+        characters = [member.doubles] if member and member.doubles else []
+        for item in self.beats:
+            if item.part and item.part != self.performer and item.part not in characters:
+                characters.append(item.part)
+        return characters
 
 
 def build_sheets(
@@ -116,35 +134,92 @@ def build_sheets(
 ) -> list[SceneSheet]:
     """Each scene placed at ``speed``; for a performer, only scenes and beats with them.
 
+    ``performer`` is a cast id or a cast name, found in each scene on its own.
     ``measures`` gives each scene's measure map: export reads no score itself."""
     check_speed(speed)
     if not scene_files:
         raise ChoreoError("no scenes to export")
+    cast_ids: list[str | None] = [None] * len(scene_files)
     if performer is not None:
-        scene_files = [sf for sf in scene_files if _appears_in(performer, sf.scene)]
-        if not scene_files:
+        found = [(sf, find_performer(performer, sf)) for sf in scene_files]
+        found = [(sf, who) for sf, who in found if who is not None]
+        if not found:
             raise ChoreoError(
                 f"no scene has a performer {performer!r}",
-                hint="give a cast id from the scene's cast list",
+                hint="give a cast id or name from the scene's cast list",
             )
+        scene_files = [sf for sf, _ in found]
+        cast_ids = [who for _, who in found]
     bundled = Vocabulary.bundled()
     sheets = []
-    for scene_file in scene_files:
+    for scene_file, who in zip(scene_files, cast_ids, strict=True):
         scene = scene_file.scene
         measure_map = measures(scene_file)
-        vocabulary = bundled.with_scene_moves(scene.moves)
-        risks: dict[str, int | None] = {}
+        judge = _Hazards(bundled.with_scene_moves(scene.moves))
         beats = []
         for number, spot in enumerate(place_beats(scene, measure_map, speed=speed), start=1):
-            if performer is not None and performer not in spot.beat.everyone():
+            part = part_played(spot.beat, who) if who is not None else None
+            if who is not None and part is None:
                 continue
-            combat = spot.beat.combat
-            if combat is not None and combat not in risks:
-                move = vocabulary.lookup(combat, "combat")
-                risks[combat] = move.risk if move is not None else None
-            beats.append(SheetBeat(spot, number, risks[combat] if combat is not None else None))
-        sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, performer))
+            beats.append(SheetBeat(spot, number, *judge(spot.beat), part=part))
+        sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, who))
     return sheets
+
+
+def find_performer(text: str, scene_file: SceneFile) -> str | None:
+    """The cast id ``text`` names in the scene: an id, or a name or id with any case and
+    accents (``"zoe durand"`` finds Zoë Durand); ``None`` when it names nobody there."""
+    scene = scene_file.scene
+    if scene.member(text) or any(text in beat.everyone() for beat in scene.beats):
+        return text
+    key = normalize(text)
+    matches = [m for m in scene.cast if key and key in (normalize(m.name), normalize(m.id))]
+    if len(matches) > 1:
+        named = ", ".join(f"{m.id} ({m.name})" for m in matches)
+        raise ChoreoError(
+            f"{text!r} could be any of {named}", where=scene_file.path, hint="give the cast id"
+        )
+    return matches[0].id if matches else None
+
+
+def part_played(beat: Beat, performer: str) -> str | None:
+    """Whose part ``performer`` plays in the beat: their own, a character they double
+    there, or ``None`` when they are not in it."""
+    if performer in beat.everyone():
+        return performer
+    return next((character for character, by in beat.doubles.items() if by == performer), None)
+
+
+class _Hazards:
+    """A beat's risk, hazards and weapons as one scene's vocabulary knows its moves."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
+        # A prop is a firearm or a blade as the moves that use it say: pistol, knife, ...
+        self._weapons = {
+            normalize(move.prop): move.category
+            for move in vocabulary.moves("combat")
+            if move.prop and move.category in (FIREARM, BLADE)
+        }
+
+    def __call__(self, beat: Beat) -> tuple[int | None, tuple[str, ...], tuple[str, ...]]:
+        moves = self._moves(beat)
+        risk = max((move.risk for move in moves), default=None)
+        weapons = [beat.weapon] if beat.weapon else [m.prop for m in moves if m.prop]
+        found = {move.category for move in moves}
+        found |= {self._weapons.get(normalize(weapon), "") for weapon in weapons}
+        if beat.contact:
+            found.add(CONTACT)
+        hazards = tuple(h for h in (FIREARM, BLADE, FALL, CONTACT) if h in found)
+        return risk, hazards, tuple(dict.fromkeys(weapons))
+
+    def _moves(self, beat: Beat) -> list[Move]:
+        """The combat actions and reactions the beat names, those the vocabulary knows."""
+        named: list[tuple[str | None, Kind]] = [(beat.combat, "combat")]
+        for action in beat.actions:
+            named += [(action.combat, "combat"), (action.reaction, "reaction")]
+        moves = [self._vocabulary.lookup(name, kind) for name, kind in named if name]
+        return [move for move in moves if move is not None]
 
 
 def check_speed(speed: float) -> None:
@@ -166,7 +241,3 @@ def speed_label(speed: float) -> str:
 def one_line(text: str) -> str:
     """Scene text on one line, for a table row, a list item or a MIDI marker."""
     return text.translate(LINE_BREAKS).strip()
-
-
-def _appears_in(performer: str, scene: Scene) -> bool:
-    return performer in scene.cast_ids() or any(performer in b.everyone() for b in scene.beats)
