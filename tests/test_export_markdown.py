@@ -158,7 +158,7 @@ def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
     table = beat_table(tokens)
     assert table.header == [
         "#", "id", "bar:beat", "counts", "timecode", "secs", "ballet", "combat", "performers",
-        "intensity", "hit",
+        "weapon", "intensity", "hit", "safety",
     ]  # fmt: skip
     placed = place_beats(scene_file.scene, steady_grid(96, 24))
     assert len(table.rows) == len(placed) == 4
@@ -174,14 +174,16 @@ def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
             f"{spot.seconds:.2f}",
             beat.ballet,
             beat.combat,
-            " ".join(beat.everyone()),  # attacker and partner count as performers
+            ", ".join(beat.everyone()),  # attacker and partner count as performers
+            beat.weapon or "",
             str(beat.intensity),
             "yes" if beat.hit else "",
+            beat.safety or "",
         ]
     # At 96 quarters a minute a beat is 0.625 s; b01 (measure 5) starts 16 beats in.
     assert table.rows[0][4] == "01:00:10:00"
     assert table.rows[0][5] == "2.50"
-    assert table.rows[1][8] == "eve guard2"  # b02 names only an attacker and a partner
+    assert table.rows[1][8] == "eve, guard2"  # b02 names only an attacker and a partner
 
 
 def test_scene_facts_cast_and_safety_summary(tmp_path: Path) -> None:
@@ -195,15 +197,18 @@ def test_scene_facts_cast_and_safety_summary(tmp_path: Path) -> None:
     cast = next(t for t in tables(PARSER.parse(text)) if t.header[0] == "id")
     assert cast.rows[0] == ["eve", "Eve", "Stunt double A", "knife, pistol"]
     safety = text.split("## Safety")[1].split("##")[0]
-    # flying kick and spinning back kick are risk 4; the knife slash is 3, the block 1.
-    assert "**b01** (5:1, 01:00:10:00) flying kick, risk 4: crash mat downstage left" in safety
-    assert "**b04**" in safety and "spinning back kick, risk 4: **MISSING**" in safety
-    assert "b02" not in safety and "b03" not in safety
+    # flying kick and spinning back kick are risk 4; the knife slash a blade; the block 1.
+    assert "- **b01** (5:1, 01:00:10:00) grand jeté / flying kick: risk 4\n" in safety
+    assert "  - Safety: crash mat downstage left" in safety
+    assert "- **b02** (6:1, 01:00:12:12) fouetté / knife slash: blade, risk 3\n" in safety
+    b04 = safety.split("**b04**")[1]
+    assert "spinning back kick: risk 4" in b04 and "  - Safety: **MISSING**" in b04
+    assert "b03" not in safety
 
 
 def test_notes_are_listed_under_the_table_not_in_it(tmp_path: Path) -> None:
     text = markdown([write_scene(tmp_path)])
-    notes = text.split("## Beat notes")[1].split("## Safety")[0]
+    notes = text.split("## Beat notes")[1].split("## Armourer")[0]
     assert "- **b01** (5:1) grand jeté / flying kick" in notes
     assert "  - Notes: She clears the orchestra pit." in notes
     assert "  - Camera: wide, dolly left" in notes
@@ -228,7 +233,7 @@ def test_beats_outside_the_score_still_get_a_row(tmp_path: Path) -> None:
     assert table.rows[3][2:6] == ["12:1", "—", "outside score", "—"]
     assert "  - Not placed: measure 12 is not in the score" in text
     assert "- **Beats:** 4 (1 outside the score)" in text
-    assert "(12:1, outside score) spinning back kick, risk 4: **MISSING**" in text
+    assert "(12:1, outside score) tour en l'air / spinning back kick: risk 4" in text
 
 
 # -- hostile text ---------------------------------------------------------------------
@@ -280,12 +285,13 @@ def test_hostile_text_cannot_break_the_table_or_inject(text: str) -> None:
     assert all(len(row) == len(table.header) for row in table.rows)
     assert table.rows[0][6] == seen  # ballet
     assert table.rows[1][7] == seen  # combat
+    assert table.rows[1][9:] == [seen, "3", "", seen]  # weapon, intensity, hit, safety
     assert_nothing_got_in(tokens)
     assert "<" not in document  # no tag can even start, whatever a renderer allows
     html = PARSER.render(document)
     assert "<script" not in html and "javascript:" not in html.replace(seen, "")
     lines = {inline_text(t) for t in tokens if t.type == "inline"}
-    for label in ("Notes", "Camera", "Safety", "Cue"):
+    for label in ("Notes", "Camera", "Cue"):
         assert f"{label}: {seen}" in lines
     assert f"Action: target {seen}, weapon {seen}" in lines
     assert f"Beat sheet: {seen}" in lines
@@ -347,13 +353,14 @@ def test_cue_sheet_for_one_performer(tmp_path: Path) -> None:
     assert "- **Performer:** Guard 2 (guard2)" in document
     assert "- **Beats:** 2 of 4" in document
     table = beat_table(tokens)
-    assert table.header[8:10] == ["with", "role"]
+    assert table.header[6:10] == ["ballet", "combat or reaction", "with", "role"]
     # b02: guard2 is only the partner; b03: one of the performers.
     assert [(row[1], row[8], row[9]) for row in table.rows] == [
         ("b02", "eve", "receives"),
         ("b03", "guard1", ""),
     ]
-    assert "No combat action of risk 4 or more." in document  # b01 and b04 are not hers
+    safety = document.split("## Safety")[1]
+    assert "**b02**" in safety and "b01" not in safety and "b04" not in safety
 
 
 def test_cue_sheet_keeps_safety_notes(tmp_path: Path) -> None:
@@ -361,8 +368,10 @@ def test_cue_sheet_keeps_safety_notes(tmp_path: Path) -> None:
     table = beat_table(PARSER.parse(document))
     assert [row[1] for row in table.rows] == ["b01", "b02", "b04"]
     assert [row[8] for row in table.rows] == ["guard1", "guard2", ""]
-    assert "  - Safety: crash mat downstage left" in document
-    assert "flying kick, risk 4: crash mat downstage left" in document
+    assert [row[-1] for row in table.rows] == ["crash mat downstage left", "", ""]
+    safety = document.split("## Safety")[1]
+    assert "grand jeté / flying kick: risk 4\n" in safety
+    assert "  - Safety: crash mat downstage left" in safety
 
 
 def test_half_speed_doubles_the_seconds_and_says_so(tmp_path: Path) -> None:

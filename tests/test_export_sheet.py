@@ -105,11 +105,11 @@ def test_risk_comes_from_the_vocabulary_and_the_scenes_own_moves(tmp_path: Path)
         + "  - id: b04\n    at: '4:1'\n    combat: a move nobody knows\n"
     )
     (sheet,) = build_sheets([read_scene(path)], measures=measures_of)
-    assert [(b.beat.id, b.risk, b.needs_safety) for b in sheet.beats] == [
-        ("b01", 4, True),
-        ("b02", 5, True),  # the scene made its block risky
-        ("b03", 3, False),
-        ("b04", None, False),
+    assert [(b.beat.id, b.risk, b.hazards, b.on_safety_page) for b in sheet.beats] == [
+        ("b01", 4, (), True),
+        ("b02", 5, (), True),  # the scene made its block risky
+        ("b03", 3, ("blade",), True),
+        ("b04", None, (), False),
     ]
 
 

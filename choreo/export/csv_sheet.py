@@ -18,7 +18,8 @@ COLUMNS = (
     "start_seconds", "end_seconds", "seconds", "length_beats", "ballet", "combat",
     "performers", "attacker", "partner", "target", "line", "weapon", "distance", "contact",
     "intensity", "hit", "risk", "safety", "notes", "camera", "cue", "status", "problem",
-    "actions", "doubles", "handoffs", "position", "travel", "setup", "hazards",
+    "actions", "doubles", "position", "travel", "setup", "hazards", "holds",
+    "changes_hands",
 )  # fmt: skip
 CUE_COLUMNS = (*COLUMNS[:15], "with", *COLUMNS[15:])
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -86,13 +87,26 @@ def _row(sheet: SceneSheet, item: SheetBeat, *, cue: bool) -> list[str]:
         item.problem or "",
         "; ".join(_action(action) for action in beat.actions),
         "; ".join(f"{character}: {by}" for character, by in beat.doubles.items()),
-        "; ".join(f"{h.prop}: {h.from_} → {h.to}" for h in beat.handoffs),
         beat.position or "",
         beat.travel or "",
         beat.setup or "",
         " ".join(item.hazards),
+        *_custody(item),
     ]
     return row
+
+
+def _custody(item: SheetBeat) -> list[str]:
+    """Who holds what as the beat starts (``eve: knife, pistol; floor: rope``), and what
+    changes hands in it (``knife: jon → eve (disarm)``)."""
+    holding = item.holding
+    if holding is None:
+        return ["", ""]
+    holds = "; ".join(
+        f"{who}: {', '.join(props)}" for who, props in holding.before.items() if props
+    )
+    changes = "; ".join(f"{t.prop}: {t.from_} → {t.to} ({t.how})" for t in holding.transfers)
+    return [holds, changes]
 
 
 def _action(action: Action) -> str:

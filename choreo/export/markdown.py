@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from choreo.custody import Transfer
 from choreo.export.sheet import LINE_BREAKS, SceneSheet, SheetBeat, one_line, speed_label
-from choreo.model import FLOOR, Action, Beat, Handoff, format_beat
+from choreo.model import FLOOR, Action, Beat, format_beat
 from choreo.placement import FULL_SPEED
 from choreo.timing import clock  # a fight is counted in minutes and tenths
 
@@ -106,6 +107,10 @@ def _scene_body(sheet: SceneSheet, *, level: int) -> list[str]:
     if notes:
         lines += ["", f"{heading} Beat notes", ""]
         lines += notes
+    armourer = _armourers_list(sheet)
+    if armourer:
+        lines += ["", f"{heading} Armourer's list", ""]
+        lines += armourer
     if any(item.beat.setup for item in sheet.beats):
         lines += ["", f"{heading} Shot list", ""]
         lines += _shot_list(sheet)
@@ -265,7 +270,8 @@ def _double_legend(sheet: SceneSheet, beat: Beat) -> str:
     character, by = next(iter(beat.doubles.items()))
     said = f"“{_who(sheet, beat, character)}”"
     name, double = escape(sheet.name_of(character)), escape(sheet.name_of(by))
-    return f"{said}: {double} performs {name}'s part; performers says {_performers(sheet, beat, [character])}."
+    listed = _performers(sheet, beat, [character])
+    return f"{said}: {double} performs {name}'s part; the performers column says {listed}."
 
 
 def _time_cells(item: SheetBeat) -> list[str]:
@@ -405,8 +411,9 @@ def _details(sheet: SceneSheet, item: SheetBeat) -> list[tuple[str, str]]:
     action = _action(beat)
     if action:
         details.append(("Action", action))
-    if beat.handoffs:
-        details.append(("Props", "; ".join(_handoff(sheet, beat, h) for h in beat.handoffs)))
+    changes = _changes(sheet, item)
+    if changes:
+        details.append(("Props", changes))
     if beat.status != "idea":
         details.append(("Rehearsal", beat.status))
     if item.problem:
@@ -414,14 +421,22 @@ def _details(sheet: SceneSheet, item: SheetBeat) -> list[tuple[str, str]]:
     return details
 
 
-def _handoff(sheet: SceneSheet, beat: Beat, handoff: Handoff) -> str:
-    prop = escape(handoff.prop)
-    if handoff.to == FLOOR:
-        return f"{_who(sheet, beat, handoff.from_)} drops the {prop}"
-    if handoff.from_ == FLOOR:
-        return f"{_who(sheet, beat, handoff.to)} picks up the {prop}"
-    giver, taker = _who(sheet, beat, handoff.from_), _who(sheet, beat, handoff.to)
+def _transfer(sheet: SceneSheet, beat: Beat, transfer: Transfer) -> str:
+    """A prop changing hands, said with who really does it."""
+    prop = escape(transfer.prop)
+    giver, taker = _who(sheet, beat, transfer.from_), _who(sheet, beat, transfer.to)
+    if transfer.how == "disarm":
+        return f"{taker} takes the {prop} from {giver}"
+    if transfer.to == FLOOR:
+        return f"{giver} drops the {prop}"
+    if transfer.from_ == FLOOR:
+        return f"{taker} picks up the {prop}"
     return f"{giver} passes the {prop} to {taker}"
+
+
+def _changes(sheet: SceneSheet, item: SheetBeat) -> str:
+    transfers = item.holding.transfers if item.holding else ()
+    return "; ".join(_transfer(sheet, item.beat, t) for t in transfers)
 
 
 def _action(beat: Beat) -> str:
@@ -449,6 +464,52 @@ def _moves(beat: Beat) -> str:
 
 
 # -- the crew's pages -----------------------------------------------------------------
+
+
+def _armourers_list(sheet: SceneSheet) -> list[str]:
+    """Who holds which prop as each beat starts, and what changes hands in it; empty
+    when nobody holds anything."""
+    holdings = [item.holding for item in sheet.beats if item.holding]
+    holders = [
+        who
+        for who in (holdings[0].before if holdings else ())
+        if any(h.before[who] or h.after[who] for h in holdings)
+    ]
+    if not holders:
+        return []
+    header = ("beat", "bar:beat", *(escape(sheet.name_of(who)) for who in holders), "changes hands")
+    rows = [
+        [
+            escape(item.beat.id),
+            _at(item.beat),
+            *(_held(sheet, item.beat, item.holding.before[who], who) for who in holders),
+            _changes(sheet, item),
+        ]
+        for item in sheet.beats
+        if item.holding
+    ]
+    if sheet.performer is None:
+        last = holdings[-1]
+        rows.append(
+            ["end", "", *(", ".join(escape(p) for p in last.after[w]) for w in holders), ""]
+        )
+    lines = [
+        "Who holds which prop as each beat starts (a double who performs the part in "
+        "brackets), and what changes hands in it:",
+        "",
+    ]
+    lines += _table(header, rows)
+    if sheet.custody_problems:
+        lines += ["", "Moves custody cannot make (`choreo check` names them too):", ""]
+        lines += [f"- **{escape(p.beat)}**: {escape(p.message)}" for p in sheet.custody_problems]
+    return lines
+
+
+def _held(sheet: SceneSheet, beat: Beat, props: tuple[str, ...], holder: str) -> str:
+    """A holder's props, and the double they go to when one performs the part."""
+    text = ", ".join(escape(prop) for prop in props)
+    by = beat.performed_by(holder)
+    return f"{text} ({escape(sheet.name_of(by))})" if text and by != holder else text
 
 
 def _shot_list(sheet: SceneSheet) -> list[str]:

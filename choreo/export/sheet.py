@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from choreo.custody import CustodyProblem, Holding, follow_custody, weapon_classes
 from choreo.errors import ChoreoError
 from choreo.model import Beat, Scene
 from choreo.placement import FULL_SPEED, PlacedBeat, Spot, UnplacedBeat, place_beats
@@ -42,6 +43,7 @@ class SheetBeat:
     risk: int | None  # the highest of its combat actions and reactions; None: none known
     hazards: tuple[str, ...] = ()  # firearm, blade, fall, contact: those the beat has
     weapons: tuple[str, ...] = ()  # the beat's weapon, else the props its moves use
+    holding: Holding | None = None  # who holds which prop around the beat
     part: str | None = None  # on a cue sheet: whose part the performer plays in this beat
 
     @property
@@ -73,6 +75,7 @@ class SceneSheet:
     beats: tuple[SheetBeat, ...]  # every beat, or the performer's, in scene order
     speed: float
     performer: str | None = None  # a cast id: the cue sheet's performer
+    custody_problems: tuple[CustodyProblem, ...] = ()  # moves the sheet's beats cannot make
 
     @property
     def placed(self) -> list[PlacedBeat]:
@@ -155,14 +158,19 @@ def build_sheets(
     for scene_file, who in zip(scene_files, cast_ids, strict=True):
         scene = scene_file.scene
         measure_map = measures(scene_file)
-        judge = _Hazards(bundled.with_scene_moves(scene.moves))
+        vocabulary = bundled.with_scene_moves(scene.moves)
+        judge = _Hazards(vocabulary)
+        custody = follow_custody(scene, vocabulary)
         beats = []
         for number, spot in enumerate(place_beats(scene, measure_map, speed=speed), start=1):
             part = part_played(spot.beat, who) if who is not None else None
             if who is not None and part is None:
                 continue
-            beats.append(SheetBeat(spot, number, *judge(spot.beat), part=part))
-        sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, who))
+            holding = custody.holdings[number - 1]
+            beats.append(SheetBeat(spot, number, *judge(spot.beat), holding, part))
+        ids = {item.beat.id for item in beats}
+        problems = tuple(problem for problem in custody.problems if problem.beat in ids)
+        sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, who, problems))
     return sheets
 
 
@@ -195,19 +203,14 @@ class _Hazards:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self._vocabulary = vocabulary
-        # A prop is a firearm or a blade as the moves that use it say: pistol, knife, ...
-        self._weapons = {
-            normalize(move.prop): move.category
-            for move in vocabulary.moves("combat")
-            if move.prop and move.category in (FIREARM, BLADE)
-        }
 
     def __call__(self, beat: Beat) -> tuple[int | None, tuple[str, ...], tuple[str, ...]]:
         moves = self._moves(beat)
         risk = max((move.risk for move in moves), default=None)
         weapons = [beat.weapon] if beat.weapon else [m.prop for m in moves if m.prop]
-        found = {move.category for move in moves}
-        found |= {self._weapons.get(normalize(weapon), "") for weapon in weapons}
+        found: set[str] = {*weapon_classes(beat, self._vocabulary)}
+        if any(move.category == FALL for move in moves):
+            found.add(FALL)
         if beat.contact:
             found.add(CONTACT)
         hazards = tuple(h for h in (FIREARM, BLADE, FALL, CONTACT) if h in found)
