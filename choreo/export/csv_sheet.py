@@ -100,8 +100,6 @@ def _custody(item: SheetBeat) -> list[str]:
     """Who holds what as the beat starts (``eve: knife, pistol; floor: rope``), and what
     changes hands in it (``knife: jon → eve (disarm)``)."""
     holding = item.holding
-    if holding is None:
-        return ["", ""]
     holds = "; ".join(
         f"{who}: {', '.join(props)}" for who, props in holding.before.items() if props
     )

@@ -37,23 +37,29 @@ def scene_json(sheet: SceneSheet) -> dict[str, Any]:
 
 def _beat_json(item: SheetBeat, dumped: dict[str, Any]) -> dict[str, Any]:
     spot = item.placed
-    return (
-        dumped
-        | {
-            "number": item.number,
-            "start_seconds": spot.start_seconds if spot else None,
-            "end_seconds": spot.end_seconds if spot else None,
-            "seconds": spot.seconds if spot else None,
-            "length_beats": spot.length_beats if spot else None,
-            "timecode": str(spot.timecode) if spot else None,
-            "end_timecode": str(spot.end_timecode) if spot else None,
-            "counts": str(spot.counts) if spot else None,
-            "risk": item.risk,
-            "hazards": list(item.hazards),
-            "weapons": list(item.weapons),
-            "safety_page": item.on_safety_page,
-            "performed_by": {who: item.beat.performed_by(who) for who in item.beat.everyone()},
-            "problem": item.problem,
-        }
-        | ({"part": item.part} if item.part is not None else {})
-    )
+    beat = dumped | {
+        "number": item.number,
+        "start_seconds": spot.start_seconds if spot else None,
+        "end_seconds": spot.end_seconds if spot else None,
+        "seconds": spot.seconds if spot else None,
+        "length_beats": spot.length_beats if spot else None,
+        "timecode": str(spot.timecode) if spot else None,
+        "end_timecode": str(spot.end_timecode) if spot else None,
+        "counts": str(spot.counts) if spot else None,
+        "risk": item.risk,
+        "hazards": list(item.hazards),
+        "weapons": list(item.weapons),
+        "safety_page": item.on_safety_page,
+        "performed_by": {who: item.beat.performed_by(who) for who in item.beat.everyone()},
+        "problem": item.problem,
+    }
+    # The armourer's list: who holds which prop as the beat starts, and after it.
+    holding = item.holding
+    beat["holds"] = {who: list(props) for who, props in holding.before.items()}
+    beat["holds_after"] = {who: list(props) for who, props in holding.after.items()}
+    beat["changes_hands"] = [
+        {"prop": t.prop, "from": t.from_, "to": t.to, "how": t.how} for t in holding.transfers
+    ]
+    if item.part is not None:
+        beat["part"] = item.part  # on a cue sheet: whose part the performer plays here
+    return beat

@@ -435,8 +435,7 @@ def _transfer(sheet: SceneSheet, beat: Beat, transfer: Transfer) -> str:
 
 
 def _changes(sheet: SceneSheet, item: SheetBeat) -> str:
-    transfers = item.holding.transfers if item.holding else ()
-    return "; ".join(_transfer(sheet, item.beat, t) for t in transfers)
+    return "; ".join(_transfer(sheet, item.beat, t) for t in item.holding.transfers)
 
 
 def _action(beat: Beat) -> str:
@@ -469,7 +468,7 @@ def _moves(beat: Beat) -> str:
 def _armourers_list(sheet: SceneSheet) -> list[str]:
     """Who holds which prop as each beat starts, and what changes hands in it; empty
     when nobody holds anything."""
-    holdings = [item.holding for item in sheet.beats if item.holding]
+    holdings = [item.holding for item in sheet.beats]
     holders = [
         who
         for who in (holdings[0].before if holdings else ())
@@ -486,7 +485,6 @@ def _armourers_list(sheet: SceneSheet) -> list[str]:
             _changes(sheet, item),
         ]
         for item in sheet.beats
-        if item.holding
     ]
     if sheet.performer is None:
         last = holdings[-1]

@@ -41,9 +41,9 @@ class SheetBeat:
     spot: Spot
     number: int  # 1-based place in the scene
     risk: int | None  # the highest of its combat actions and reactions; None: none known
-    hazards: tuple[str, ...] = ()  # firearm, blade, fall, contact: those the beat has
-    weapons: tuple[str, ...] = ()  # the beat's weapon, else the props its moves use
-    holding: Holding | None = None  # who holds which prop around the beat
+    hazards: tuple[str, ...]  # firearm, blade, fall, contact: those the beat has
+    weapons: tuple[str, ...]  # the beat's weapon, else the props its moves use
+    holding: Holding  # who holds which prop as the beat starts, and after it
     part: str | None = None  # on a cue sheet: whose part the performer plays in this beat
 
     @property
