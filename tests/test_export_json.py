@@ -54,8 +54,8 @@ beats:
 """
 EXTRA_KEYS = {
     "number", "start_seconds", "end_seconds", "seconds", "length_beats", "timecode",
-    "end_timecode", "counts", "risk", "problem", "hazards", "weapons", "safety_page",
-    "performed_by", "holds", "holds_after", "changes_hands", "part",
+    "end_timecode", "counts", "risk", "problem", "hazards", "weapons", "unknown_moves",
+    "safety_page", "performed_by", "holds", "holds_after", "changes_hands", "part",
 }  # fmt: skip
 
 

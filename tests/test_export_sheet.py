@@ -109,8 +109,9 @@ def test_risk_comes_from_the_vocabulary_and_the_scenes_own_moves(tmp_path: Path)
         ("b01", 4, (), True),
         ("b02", 5, (), True),  # the scene made its block risky
         ("b03", 3, ("blade",), True),
-        ("b04", None, (), False),
+        ("b04", None, (), True),  # nobody knows its risk: the safety page asks
     ]
+    assert sheet.beats[3].unknown_moves == ("a move nobody knows",)
 
 
 def test_no_scenes_and_unknown_formats_are_refused(scene_file: SceneFile) -> None:

@@ -49,6 +49,7 @@ def _beat_json(item: SheetBeat, dumped: dict[str, Any]) -> dict[str, Any]:
         "risk": item.risk,
         "hazards": list(item.hazards),
         "weapons": list(item.weapons),
+        "unknown_moves": list(item.unknown_moves),
         "safety_page": item.on_safety_page,
         "performed_by": {who: item.beat.performed_by(who) for who in item.beat.everyone()},
         "problem": item.problem,

@@ -1,8 +1,7 @@
-"""The beat sheet as GitHub-flavoured Markdown that also reads well as plain text.
+"""The beat sheet as GitHub-flavoured Markdown that also reads well as plain text: the
+scene's facts, cast and beats, notes, the crew's pages and the intensity of the fight.
 
-Scene text is typed by people and sent around by email, so every piece of it goes
-through :func:`escape`: whatever a note says, it stays one line of literal text that can
-neither end a table cell, open HTML, start a link nor turn into code or emphasis.
+Every piece of scene text goes through :func:`~choreo.export.markdown_text.escape`.
 """
 
 from __future__ import annotations
@@ -10,38 +9,29 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from choreo.custody import Transfer
-from choreo.export.sheet import LINE_BREAKS, SceneSheet, SheetBeat, one_line, speed_label
-from choreo.model import FLOOR, Action, Beat, format_beat
+from choreo.export.crew_pages import armourers_list, safety_page, shot_list
+from choreo.export.markdown_text import (
+    DISTANCES,
+    OUTSIDE,
+    bar_beat,
+    escape,
+    hands_changed,
+    moves_of,
+    performer_name,
+    pipe_table,
+)
+from choreo.export.sheet import SceneSheet, SheetBeat, one_line, speed_label
+from choreo.model import Action, Beat, format_beat
 from choreo.placement import FULL_SPEED
 from choreo.timing import clock  # a fight is counted in minutes and tenths
-
-# Backslash first in meaning: escaping it keeps a note ending in "\" from escaping the
-# cell's own "|". Entities rather than backslashes for <, > and &, so no HTML tag,
-# autolink or character reference survives.
-_ESCAPES: dict[int, str] = {ord(char): "\\" + char for char in "\\`*_[]|~"} | {
-    ord("&"): "&amp;",
-    ord("<"): "&lt;",
-    ord(">"): "&gt;",
-}
-_ESCAPES |= LINE_BREAKS
 
 SPARKS = "▁▃▅▇█"  # intensity 1..5
 SPARKS_PER_LINE = 40
 MERMAID_MAX_BEATS = 60  # beyond this a chart is unreadable; the sparkline still shows all
-CELL_PAD_LIMIT = 32  # columns are padded for plain-text reading up to this width
-OUTSIDE = "outside score"
 SPEED_MEANING = "seconds and timecodes are for fight call at this speed"
 NONE = "—"
 
 TIME_COLUMNS = ("#", "id", "bar:beat", "counts", "timecode", "secs")
-RIGHT_ALIGNED = {"#", "secs", "intensity"}
-DISTANCES = {"out": "out of distance", "in": "in distance", "close": "close"}
-
-
-def escape(text: str) -> str:
-    """Scene text as literal Markdown: one line, no HTML, links, code or table breaks."""
-    return text.translate(_ESCAPES).strip()
 
 
 def heading_slug(text: str) -> str:
@@ -107,15 +97,15 @@ def _scene_body(sheet: SceneSheet, *, level: int) -> list[str]:
     if notes:
         lines += ["", f"{heading} Beat notes", ""]
         lines += notes
-    armourer = _armourers_list(sheet)
+    armourer = armourers_list(sheet)
     if armourer:
         lines += ["", f"{heading} Armourer's list", ""]
         lines += armourer
     if any(item.beat.setup for item in sheet.beats):
         lines += ["", f"{heading} Shot list", ""]
-        lines += _shot_list(sheet)
+        lines += shot_list(sheet)
     lines += ["", f"{heading} Safety", ""]
-    lines += _safety_page(sheet)
+    lines += safety_page(sheet)
     if sheet.beats:
         lines += ["", f"{heading} Intensity", ""]
         lines += _intensity(sheet)
@@ -210,7 +200,7 @@ def _cast_table(sheet: SceneSheet) -> list[str]:
             row.append(escape(sheet.name_of(m.doubles)) if m.doubles else "")
         rows.append([*row, ", ".join(escape(p) for p in m.props)])
     header = ("id", "name", "double", "doubles", "props") if doubling else None
-    return _table(header or ("id", "name", "double", "props"), rows)
+    return pipe_table(header or ("id", "name", "double", "props"), rows)
 
 
 # -- the beat table -------------------------------------------------------------------
@@ -225,8 +215,8 @@ def _beat_table(sheet: SceneSheet) -> list[str]:
     legend = []
     if cue:
         columns += [
-            ("ballet", lambda item: _own(item, "ballet")),
-            ("combat or reaction", lambda item: _own(item, "action")),
+            ("ballet", _own_ballet),
+            ("combat or reaction", _own_action),
             ("with", lambda item: _performers(sheet, item.beat, sheet.partners(item))),
             ("role", _role),
         ]
@@ -262,13 +252,13 @@ def _beat_table(sheet: SceneSheet) -> list[str]:
     ]
     header = (*TIME_COLUMNS, *(name for name, _ in columns))
     rows = [[*_time_cells(item), *(cell(item) for _, cell in columns)] for item in items]
-    return [*(f"{line}" for line in legend), *([""] if legend else []), *_table(header, rows)]
+    return [*legend, *([""] if legend else []), *pipe_table(header, rows)]
 
 
 def _double_legend(sheet: SceneSheet, beat: Beat) -> str:
     """What a double looks like in the table, said with the scene's own first double."""
     character, by = next(iter(beat.doubles.items()))
-    said = f"“{_who(sheet, beat, character)}”"
+    said = f"“{performer_name(sheet, beat, character)}”"
     name, double = escape(sheet.name_of(character)), escape(sheet.name_of(by))
     listed = _performers(sheet, beat, [character])
     return f"{said}: {double} performs {name}'s part; the performers column says {listed}."
@@ -279,7 +269,7 @@ def _time_cells(item: SheetBeat) -> list[str]:
     return [
         str(item.number),
         escape(beat.id),
-        _at(beat),
+        bar_beat(beat),
         str(spot.counts) if spot else NONE,
         str(spot.timecode) if spot else OUTSIDE,
         f"{spot.seconds:.2f}" if spot else NONE,
@@ -292,24 +282,18 @@ def _side(sheet: SceneSheet, beat: Beat) -> tuple[str, str]:
         first = (beat.action_of(beat.attacker) if beat.attacker else None) or beat.actions[0]
         rest = [action for action in beat.actions if action is not first]
         return _does(sheet, beat, first), "; ".join(_does(sheet, beat, a) for a in rest)
-    moves = _moves(beat)
+    headline = moves_of(beat)
     if beat.attacker:
-        moves = f"{_who(sheet, beat, beat.attacker)}: {moves}" if moves else ""
-    return moves, _who(sheet, beat, beat.partner) if beat.partner else ""
+        attacker = performer_name(sheet, beat, beat.attacker)
+        headline = f"{attacker}: {headline}" if headline else attacker
+    return headline, performer_name(sheet, beat, beat.partner) if beat.partner else ""
 
 
 def _does(sheet: SceneSheet, beat: Beat, action: Action) -> str:
     """One performer's column: who, then their ballet move, combat action and reaction."""
-    who = _who(sheet, beat, action.performer)
+    who = performer_name(sheet, beat, action.performer)
     moves = " / ".join(escape(move) for move in action.named_moves())
     return f"{who}: {moves}" if moves else who
-
-
-def _who(sheet: SceneSheet, beat: Beat, character: str) -> str:
-    """The character by name, and the double who performs the part in this beat."""
-    name = escape(sheet.name_of(character))
-    by = beat.performed_by(character)
-    return f"{escape(sheet.name_of(by))} as {name}" if by != character else name
 
 
 def _performers(sheet: SceneSheet, beat: Beat, who: list[str] | None = None) -> str:
@@ -321,14 +305,18 @@ def _performers(sheet: SceneSheet, beat: Beat, who: list[str] | None = None) -> 
     )
 
 
-def _own(item: SheetBeat, column: str) -> str:
-    """A cue sheet's cell: the performer's own action where the beat gives one."""
-    beat = item.beat
-    action = beat.action_of(item.part) if item.part else None
+def _own_ballet(item: SheetBeat) -> str:
+    """A cue sheet's ballet move: the performer's own where the beat gives one."""
+    action = item.beat.action_of(item.part) if item.part else None
+    return escape((action.ballet if action else item.beat.ballet) or "")
+
+
+def _own_action(item: SheetBeat) -> str:
+    """A cue sheet's combat action or reaction: the performer's own where the beat gives
+    one, else the beat's headline combat."""
+    action = item.beat.action_of(item.part) if item.part else None
     if action is None:
-        return escape((beat.ballet if column == "ballet" else beat.combat) or "")
-    if column == "ballet":
-        return escape(action.ballet or "")
+        return escape(item.beat.combat or "")
     return " / ".join(escape(move) for move in (action.combat, action.reaction) if move)
 
 
@@ -344,43 +332,12 @@ def _where(beat: Beat) -> str:
     return ", ".join(escape(text) for text in (beat.position, beat.travel) if text)
 
 
-def _at(beat: Beat) -> str:
-    text = escape(str(beat.at))
-    return f"{text} pass {beat.pass_number}" if beat.pass_number else text
-
-
 def _role(item: SheetBeat) -> str:
     if item.beat.attacker == item.part:
         return "attacks"
     if item.beat.partner == item.part:
         return "receives"
     return ""
-
-
-def _table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
-    """A pipe table, columns padded so the plain text lines up too."""
-    widths = [
-        min(max(len(header[i]), *(len(row[i]) for row in rows)), CELL_PAD_LIMIT)
-        for i in range(len(header))
-    ]
-    right = [name in RIGHT_ALIGNED for name in header]
-
-    def line(cells: Iterable[str]) -> str:
-        padded = (
-            cell.rjust(width) if is_right else cell.ljust(width)
-            for cell, width, is_right in zip(cells, widths, right, strict=True)
-        )
-        return "| " + " | ".join(padded) + " |"
-
-    rule = (
-        "|"
-        + "|".join(
-            "-" * (w + 1) + ":" if is_right else "-" * (w + 2)
-            for w, is_right in zip(widths, right, strict=True)
-        )
-        + "|"
-    )
-    return [line(header), rule, *(line(row) for row in rows)]
 
 
 # -- notes under the table ------------------------------------------------------------
@@ -393,7 +350,7 @@ def _beat_notes(sheet: SceneSheet) -> list[str]:
         details = _details(sheet, item)
         if not details:
             continue
-        lines.append(f"- **{escape(item.beat.id)}** ({_at(item.beat)}) {_moves(item.beat)}")
+        lines.append(f"- **{escape(item.beat.id)}** ({bar_beat(item.beat)}) {moves_of(item.beat)}")
         lines += [f"  - {label}: {value}" for label, value in details]
     return lines
 
@@ -411,7 +368,7 @@ def _details(sheet: SceneSheet, item: SheetBeat) -> list[tuple[str, str]]:
     action = _action(beat)
     if action:
         details.append(("Action", action))
-    changes = _changes(sheet, item)
+    changes = hands_changed(sheet, item)
     if changes:
         details.append(("Props", changes))
     if beat.status != "idea":
@@ -419,23 +376,6 @@ def _details(sheet: SceneSheet, item: SheetBeat) -> list[tuple[str, str]]:
     if item.problem:
         details.append(("Not placed", escape(item.problem)))
     return details
-
-
-def _transfer(sheet: SceneSheet, beat: Beat, transfer: Transfer) -> str:
-    """A prop changing hands, said with who really does it."""
-    prop = escape(transfer.prop)
-    giver, taker = _who(sheet, beat, transfer.from_), _who(sheet, beat, transfer.to)
-    if transfer.how == "disarm":
-        return f"{taker} takes the {prop} from {giver}"
-    if transfer.to == FLOOR:
-        return f"{giver} drops the {prop}"
-    if transfer.from_ == FLOOR:
-        return f"{taker} picks up the {prop}"
-    return f"{giver} passes the {prop} to {taker}"
-
-
-def _changes(sheet: SceneSheet, item: SheetBeat) -> str:
-    return "; ".join(_transfer(sheet, item.beat, t) for t in item.holding.transfers)
 
 
 def _action(beat: Beat) -> str:
@@ -456,123 +396,7 @@ def _action(beat: Beat) -> str:
     return ", ".join(parts)
 
 
-def _moves(beat: Beat) -> str:
-    """The headline's moves, or, where a beat has only actions, everyone's."""
-    named = beat.named_moves() or [m for action in beat.actions for m in action.named_moves()]
-    return " / ".join(escape(move) for move in named)
-
-
 # -- the crew's pages -----------------------------------------------------------------
-
-
-def _armourers_list(sheet: SceneSheet) -> list[str]:
-    """Who holds which prop as each beat starts, and what changes hands in it; empty
-    when nobody holds anything."""
-    holdings = [item.holding for item in sheet.beats]
-    holders = [
-        who
-        for who in (holdings[0].before if holdings else ())
-        if any(h.before[who] or h.after[who] for h in holdings)
-    ]
-    if not holders:
-        return []
-    header = ("beat", "bar:beat", *(escape(sheet.name_of(who)) for who in holders), "changes hands")
-    rows = [
-        [
-            escape(item.beat.id),
-            _at(item.beat),
-            *(_held(sheet, item.beat, item.holding.before[who], who) for who in holders),
-            _changes(sheet, item),
-        ]
-        for item in sheet.beats
-    ]
-    if sheet.performer is None:
-        last = holdings[-1]
-        rows.append(
-            ["end", "", *(", ".join(escape(p) for p in last.after[w]) for w in holders), ""]
-        )
-    lines = [
-        "Who holds which prop as each beat starts (a double who performs the part in "
-        "brackets), and what changes hands in it:",
-        "",
-    ]
-    lines += _table(header, rows)
-    if sheet.custody_problems:
-        lines += ["", "Moves custody cannot make (`choreo check` names them too):", ""]
-        lines += [f"- **{escape(p.beat)}**: {escape(p.message)}" for p in sheet.custody_problems]
-    return lines
-
-
-def _held(sheet: SceneSheet, beat: Beat, props: tuple[str, ...], holder: str) -> str:
-    """A holder's props, and the double they go to when one performs the part."""
-    text = ", ".join(escape(prop) for prop in props)
-    by = beat.performed_by(holder)
-    return f"{text} ({escape(sheet.name_of(by))})" if text and by != holder else text
-
-
-def _shot_list(sheet: SceneSheet) -> list[str]:
-    """Beats grouped by camera setup, setups in the order they first appear."""
-    setups: dict[str, list[SheetBeat]] = {}
-    for item in sheet.beats:
-        setups.setdefault(one_line(item.beat.setup or ""), []).append(item)
-    lines = ["Beats by camera setup, in the order each setup first appears:", ""]
-    for setup, items in sorted(setups.items(), key=lambda pair: pair[0] == ""):
-        ids = ", ".join(escape(item.beat.id) for item in items)
-        name = f"Setup {escape(setup)}" if setup else "No setup"
-        lines.append(f"- **{name}**: {ids} ({_span(items)})")
-        for item in items:
-            line = f"  - {escape(item.beat.id)} ({_at(item.beat)}) {_moves(item.beat)}"
-            camera = item.beat.camera
-            lines.append(f"{line.rstrip()}: {escape(camera)}" if camera else line.rstrip())
-    return lines
-
-
-def _span(items: list[SheetBeat]) -> str:
-    """How many beats, and from the first's timecode to the last's end."""
-    count = f"{len(items)} beat{'s' if len(items) != 1 else ''}"
-    placed = [item.placed for item in items if item.placed]
-    if not placed:
-        return count
-    first = min(placed, key=lambda p: p.start_seconds)
-    last = max(placed, key=lambda p: p.end_seconds)
-    return f"{count}, {first.timecode} – {last.end_timecode}"
-
-
-def _safety_page(sheet: SceneSheet) -> list[str]:
-    listed = [item for item in sheet.beats if item.on_safety_page]
-    if not listed:
-        return ["No beat with a firearm, a blade, contact, a fall or risk 3 or more."]
-    lines = [
-        "Every beat with a firearm, a blade, contact, a fall or risk 3 or more, "
-        "with who really performs it:",
-        "",
-    ]
-    for item in listed:
-        beat, spot = item.beat, item.placed
-        when = f"{_at(beat)}, {spot.timecode}" if spot else f"{_at(beat)}, {OUTSIDE}"
-        why = [*item.hazards, *([f"risk {item.risk}"] if item.risk is not None else [])]
-        lines.append(f"- **{escape(beat.id)}** ({when}) {_moves(beat)}: {', '.join(why)}")
-        lines.append(f"  - Performed by: {_performed_by(sheet, beat)}")
-        if item.weapons:
-            lines.append(f"  - Weapon: {', '.join(escape(w) for w in item.weapons)}")
-        distance = DISTANCES[beat.distance] if beat.distance else "distance not given"
-        lines.append(f"  - Contact: {'yes' if beat.contact else 'no'}, {distance}")
-        note = escape(beat.safety) if beat.safety and beat.safety.strip() else "**MISSING**"
-        lines.append(f"  - Safety: {note}")
-    return lines
-
-
-def _performed_by(sheet: SceneSheet, beat: Beat) -> str:
-    """Everyone in the beat as who really performs the part: the actor, or a double."""
-    said = []
-    for character in beat.everyone():
-        by = beat.performed_by(character)
-        name = escape(sheet.name_of(character))
-        if by == character:
-            said.append(f"{name} (actor)")
-        else:
-            said.append(f"{escape(sheet.name_of(by))} (double, for {name})")
-    return ", ".join(said) if said else "nobody named"
 
 
 def _intensity(sheet: SceneSheet) -> list[str]:

@@ -43,6 +43,7 @@ class SheetBeat:
     risk: int | None  # the highest of its combat actions and reactions; None: none known
     hazards: tuple[str, ...]  # firearm, blade, fall, contact: those the beat has
     weapons: tuple[str, ...]  # the beat's weapon, else the props its moves use
+    unknown_moves: tuple[str, ...]  # combat actions and reactions the vocabulary lacks
     holding: Holding  # who holds which prop as the beat starts, and after it
     part: str | None = None  # on a cue sheet: whose part the performer plays in this beat
 
@@ -62,8 +63,10 @@ class SheetBeat:
 
     @property
     def on_safety_page(self) -> bool:
-        """A firearm, a blade, a fall, contact or risk 3 or more: the safety page lists it."""
-        return bool(self.hazards) or (self.risk is not None and self.risk >= SAFETY_PAGE_RISK)
+        """A firearm, a blade, a fall, contact or risk 3 or more, or a move whose risk
+        nobody knows: the safety page lists it."""
+        risky = self.risk is not None and self.risk >= SAFETY_PAGE_RISK
+        return bool(self.hazards or self.unknown_moves) or risky
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +162,6 @@ def build_sheets(
         scene = scene_file.scene
         measure_map = measures(scene_file)
         vocabulary = bundled.with_scene_moves(scene.moves)
-        judge = _Hazards(vocabulary)
         custody = follow_custody(scene, vocabulary)
         beats = []
         for number, spot in enumerate(place_beats(scene, measure_map, speed=speed), start=1):
@@ -167,7 +169,7 @@ def build_sheets(
             if who is not None and part is None:
                 continue
             holding = custody.holdings[number - 1]
-            beats.append(SheetBeat(spot, number, *judge(spot.beat), holding, part))
+            beats.append(_sheet_beat(spot, number, vocabulary, holding, part))
         ids = {item.beat.id for item in beats}
         problems = tuple(problem for problem in custody.problems if problem.beat in ids)
         sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, who, problems))
@@ -198,31 +200,40 @@ def part_played(beat: Beat, performer: str) -> str | None:
     return next((character for character, by in beat.doubles.items() if by == performer), None)
 
 
-class _Hazards:
-    """A beat's risk, hazards and weapons as one scene's vocabulary knows its moves."""
-
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        self._vocabulary = vocabulary
-
-    def __call__(self, beat: Beat) -> tuple[int | None, tuple[str, ...], tuple[str, ...]]:
-        moves = self._moves(beat)
-        risk = max((move.risk for move in moves), default=None)
-        weapons = [beat.weapon] if beat.weapon else [m.prop for m in moves if m.prop]
-        found: set[str] = {*weapon_classes(beat, self._vocabulary)}
-        if any(move.category == FALL for move in moves):
-            found.add(FALL)
-        if beat.contact:
-            found.add(CONTACT)
-        hazards = tuple(h for h in (FIREARM, BLADE, FALL, CONTACT) if h in found)
-        return risk, hazards, tuple(dict.fromkeys(weapons))
-
-    def _moves(self, beat: Beat) -> list[Move]:
-        """The combat actions and reactions the beat names, those the vocabulary knows."""
-        named: list[tuple[str | None, Kind]] = [(beat.combat, "combat")]
-        for action in beat.actions:
-            named += [(action.combat, "combat"), (action.reaction, "reaction")]
-        moves = [self._vocabulary.lookup(name, kind) for name, kind in named if name]
-        return [move for move in moves if move is not None]
+def _sheet_beat(
+    spot: Spot, number: int, vocabulary: Vocabulary, holding: Holding, part: str | None
+) -> SheetBeat:
+    """The beat with its risk, hazards and weapons, as the scene's vocabulary knows its
+    combat actions and reactions."""
+    beat = spot.beat
+    named: list[tuple[str, Kind]] = [(beat.combat, "combat")] if beat.combat else []
+    for action in beat.actions:
+        named += [(action.combat, "combat")] if action.combat else []
+        named += [(action.reaction, "reaction")] if action.reaction else []
+    moves: list[Move] = []
+    unknown: list[str] = []
+    for name, kind in named:
+        move = vocabulary.lookup(name, kind)
+        if move is not None:
+            moves.append(move)
+        elif name.strip():
+            unknown.append(name)
+    weapons = [beat.weapon] if beat.weapon else [m.prop for m in moves if m.prop]
+    found: set[str] = {*weapon_classes(beat, vocabulary)}
+    if any(move.category == FALL for move in moves):
+        found.add(FALL)
+    if beat.contact:
+        found.add(CONTACT)
+    return SheetBeat(
+        spot,
+        number,
+        risk=max((move.risk for move in moves), default=None),
+        hazards=tuple(h for h in (FIREARM, BLADE, FALL, CONTACT) if h in found),
+        weapons=tuple(dict.fromkeys(weapons)),
+        unknown_moves=tuple(dict.fromkeys(unknown)),
+        holding=holding,
+        part=part,
+    )
 
 
 def check_speed(speed: float) -> None:
