@@ -145,7 +145,8 @@ def export(
     ] = ExportFormat.md,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="file to write")] = None,
     performer: Annotated[
-        str | None, typer.Option("--performer", help="a cast id or name: that performer's cue sheet")
+        str | None,
+        typer.Option("--performer", help="a cast id or name: that performer's cue sheet"),
     ] = None,
     speed: Annotated[
         float, typer.Option("--speed", help="rehearsal speed, e.g. 0.5 for half speed")
