@@ -336,3 +336,33 @@ def test_hostile_text_in_actions_setups_and_props_stays_literal() -> None:
     assert column(table, "A") == [f"{seen} as {seen}: {seen} / {seen}"]
     assert column(table, "setup") == [seen]
     assert not [t for t in all_tokens(tokens) if t.type == "link_open"]
+
+
+def test_a_headline_beat_puts_the_attacker_in_a_and_the_partner_in_b() -> None:
+    cast = [CastMember(id="eve", name="Eve"), CastMember(id="jon", name="Jon")]
+    beats = [
+        Beat(id="b01", at="1:1", combat="jab", attacker="eve", partner="jon"),
+        Beat(id="b02", at="2:1", attacker="jon", partner="eve", doubles={"eve": "jon"}),
+        Beat(id="b03", at="3:1", actions=[Action(performer="jon", reaction="sell")]),
+    ]
+    table = beat_table(
+        PARSER.parse(markdown([in_memory(Scene(id="s", title="S", cast=cast, beats=beats))]))
+    )
+    assert list(zip(column(table, "A"), column(table, "B"), strict=True)) == [
+        ("Eve: jab", "Jon"),
+        ("Jon", "Jon as Eve"),  # no moves named: still who attacks and who receives
+        ("Jon: sell", ""),
+    ]
+
+
+def test_a_name_finds_each_scenes_own_cast_id(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "schema: 1\nid: other\ntitle: Other\ncast:\n  - {id: k1, name: Kim Lee}\n"
+        "beats:\n  - {id: b01, at: '1:1', ballet: plié, performers: [k1]}\n"
+    )
+    result = choreo("export", ROOFTOP, other, "--performer", "kim lee", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    scenes = json.loads(result.stdout)["scenes"]
+    assert [[b["id"] for b in scene["beats"]] for scene in scenes] == [["b03", "b04"], ["b01"]]
+    assert [b.get("part") for b in scenes[1]["beats"]] == ["k1"]
