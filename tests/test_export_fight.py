@@ -17,7 +17,9 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from choreo.export import export_scenes
 from choreo.model import Action, Beat, CastMember, Scene
+from choreo.scene_score import measures_of
 from tests.run_cli import assert_one_line_error, choreo
 from tests.scene_texts import in_memory
 from tests.test_export_markdown import (
@@ -366,3 +368,24 @@ def test_a_name_finds_each_scenes_own_cast_id(tmp_path: Path) -> None:
     scenes = json.loads(result.stdout)["scenes"]
     assert [[b["id"] for b in scene["beats"]] for scene in scenes] == [["b03", "b04"], ["b01"]]
     assert [b.get("part") for b in scenes[1]["beats"]] == ["k1"]
+
+
+def test_csv_neutralises_formulas_in_the_new_columns() -> None:
+    formula = "=HYPERLINK(1)"
+    cast = [CastMember(id="eve", name="Eve", props=[formula])]
+    beat = Beat(
+        id="b01",
+        at="1:1",
+        actions=[Action(performer="eve", combat=formula)],
+        handoffs=[{"prop": formula, "from": "eve", "to": "floor"}],  # type: ignore[list-item]
+        position=formula,
+        travel=formula,
+        setup=formula,
+    )
+    scene = in_memory(Scene(id="s", title="S", cast=cast, beats=[beat]))
+    text = export_scenes([scene], format="csv", measures=measures_of).decode()
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert (row["position"], row["travel"], row["setup"]) == (f"'{formula}",) * 3
+    assert row["actions"] == f"eve: {formula}"  # starts with the performer, not "="
+    assert row["holds"] == f"eve: {formula}"
+    assert row["changes_hands"] == f"'{formula}: eve → floor (handoff)"
