@@ -180,7 +180,9 @@ def find_performer(text: str, scene_file: SceneFile) -> str | None:
     """The cast id ``text`` names in the scene: an id, or a name or id with any case and
     accents (``"zoe durand"`` finds Zoë Durand); ``None`` when it names nobody there."""
     scene = scene_file.scene
-    if scene.member(text) or any(text in beat.everyone() for beat in scene.beats):
+    if scene.member(text) or any(
+        text in beat.everyone() or text in beat.doubles.values() for beat in scene.beats
+    ):
         return text
     key = normalize(text)
     matches = [m for m in scene.cast if key and key in (normalize(m.name), normalize(m.id))]
