@@ -86,7 +86,16 @@ def test_a_and_b_columns_say_who_does_what_as_paper_notation_does(sheet: str) ->
     ]  # fmt: skip
     assert column(table, "where") == ["USL, USL → CS", "CS", "", "DSR", "CS → DSR", "DSR", ""]
     assert column(table, "setup") == ["14A", "14A", "14B", "14B", "14C", "14C", ""]
-    assert column(table, "weapon") == ["", "knife", "knife", "staff", "", "pistol", ""]
+    # The beat's weapon, or its moves' props, and whatever changes hands in it.
+    assert column(table, "weapon") == [
+        "",
+        "knife",
+        "knife",
+        "staff, pistol",
+        "pistol",
+        "pistol",
+        "",
+    ]
     assert column(table, "safety")[5] == (
         "cold gun, checked by the armourer; air bag behind the parapet"
     )

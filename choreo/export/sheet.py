@@ -42,7 +42,7 @@ class SheetBeat:
     number: int  # 1-based place in the scene
     risk: int | None  # the highest of its combat actions and reactions; None: none known
     hazards: tuple[str, ...]  # firearm, blade, fall, contact: those the beat has
-    weapons: tuple[str, ...]  # the beat's weapon, else the props its moves use
+    weapons: tuple[str, ...]  # the beat's weapon (else its moves' props), props changing hands
     unknown_moves: tuple[str, ...]  # combat actions and reactions the vocabulary lacks
     holding: Holding  # who holds which prop as the beat starts, and after it
     part: str | None = None  # on a cue sheet: whose part the performer plays in this beat
@@ -221,6 +221,7 @@ def _sheet_beat(
         elif name.strip():
             unknown.append(name)
     weapons = [beat.weapon] if beat.weapon else [m.prop for m in moves if m.prop]
+    weapons += [transfer.prop for transfer in holding.transfers]  # a dropped pistol too
     found: set[str] = {*weapon_classes(beat, vocabulary)}
     if any(move.category == FALL for move in moves):
         found.add(FALL)
