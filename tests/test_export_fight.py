@@ -35,6 +35,12 @@ ROOFTOP = Path(__file__).parent / "fight_notation" / "rooftop.yaml"
 PARSER = MarkdownIt("gfm-like")
 
 
+def test_the_fight_checks_clean() -> None:
+    result = choreo("check", ROOFTOP)
+    assert result.returncode == 0, result.stdout
+    assert "0 errors, 0 warnings" in result.stdout
+
+
 def exported(*options: str) -> str:
     result = choreo("export", ROOFTOP, *options)
     assert result.returncode == 0, result.stderr
@@ -172,7 +178,9 @@ def test_the_safety_page_lists_every_blade_firearm_fall_and_contact(sheet: str) 
     assert listed == [
         "- **b02** (2:1, 01:00:02:12) pirouette / knife thrust: blade, risk 3",
         "- **b03** (3:1, 01:00:05:00) arabesque / knife disarm: blade, contact, risk 3",
-        "- **b04** (4:1, 01:00:07:12) staff strike: fall, contact, risk 3",
+        # Her pistol falls: a firearm beat for the armourer, whatever else it is.
+        "- **b04** (4:1, 01:00:07:12) staff strike: firearm, fall, contact, risk 3",
+        "- **b05** (5:1, 01:00:10:00) plié: firearm",  # picked up: no combat, no risk
         "- **b06** (6:1, 01:00:12:12) pistol shot: firearm, fall, risk 5",  # the high fall
     ]
     b03 = safety.split("**b03**")[1].split("- **b04**")[0]
@@ -299,7 +307,7 @@ def test_json_carries_actions_doubles_and_who_holds_what() -> None:
         True,
     )
     assert b05["handoffs"] == [{"prop": "pistol", "from": "floor", "to": "jon"}]
-    assert (b05["travel"], b05["setup"], b05["safety_page"]) == ("CS → DSR", "14C", False)
+    assert (b05["travel"], b05["setup"], b05["hazards"]) == ("CS → DSR", "14C", ["firearm"])
     assert [b["start_seconds"] for b in beats[:2]] == [0.0, 2.5]  # the contract's keys stay
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from choreo.custody import wielder
 from choreo.export.crew_pages import armourers_list, safety_page, shot_list
 from choreo.export.markdown_text import (
     DISTANCES,
@@ -277,9 +278,11 @@ def _time_cells(item: SheetBeat) -> list[str]:
 
 
 def _side(sheet: SceneSheet, beat: Beat) -> tuple[str, str]:
-    """The A and B cells: who attacks and what they do, then who parries or reacts."""
+    """The A and B cells: who delivers the combat action (custody's wielder) and what
+    they do, then who parries or reacts."""
     if beat.actions:
-        first = (beat.action_of(beat.attacker) if beat.attacker else None) or beat.actions[0]
+        delivers = wielder(beat)
+        first = (beat.action_of(delivers) if delivers else None) or beat.actions[0]
         rest = [action for action in beat.actions if action is not first]
         return _does(sheet, beat, first), "; ".join(_does(sheet, beat, a) for a in rest)
     headline = moves_of(beat)
