@@ -1,6 +1,7 @@
 """Run every benchmark: `python -m benchmarks` (or `python -m benchmarks score export`).
 
-The truth audit takes minutes and is run by hand only: `python -m benchmarks truth`.
+The truth audit and the kill soak take minutes and are run by hand only:
+`python -m benchmarks truth`, `python -m benchmarks kill`.
 """
 
 from __future__ import annotations

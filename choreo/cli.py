@@ -154,6 +154,7 @@ def export(
 ) -> None:
     """Write the beat sheet (stdout by default); several scenes make one document."""
     from choreo.export import export_scenes
+    from choreo.project import safe_target
     from choreo.scene_score import measures_of
     from choreo.store import atomic_write, read_scene
 
@@ -169,7 +170,7 @@ def export(
             measures=measures_of,
         )
     if out is not None:
-        atomic_write(out, data, backup=False)
+        atomic_write(safe_target(out, project=None, what="the sheet"), data, backup=False)
         typer.echo(f"wrote {out}", err=True)
     else:
         sys.stdout.flush()

@@ -48,7 +48,7 @@ def write_journal(scene_path: Path, text: str, base_digest: str) -> None:
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # ASCII JSON: any str the editor holds (even a lone surrogate) encodes without error.
-    atomic_write(path, json.dumps(record).encode("ascii"), backup=False)
+    atomic_write(path, json.dumps(record).encode("ascii"), backup=False, private=True)
 
 
 def read_journal(scene_path: Path) -> Journal | None:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from choreo.checks import Diagnostic, ScoreReading, diagnose
 from choreo.errors import ChoreoError, RepeatsError, printable
 from choreo.model import Scene, ScoreRef, id_from
-from choreo.project import reference_to
+from choreo.project import project_of, reference_to, safe_target
 from choreo.scene_score import measures_for
 from choreo.store import SCENE_SUFFIXES, SceneFile, atomic_write, new_scene_text, read_scene
 from choreo.vocabulary import Vocabulary
@@ -35,11 +35,13 @@ def write_new_scene(path: Path, *, title: str, score: Path | None) -> NewScene:
     A score with repeats or jumps gets ``order: performed``: the seconds are then what
     the orchestra plays.
     """
-    if path.exists():
-        raise ChoreoError("already exists; not overwriting it", where=path)
     if path.suffix not in SCENE_SUFFIXES:
         raise ChoreoError("a scene file ends in .yaml", where=path)
-    if not path.parent.is_dir():
+    target = safe_target(path, project=project_of(path), what="the scene")
+    if os.path.lexists(target):
+        raise ChoreoError("already exists; not overwriting it", where=path)
+    folder = target.parent
+    if not folder.is_dir() and (folder.name != "scenes" or not folder.parent.is_dir()):
         raise ChoreoError("no such folder", where=path.parent)
     reference = None
     order: Order = "written"
@@ -60,8 +62,22 @@ def write_new_scene(path: Path, *, title: str, score: Path | None) -> NewScene:
         problem = error.errors()[0]
         key = ".".join(str(part) for part in problem["loc"])
         raise ChoreoError(f"cannot make a scene: {key}: {problem['msg']}", where=path) from None
-    atomic_write(path, new_scene_text(scene).encode("utf-8"), backup=False)
+    _make_scenes_folder(folder)
+    # `new`: another `choreo new` that got there first is not replaced.
+    atomic_write(target, new_scene_text(scene).encode("utf-8"), backup=False, new=True)
     return NewScene(path, order, note)
+
+
+def _make_scenes_folder(folder: Path) -> None:
+    """A project's ``scenes/`` is made when missing (any other missing folder is a typo)."""
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileExistsError:
+        pass  # a file by that name: the write says so
+    except OSError as error:
+        raise ChoreoError(
+            f"cannot make the scenes folder: {error.strerror or error}", where=folder
+        ) from None
 
 
 def _order_of(score: str) -> tuple[Order, str | None]:

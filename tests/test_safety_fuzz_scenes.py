@@ -30,7 +30,7 @@ from ruamel.yaml import YAML
 
 from choreo.errors import ChoreoError, SceneError
 from choreo.model import Beat, CastMember, Position, Scene, ScoreRef, SyncRecord
-from choreo.project import inside_project
+from choreo.project import safe_target
 from choreo.store import (
     MAX_SCENE_BYTES,
     SceneFile,
@@ -784,16 +784,16 @@ def test_a_score_path_outside_the_project_loads_but_is_never_an_output(
     assert loaded.scene.score.file == score_file and loaded.project == project.resolve()
     target = path.parent / str(loaded.scene.score.file)
     with pytest.raises(ChoreoError) as raised:
-        inside_project(target, loaded.project, what="the synced score")
+        safe_target(target, project=loaded.project, what="the synced score")
     assert "outside the project folder" in str(raised.value)
     assert "\n" not in str(raised.value)
 
 
-def test_inside_project_sees_through_symlinks_and_allows_the_project(tmp_path: Path) -> None:
+def test_safe_target_sees_through_symlinks_and_allows_the_project(tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / "scores").mkdir(parents=True)
     (project / "scores" / "escape").symlink_to(tmp_path)
     with pytest.raises(ChoreoError):
-        inside_project(project / "scores" / "escape" / "x.musicxml", project, what="a copy")
+        safe_target(project / "scores" / "escape" / "x.musicxml", project=project, what="a copy")
     inside = project / "scores" / "x.choreo.musicxml"
-    assert inside_project(inside, project, what="a copy") == inside.resolve()
+    assert safe_target(inside, project=project, what="a copy") == inside.resolve()

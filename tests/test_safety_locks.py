@@ -1,9 +1,12 @@
-"""One editor per scene: a lock that another process sees and that dies with its holder."""
+"""One editor per scene: a lock that another process sees and that dies with its holder.
+
+The lock is on the scene file itself (its identity), so a hard link, a symlink or another
+state folder meets the same lock.
+"""
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import signal
 import socket
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from choreo.errors import ChoreoError
-from choreo.lock import SceneLock, SceneLocked, lock_path
+from choreo.lock import SceneLock, SceneLocked, holder_path
 from tests.scene_texts import write_scene
 
 HELPERS = Path(__file__).parent / "safety_helpers"
@@ -85,24 +88,25 @@ def test_a_second_editor_is_refused_until_the_first_is_killed(
 
 def test_the_lock_is_taken_again_after_release_and_the_with_block(scene: Path, state: Path) -> None:
     lock = SceneLock.acquire(scene)
-    assert lock_path(scene).exists()
+    assert holder_path(scene.stat()).exists()
     assert _probe(scene)[0] == 3
     lock.release()
     lock.release()  # twice is harmless
-    assert not lock.held and not lock_path(scene).exists()
+    assert not lock.held and not holder_path(scene.stat()).exists()
     assert _probe(scene)[0] == 0
     with SceneLock.acquire(scene), pytest.raises(SceneLocked):
         SceneLock.acquire(scene)  # a second editor in this process is refused too
     assert _probe(scene)[0] == 0
 
 
-def test_the_lock_file_lives_in_the_state_folder_named_by_the_scenes_path(
-    scene: Path, state: Path
-) -> None:
-    expected = hashlib.sha256(str(scene.resolve()).encode()).hexdigest()
+def test_who_holds_the_lock_is_said_in_the_private_state_folder(scene: Path, state: Path) -> None:
+    status = scene.stat()
     with SceneLock.acquire(scene):
-        assert [p.name for p in (state / "locks").iterdir()] == [f"{expected}.lock"]
+        assert [p.name for p in (state / "locks").iterdir()] == [
+            f"{status.st_dev}-{status.st_ino}.json"
+        ]
         assert (state / "locks").stat().st_mode & 0o077 == 0  # private to the user
+    assert list((state / "locks").iterdir()) == []
 
 
 def test_one_scene_by_any_name_is_one_lock(
@@ -124,10 +128,10 @@ def test_other_scenes_are_not_blocked(scene: Path, state: Path) -> None:
 
 
 def test_a_holder_that_wrote_nothing_readable_is_still_named(scene: Path, state: Path) -> None:
-    path = lock_path(scene)
+    path = holder_path(scene.stat())
     path.parent.mkdir(parents=True)
     path.write_bytes(b"\xff\x00 not json")
-    with path.open("rb") as held:
+    with scene.open("rb") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(SceneLocked) as raised:
             SceneLock.acquire(scene)
@@ -135,16 +139,61 @@ def test_a_holder_that_wrote_nothing_readable_is_still_named(scene: Path, state:
     assert "open in another choreo (another process)" in str(raised.value)
 
 
-def test_an_unusable_state_folder_is_a_clear_error(
+def test_the_lock_needs_no_state_folder(
     scene: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An unusable state folder only loses the holder's name from the message."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("CHOREO_STATE_DIR", str(blocker))
-    with pytest.raises(ChoreoError) as raised:
+    with SceneLock.acquire(scene), pytest.raises(SceneLocked) as raised:
         SceneLock.acquire(scene)
+    assert "(another process)" in str(raised.value)
+
+
+def test_a_missing_scene_is_a_clear_error(tmp_path: Path, state: Path) -> None:
+    with pytest.raises(ChoreoError) as raised:
+        SceneLock.acquire(tmp_path / "gone.yaml")
     assert not isinstance(raised.value, SceneLocked)
-    assert "cannot lock the scene" in str(raised.value) and "CHOREO_STATE_DIR" in str(raised.value)
+    assert "cannot lock the scene: No such file" in str(raised.value)
+
+
+def test_a_hard_link_and_another_state_folder_meet_the_same_lock(
+    scene: Path, tmp_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    """The lock belongs to the file, not to a name or to one user's state folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    linked = elsewhere / "same-scene.yaml"
+    os.link(scene, linked)
+    other_state = {**os.environ, "CHOREO_STATE_DIR": str(tmp_path / "other-state")}
+    for name in (scene, linked):
+        done = subprocess.run(
+            [sys.executable, str(HELPERS / "lock_probe.py"), str(name)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=other_state,
+        )
+        assert done.returncode == 3 and done.stdout.startswith("refused "), done
+    with pytest.raises(SceneLocked) as raised:
+        SceneLock.acquire(linked)
+    assert raised.value.pid == holder.pid  # the holder's name, found by the file's identity
+
+
+def test_a_save_moves_the_lock_onto_the_new_file(scene: Path, state: Path) -> None:
+    """A save renames a new file over the scene; the editor's lock goes with it."""
+    from choreo.store import read_scene, save_scene
+
+    with SceneLock.acquire(scene) as lock:
+        loaded = read_scene(scene)
+        before = scene.stat().st_ino
+        edited = loaded.scene.model_copy(update={"title": "Moved"})
+        save_scene(loaded, edited, lock=lock)
+        assert scene.stat().st_ino != before
+        assert _probe(scene)[0] == 3
+        assert holder_path(scene.stat()).exists()
+    assert _probe(scene)[0] == 0
 
 
 def test_processes_racing_for_the_lock_never_hold_it_together(

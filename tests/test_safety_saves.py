@@ -7,10 +7,8 @@ filled up (when the test may mount one).
 from __future__ import annotations
 
 import os
-import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,75 +20,13 @@ import pytest
 from choreo.errors import ChoreoError, ConflictError, SaveError
 from choreo.model import Scene
 from choreo.store import BACKUP_SUFFIX, SceneFile, atomic_write, read_scene, save_scene
-from tests.safety_helpers.server import SaveServer
-from tests.scene_texts import PLAIN_SCENE, long_scene_text, write_scene
-
-KILLS = 200
-KILL_BUDGET_SECONDS = 60  # a hard stop for a very slow machine; ~10 s is usual
+from tests.scene_texts import PLAIN_SCENE, write_scene
 
 
 def _temporaries(folder: Path, name: str) -> set[str]:
     """Files a killed write may leave: ``.NAME.<random>.tmp``, hidden and not ``*.yaml``."""
-    pattern = re.compile(rf"^\.{re.escape(name)}\..+\.tmp$")
+    pattern = re.compile(rf"^\.{re.escape(name)}~?\..+\.tmp$")
     return {entry.name for entry in folder.iterdir() if pattern.match(entry.name)}
-
-
-def test_sigkill_at_random_moments_leaves_the_whole_old_or_the_whole_new_scene(
-    tmp_path: Path,
-) -> None:
-    folder = tmp_path / "scenes"
-    folder.mkdir()
-    target = folder / "marathon.yaml"
-    backup = target.with_name(target.name + BACKUP_SUFFIX)
-    versions = {
-        "A": long_scene_text(2000, take=1).encode("utf-8"),
-        "B": long_scene_text(2000, take=2).encode("utf-8"),
-    }
-    sources = (tmp_path / "a.yaml", tmp_path / "b.yaml")
-    for source, data in zip(sources, versions.values(), strict=True):
-        source.write_bytes(data)
-    target.write_bytes(versions["A"])
-    by_content = {data: name for name, data in versions.items()}
-
-    seen = {"A": 0, "B": 0}
-    saves = kills = interrupted = 0
-    temporaries: set[str] = set()
-    rng = random.Random(7)
-    started = time.monotonic()
-    with SaveServer("save", target, sources, tmp_path / "server.log", timeout=30) as server:
-        window = 3 * server.mean_save_seconds  # kills land before, during and between saves
-        while kills < KILLS and time.monotonic() - started < KILL_BUDGET_SECONDS:
-            pid = server.go()
-            time.sleep(rng.uniform(0, window))
-            os.kill(pid, signal.SIGKILL)
-            killed, completed = server.reap()
-            assert killed, f"the writer ended by itself:\n{server.errors()}"
-            kills += 1
-            saves += completed
-
-            on_disk = target.read_bytes()
-            assert on_disk in by_content, f"kill {kills}: the scene is neither version"
-            seen[by_content[on_disk]] += 1
-            if backup.exists():
-                assert backup.read_bytes() in by_content, f"kill {kills}: a torn backup"
-            now = _temporaries(folder, target.name)
-            assert len(now - temporaries) <= 1, f"kill {kills}: more than one temp file"
-            interrupted += len(now - temporaries)
-            temporaries = now
-            unexpected = {e.name for e in folder.iterdir()} - {target.name, backup.name} - now
-            assert not unexpected, f"kill {kills}: stray files {unexpected}"
-    elapsed = time.monotonic() - started
-
-    print(
-        f"\nSIGKILL during saves: {kills} kills in {elapsed:.1f} s, {saves} saves completed "
-        f"between them (a save takes {server.mean_save_seconds * 1000:.1f} ms), "
-        f"{interrupted} kills caught a write in flight (temp file left); on disk after "
-        f"the kill: old/new version A {seen['A']} times, B {seen['B']} times, torn 0"
-    )
-    assert kills == KILLS, f"only {kills} kills in {KILL_BUDGET_SECONDS} s"
-    # The test proves something only if kills landed mid-write and both versions showed.
-    assert interrupted > 0 and seen["A"] > 0 and seen["B"] > 0
-    assert len(read_scene(target).scene.beats) == 2000
 
 
 def test_choreo_ignores_what_a_killed_save_leaves_behind(tmp_path: Path) -> None:
@@ -212,7 +148,7 @@ def test_a_save_under_a_file_reports_it_and_leaves_that_file_alone(tmp_path: Pat
     path = write_scene(tmp_path)
     before = path.read_bytes()
     loaded, scene = _edited(path)
-    with pytest.raises(SaveError) as raised:
+    with pytest.raises(ChoreoError) as raised:
         save_scene(loaded, scene, path=path / "inside.yaml")
     assert "Not a directory" in str(raised.value) and "\n" not in str(raised.value)
     _assert_untouched(path, before)
@@ -223,8 +159,9 @@ def test_a_save_onto_a_folder_reports_it_and_leaves_no_temp_file(tmp_path: Path)
     loaded, scene = _edited(path)
     folder = tmp_path / "taken.yaml"
     (folder / "keep").mkdir(parents=True)
-    with pytest.raises(SaveError):
+    with pytest.raises(ChoreoError) as raised:
         save_scene(loaded, scene, path=folder)
+    assert "is a folder" in str(raised.value)
     assert (folder / "keep").is_dir()
     assert not _temporaries(tmp_path, folder.name)
 

@@ -101,7 +101,7 @@ def store(key: CacheKey, measures: MeasureMap) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not private_folder(folder):
             return
-        atomic_write(folder / f"{digest}.json", payload.encode("utf-8"), backup=False)
+        atomic_write(folder / f"{digest}.json", payload.encode("utf-8"), backup=False, private=True)
     except (OSError, SaveError):
         return
 

@@ -6,7 +6,7 @@ key order, quoting and indentation survive. Saves are atomic and refuse to overw
 file that changed on disk since it was read.
 """
 
-from choreo.store.atomic import BACKUP_SUFFIX, atomic_write
+from choreo.store.atomic import BACKUP_SUFFIX, PendingWrite, atomic_write
 from choreo.store.hostile import MAX_SCENE_BYTES
 from choreo.store.read import (
     SCENE_SUFFIXES,
@@ -16,12 +16,20 @@ from choreo.store.read import (
     read_scene,
     scene_files_in,
 )
-from choreo.store.write import merged_text, new_scene_text, render_scene, save_scene
+from choreo.store.write import (
+    PendingSave,
+    merged_text,
+    new_scene_text,
+    render_scene,
+    save_scene,
+)
 
 __all__ = [
     "BACKUP_SUFFIX",
     "MAX_SCENE_BYTES",
     "SCENE_SUFFIXES",
+    "PendingSave",
+    "PendingWrite",
     "SceneFile",
     "atomic_write",
     "digest_of",

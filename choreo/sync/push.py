@@ -1,21 +1,26 @@
 """Push: the scene's beats into a copy of its score, one MusicXML direction per beat.
 
-Everything is checked before anything is written: the score copy first (a failed write
-leaves no partial file), then the scene records what it was synced against.
+Everything is checked before anything is written. The scene's save (its record of what
+it was synced against) is made sure first, under the scene's lock: unchanged on disk since
+it was read, its new text written beside it. Only then is the score copy written, and then
+the scene's save put in place; should that last step fail, the score copy is put back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from choreo.errors import ChoreoError, SaveError, ScoreError
+from choreo.lock import SceneLock
 from choreo.model import Beat, MarkCue, Scene, SyncRecord
 from choreo.placement import PlacedBeat, Spot, UnplacedBeat, place_beats
-from choreo.project import inside_project, project_of
+from choreo.project import project_of, safe_target
 from choreo.score import guard
-from choreo.store import SceneFile, atomic_write, save_scene
+from choreo.store import PendingSave, SceneFile, atomic_write
 from choreo.sync.musicxml import Direction, insert_directions, remove_directions
 from choreo.sync.record import ScoreMaps, score_maps, sync_record, synced_score
 from choreo.sync.xml_file import XML_SUFFIXES, package, read_document
@@ -43,8 +48,13 @@ class SyncResult:
         return "\n".join(lines)
 
 
-def push(scene_file: SceneFile, out: Path | None = None) -> SyncResult:
-    """Write the score copy with the beats as directions; record the sync in the scene."""
+def push(
+    scene_file: SceneFile, out: Path | None = None, *, lock: SceneLock | None = None
+) -> SyncResult:
+    """Write the score copy with the beats as directions; record the sync in the scene.
+
+    ``lock`` is the editor's lock on the scene, if it holds one.
+    """
     scene = scene_file.scene
     source = synced_score(scene, scene_file.path)
     if source.suffix.lower() not in OUTPUT_SUFFIXES:
@@ -72,11 +82,19 @@ def push(scene_file: SceneFile, out: Path | None = None) -> SyncResult:
         parts=len(maps.written.parts),
         measures=len(maps.written.measures),
     )
-    if out is None:
-        _make_folder(target.parent)
-    atomic_write(target, package(document, text, target), backup=False)
+    copy = package(document, text, target)
     record = sync_record(digest, maps, placed, scene)
-    saved = save_scene(scene_file, with_record(scene, record))
+    with PendingSave(scene_file, with_record(scene, record), lock=lock) as scene_save:
+        if out is None:
+            _make_folder(target.parent)
+        put_back = _undo_of(target)
+        atomic_write(target, copy, backup=False)
+        try:
+            saved = scene_save.commit()
+        except ChoreoError:
+            with contextlib.suppress(ChoreoError, OSError):  # the save's error is the news
+                put_back()
+            raise
     marks = sum(1 for direction in directions if direction.rehearsal)
     return SyncResult(saved, source, target, len(directions), marks, replaced)
 
@@ -98,11 +116,11 @@ def _output(scene_file: SceneFile, source: Path, out: Path | None) -> Path:
                 f"{', '.join(OUTPUT_SUFFIXES)}",
                 where=out,
             )
-        target = out
+        target = safe_target(out, project=None, what="the score copy")  # the user's own -o
     else:
         project = project_of(scene_file.path)
-        target = inside_project(default_output(scene_file, source), project, what="the score")
-    if target.exists() and target.resolve() == source.resolve():
+        target = safe_target(default_output(scene_file, source), project=project, what="the score")
+    if target == source.resolve():
         raise ChoreoError(
             "the score copy would overwrite the scene's own score",
             where=target,
@@ -119,6 +137,17 @@ def _read(source: Path) -> bytes:
         raise ScoreError(
             f"cannot read the score: {error.strerror or error}", where=source
         ) from None
+
+
+def _undo_of(target: Path) -> Callable[[], None]:
+    """What puts the score copy back as it is now (none: no copy)."""
+    try:
+        before = target.read_bytes()
+    except FileNotFoundError:
+        return lambda: target.unlink(missing_ok=True)
+    except OSError:
+        return lambda: None  # unreadable: the write will fail the same way
+    return lambda: atomic_write(target, before, backup=False)
 
 
 def _make_folder(folder: Path) -> None:

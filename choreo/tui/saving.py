@@ -10,7 +10,9 @@ from pathlib import Path
 
 from choreo.errors import ChoreoError
 from choreo.journal import clear_journal, read_journal, write_journal
+from choreo.lock import SceneLock
 from choreo.model import Scene
+from choreo.project import project_of, safe_target
 from choreo.store import SceneFile, atomic_write, parse_scene, read_scene, render_scene, save_scene
 from choreo.timing import MeasureMap
 
@@ -45,10 +47,13 @@ def journaled_edits(path: Path, scene_file: SceneFile) -> tuple[Scene, float] | 
     return None if scene == scene_file.scene else (scene, journal.saved_at)
 
 
-def save(scene_file: SceneFile, scene: Scene, *, force: bool = False) -> SceneFile:
+def save(
+    scene_file: SceneFile, scene: Scene, *, force: bool = False, lock: SceneLock | None = None
+) -> SceneFile:
     """Write the scene over its file (refusing a file changed on disk unless ``force``);
-    the journal of unsaved edits goes, as the file holds them now."""
-    saved = save_scene(scene_file, scene, force=force)
+    the journal of unsaved edits goes, as the file holds them now. ``lock``, the editor's
+    lock on the scene, moves onto the file saved."""
+    saved = save_scene(scene_file, scene, force=force, lock=lock)
     clear_journal(saved.path)
     return saved
 
@@ -74,12 +79,14 @@ class Journal:
         clear_journal(self.path)
 
 
-def sync_with_score(scene_file: SceneFile) -> tuple[SceneFile, str]:
+def sync_with_score(
+    scene_file: SceneFile, *, lock: SceneLock | None = None
+) -> tuple[SceneFile, str]:
     """``choreo sync`` on the saved scene: the scene file as written with its sync record,
     and what was done, in a line."""
     from choreo.sync import push
 
-    result = push(scene_file)
+    result = push(scene_file, lock=lock)
     return result.scene_file, result.summary()
 
 
@@ -94,5 +101,6 @@ def export_markdown(scene_file: SceneFile, measures: MeasureMap) -> Path:
 
     target = markdown_path(scene_file.path)
     data = export_scenes([scene_file], format="md", measures=lambda _: measures)
-    atomic_write(target, data, backup=False)
+    home = safe_target(target, project=project_of(scene_file.path), what="the beat sheet")
+    atomic_write(home, data, backup=False)
     return target

@@ -2,15 +2,19 @@
 
 Usage: ``save_server.py MODE TARGET VERSION_A VERSION_B``
 
-``MODE`` is ``save`` (``choreo.store.save_scene`` onto ``TARGET``, with its conflict check)
-or ``journal`` (``choreo.journal.write_journal`` for the scene ``TARGET``). The writers
-alternate between the texts in the files ``VERSION_A`` and ``VERSION_B``.
+``MODE`` is ``save`` (``choreo.store.save_scene`` onto ``TARGET``, with its conflict check),
+``sync`` (a save, then ``choreo sync``'s push of the scene as saved: the score copy and the
+scene's sync record) or ``journal`` (``choreo.journal.write_journal`` for the scene
+``TARGET``). The writers alternate between the texts in the files ``VERSION_A`` and
+``VERSION_B``.
 
 Commands on stdin, one a line; answers on stdout:
 
 - ``go``: fork a writer, answer ``pid N``; the test kills N whenever it likes.
 - ``reap``: wait for that writer, answer ``killed SAVES`` or ``exited CODE SAVES``
   (``SAVES``: writes it completed).
+- ``tidy``: one more write (version A) in the server itself, as the next save after a
+  kill; answer ``tidied``.
 
 Starting Python, importing choreo and parsing a 2,000-beat scene takes seconds; a fork
 takes a millisecond, so hundreds of kills fit in a few seconds. The killed process is a
@@ -29,7 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from choreo.journal import write_journal
-from choreo.store import SceneFile, digest_of, parse_scene, save_scene
+from choreo.store import SceneFile, digest_of, parse_scene, read_scene, save_scene
+from choreo.sync import push
 
 BASE_DIGEST = "0" * 64  # journal mode: the digest the edits "started from"
 
@@ -47,6 +52,17 @@ def scene_saver(target: Path, texts: list[bytes]) -> Callable[[int], None]:
         save_scene(opened, wanted.scene)
 
     return save
+
+
+def scene_syncer(target: Path, texts: list[bytes]) -> Callable[[int], None]:
+    """Saves version ``i``, then syncs the scene as saved (score copy, then the record)."""
+    save = scene_saver(target, texts)
+
+    def sync(index: int) -> None:
+        save(index)
+        push(read_scene(target))
+
+    return sync
 
 
 def journal_writer(target: Path, texts: list[bytes]) -> Callable[[int], None]:
@@ -69,7 +85,8 @@ def write_forever(save: Callable[[int], None], progress: int) -> None:
 def main() -> None:
     mode, target, first, second = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
     texts = [Path(first).read_bytes(), Path(second).read_bytes()]
-    save = scene_saver(target, texts) if mode == "save" else journal_writer(target, texts)
+    writers = {"save": scene_saver, "sync": scene_syncer, "journal": journal_writer}
+    save = writers[mode](target, texts)
     started = time.perf_counter()
     for index in (1, 0, 1, 0):  # leaves version A in place; times one save
         save(index)
@@ -94,6 +111,9 @@ def main() -> None:
                     os._exit(code)
             os.close(progress_out)
             print(f"pid {pid}", flush=True)
+        elif command == "tidy":
+            save(0)
+            print("tidied", flush=True)
         elif command == "reap" and pid is not None:
             _, status = os.waitpid(pid, 0)
             saves = 0

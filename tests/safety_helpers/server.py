@@ -15,7 +15,13 @@ class SaveServer:
     """A ``save_server.py`` subprocess; use as a context manager."""
 
     def __init__(
-        self, mode: str, target: Path, versions: tuple[Path, Path], log: Path, timeout: float
+        self,
+        mode: str,
+        target: Path,
+        versions: tuple[Path, Path],
+        log: Path,
+        timeout: float,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.log = log
         self.timeout = timeout
@@ -27,6 +33,7 @@ class SaveServer:
             stderr=self._log_handle,
             text=True,
             bufsize=1,
+            env=env,
         )
         self.mean_save_seconds = float(self._answer("ready")[0])
 
@@ -42,6 +49,11 @@ class SaveServer:
         if word == "killed":
             return True, int(rest[0])
         return False, int(rest[-1])
+
+    def tidy(self) -> None:
+        """One more write in the server, as the next save after a kill."""
+        self._send("tidy")
+        self._answer("tidied")
 
     def _send(self, command: str) -> None:
         stdin = self._pipe(self.process.stdin)

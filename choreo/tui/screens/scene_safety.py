@@ -159,7 +159,8 @@ class SceneSafety(BeatEdits):
 
     @work(thread=True, exit_on_error=False, group="save", description="saving the scene")
     def _write(self, scene_file: SceneFile, scene: Scene, force: bool) -> None:
-        self.post_message(SceneSaved(saving.save(scene_file, scene, force=force), scene))
+        saved = saving.save(scene_file, scene, force=force, lock=self.scene_lock)
+        self.post_message(SceneSaved(saved, scene))
 
     @on(SceneSaved)
     def _saved(self, message: SceneSaved) -> None:
@@ -224,7 +225,7 @@ class SceneSafety(BeatEdits):
 
     @work(thread=True, exit_on_error=False, group="sync", description="syncing with the score")
     def _push(self, scene_file: SceneFile) -> None:
-        self.post_message(ScoreSynced(*saving.sync_with_score(scene_file)))
+        self.post_message(ScoreSynced(*saving.sync_with_score(scene_file, lock=self.scene_lock)))
 
     @on(ScoreSynced)
     def _synced(self, message: ScoreSynced) -> None:
