@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from choreo.errors import ConflictError
+from choreo.errors import ConflictError, SaveError
 from choreo.journal import journal_path, write_journal
 from choreo.lock import SceneLock
-from choreo.store import read_scene
+from choreo.store import PendingSave, SceneFile, read_scene
 from choreo.sync import push
 from tests.run_cli import assert_one_line_error, choreo
 from tests.scene_texts import PLAIN_SCENE, write_scene
@@ -311,6 +311,28 @@ def test_sync_writes_no_score_copy_when_the_scene_save_cannot_be_sure(home: Path
     with pytest.raises(ConflictError):
         push(loaded)
     assert not (home / "scores" / COPY).exists()
+
+
+@pytest.mark.parametrize("earlier", [b"<an earlier copy/>", None])
+def test_a_scene_save_failing_at_its_last_step_puts_the_score_copy_back(
+    home: Path, monkeypatch: pytest.MonkeyPatch, earlier: bytes | None
+) -> None:
+    """The rename of the scene is all that is left once its save is sure; should even
+    that fail (an I/O error, injected here), the score copy is as it was before."""
+    copy = home / "scores" / COPY
+    if earlier is not None:
+        copy.write_bytes(earlier)
+    scene = home / "scenes" / "corridor.yaml"
+    before = scene.read_bytes()
+
+    def failing(self: PendingSave) -> SceneFile:
+        raise SaveError("could not save: Input/output error", where=self.target)
+
+    monkeypatch.setattr(PendingSave, "commit", failing)
+    with pytest.raises(SaveError):
+        push(read_scene(scene))
+    assert (copy.read_bytes() if copy.exists() else None) == earlier
+    assert scene.read_bytes() == before
 
 
 def test_the_editors_save_moves_its_lock_and_refuses_a_stale_version(tmp_path: Path) -> None:
