@@ -125,7 +125,7 @@ def remember_scene(file_digest: str, cached: CachedScene) -> None:
         if not private_folder(folder):
             return
         data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write(folder / f"{key}.json", data, backup=False)
+        atomic_write(folder / f"{key}.json", data, backup=False, private=True)
         _forget_oldest(folder)
     except (OSError, SaveError):
         return

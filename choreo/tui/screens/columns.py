@@ -44,7 +44,7 @@ def remember_columns(keys: tuple[str, ...]) -> None:
     path = columns_path()
     with contextlib.suppress(OSError, SaveError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write(path, json.dumps(list(keys)).encode("utf-8"), backup=False)
+        atomic_write(path, json.dumps(list(keys)).encode("utf-8"), backup=False, private=True)
 
 
 class ColumnChooser(ModalScreen[None]):
