@@ -1,4 +1,5 @@
-"""Score engine figures: parse vs cached load, placing beats, start-up import time.
+"""Score engine figures: parse vs cached load, a read in process vs bounded in a child,
+placing beats, start-up import time.
 
 Targets (issue 3): a cached load at least 200x faster than a parse; 10,000 beats placed in
 under 50 ms; ``choreo --help`` under 0.3 s. Printed, never asserted.
@@ -14,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib.util import find_spec
+from pathlib import Path
 
 WORK = "corpus:beethoven/opus132"
 BEATS = 10_000
@@ -46,6 +49,7 @@ def _loads() -> None:
     parse = time.perf_counter() - started
     print(f"   parse {WORK} (uncached) {parse:8.3f} s  ({len(measures.measures)} measures)")
 
+    _bounded_overhead()
     load_measure_map(WORK)  # parses once more and stores the entry
     cached = []
     for _ in range(20):
@@ -57,6 +61,32 @@ def _loads() -> None:
     print(f"   cached load (median of 20) {best * 1000:8.2f} ms")
     print(f"   cached / parse           {parse / best:8.0f}x faster  (target >= 200x)")
     _place_beats(measures)
+
+
+def _bounded_overhead() -> None:
+    """Every read runs in a bounded child process: what that costs on a small score."""
+    from choreo.score.bounded import read_bounded
+    from choreo.score.load import read_file
+
+    path = Path(__file__).resolve().parent.parent / "scores" / "studio-waltz.musicxml"
+    read_file(path, "musicxml")  # music21's own first-use work out of the figure
+    inside = _median(lambda: read_file(path, "musicxml"))
+    child = _median(
+        lambda: read_bounded(
+            path, "musicxml", part=0, default_tempo=120.0, source="", performed=False
+        )
+    )
+    print(f"   read studio-waltz in process {inside:8.3f} s")
+    print(f"   read studio-waltz bounded    {child:8.3f} s  ({child - inside:.3f} s more)")
+
+
+def _median(run: Callable[[], object], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def _place_beats(measures: object) -> None:

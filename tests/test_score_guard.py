@@ -243,3 +243,64 @@ def test_schoenbergs_op19_no2_with_a_macos_fork_is_read() -> None:
 @pytest.mark.parametrize("name", ["track.wav", "mix.MP3", "stem.flac", "temp.ogg"])
 def test_a_recording_is_not_a_score(tmp_path: Path, name: str) -> None:
     _refused(_write(tmp_path / name, b"RIFF\x00\x00\x00\x00WAVEfmt "), "audio recording")
+
+
+# -- every member of an .mxl that could be opened is vetted --------------------------------
+
+CONTAINER = b"""<?xml version="1.0"?><container><rootfiles>
+<rootfile full-path="NAME"/></rootfiles></container>"""
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"score.xml": DEMO.read_bytes(), "evil.xml/": BILLION_LAUGHS},
+        {"score.xml": DEMO.read_bytes(), "SCORE.XML": BILLION_LAUGHS},
+        {"score.xml": DEMO.read_bytes(), "Other.MusicXML": EXTERNAL_ENTITY},
+        {"score.xml": DEMO.read_bytes(), "META-INF/container.xml": BILLION_LAUGHS},
+        {
+            "META-INF/container.xml": CONTAINER.replace(b"NAME", b"deep/lol.xml"),
+            "score.xml": DEMO.read_bytes(),
+            "deep/lol.xml": BILLION_LAUGHS,
+        },
+        {"score.xml": DEMO.read_bytes(), "notes.txt": BILLION_LAUGHS},
+    ],
+    ids=["trailing-slash", "case-variant", "other-xml", "container", "rootfile", "xml-named-txt"],
+)
+def test_every_member_that_could_be_opened_is_vetted(
+    tmp_path: Path, members: dict[str, bytes]
+) -> None:
+    path = _mxl(tmp_path / "hostile.mxl", members)
+    error = _refused(path, "refused")
+    assert "entit" in error.message or "DTD" in error.message
+
+
+def test_a_nested_archive_is_refused(tmp_path: Path) -> None:
+    inner = _mxl(tmp_path / "inner.mxl", {"score.xml": BILLION_LAUGHS})
+    path = _mxl(
+        tmp_path / "outer.mxl", {"score.xml": DEMO.read_bytes(), "x.mxl": inner.read_bytes()}
+    )
+    _refused(path, "another archive")
+
+
+def test_an_archive_of_a_real_score_and_harmless_extras_is_read(tmp_path: Path) -> None:
+    members = {
+        "META-INF/container.xml": CONTAINER.replace(b"NAME", b"waltz.xml"),
+        "waltz.xml": DEMO.read_bytes(),
+        "images/": b"",
+        "images/cover.png": PNG,
+    }
+    assert len(load_measure_map(str(_mxl(tmp_path / "ok.mxl", members))).measures) == 32
+
+
+def test_a_damaged_archive_is_one_error_line(tmp_path: Path) -> None:
+    from tests.run_cli import assert_one_line_error, choreo
+
+    whole = _mxl(tmp_path / "whole.mxl", {"score.xml": DEMO.read_bytes()}).read_bytes()
+    cut = _write(tmp_path / "cut.mxl", whole[: len(whole) // 2])
+    assert_one_line_error(choreo("score", cut), "cut.mxl")
+    stored = _mxl(tmp_path / "crc.mxl", {"score.xml": DEMO.read_bytes()}, zipfile.ZIP_STORED)
+    data = bytearray(stored.read_bytes())
+    data[data.index(b"<score-partwise") + 1] ^= 1  # the stored bytes no longer match the CRC
+    stored.write_bytes(bytes(data))
+    assert_one_line_error(choreo("score", stored), "crc.mxl", "damaged")

@@ -86,8 +86,17 @@ def load_cached(key: CacheKey) -> MeasureMap | None:
         data: Any = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or data.get("key") != digest:
             return None
-        found = MeasureMap.from_dict(_checked_map(data["map"]))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+    except (OSError, ValueError, RecursionError):
+        return None
+    return measure_map_from(data.get("map"))
+
+
+def measure_map_from(data: Any) -> MeasureMap | None:
+    """The measure map in ``data`` (as :meth:`MeasureMap.to_dict` gives it) when every
+    value has its type and range and the bars and seconds agree, else ``None``."""
+    try:
+        found = MeasureMap.from_dict(_checked_map(data))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
     return found if _consistent(found) else None
 

@@ -7,14 +7,16 @@ the file itself, bounded, and raises :class:`ScoreError` with a one-line reason.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from choreo.errors import ScoreError
+from choreo.errors import ScoreError, printable
 
 MAX_SCORE_MB = 50.0  # the file as stored
 MAX_UNZIPPED_MB = 200.0  # all members of an .mxl archive, uncompressed
@@ -28,16 +30,22 @@ _MUSICXML_ROOTS = ("score-partwise", "score-timewise")
 
 def max_score_bytes() -> int:
     """The size limit, from ``CHOREO_MAX_SCORE_MB`` when set."""
-    text = os.environ.get("CHOREO_MAX_SCORE_MB", "").strip()
+    return int(limit_from_env("CHOREO_MAX_SCORE_MB", MAX_SCORE_MB, "megabytes") * _MB)
+
+
+def limit_from_env(name: str, default: float, unit: str) -> float:
+    """A limit the user may set in the environment variable ``name``: a finite number,
+    not negative; anything else is one error line."""
+    text = os.environ.get(name, "").strip()
     if not text:
-        return int(MAX_SCORE_MB * _MB)
+        return default
     try:
-        megabytes = float(text)
+        value = float(text)
     except ValueError:
-        megabytes = math.nan
-    if not math.isfinite(megabytes) or megabytes < 0:
-        raise ScoreError(f"CHOREO_MAX_SCORE_MB is {text!r}, not a number of megabytes")
-    return int(megabytes * _MB)
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ScoreError(f"{name} is {printable(repr(text))}, not a number of {unit}")
+    return value
 
 
 def check_size(path: Path) -> int:
@@ -100,15 +108,10 @@ def _check_archive(path: Path) -> None:
             score = score_member(archive)
             if score is None:
                 raise ScoreError("the .mxl archive holds no MusicXML score", where=path)
-            # Every XML member music21 or a reader might open is vetted, the score last.
+            # Every member music21 or a reader might open is vetted, the score last.
             for member in members:
-                name = member.filename
-                skipped = name == score or name.startswith("__MACOSX/")
-                if not skipped and name.lower().endswith(_XML_SUFFIXES):
-                    with archive.open(member) as handle:
-                        _check_xml(
-                            _chunks(handle), path, what=f"{name} in the archive", score=False
-                        )
+                if member.filename != score and not member.filename.startswith("__MACOSX/"):
+                    _check_member(archive, member, path)
             with archive.open(score) as handle:
                 _check_xml(_chunks(handle), path, what="MusicXML")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as error:
@@ -117,6 +120,22 @@ def _check_archive(path: Path) -> None:
         raise ScoreError(f"the .mxl archive cannot be opened: {error}", where=path) from None
     except (OSError, EOFError) as error:
         raise ScoreError(f"the .mxl archive cannot be read: {error}", where=path) from None
+
+
+def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
+    """Whatever its name says (``SCORE.XML``, ``score.xml/``, ``notes.txt``), a member
+    that holds XML is vetted as XML, and an archive inside the archive is refused."""
+    name = printable(member.filename)
+    with archive.open(member) as handle:
+        head = handle.read(_CHUNK)
+        if head.startswith(b"PK\x03\x04"):
+            raise ScoreError(
+                f"the .mxl archive holds another archive ({name}); refused", where=path
+            )
+        named = member.filename.rstrip("/").lower().endswith(_XML_SUFFIXES)
+        if named or _xml_start(head):
+            chunks = itertools.chain([head], _chunks(handle))
+            _check_xml(chunks, path, what=f"{name} in the archive", score=False)
 
 
 def score_member(archive: zipfile.ZipFile) -> str | None:
@@ -184,6 +203,10 @@ def _check_xml(chunks: Iterator[bytes], path: Path, *, what: str, score: bool = 
         for chunk in chunks:
             parser.feed(chunk)
         parser.close()
+    except AbsurdMeter as error:
+        error.where = str(path)
+        error.line = parser.parser.CurrentLineNumber
+        raise
     except _InlineDTD:
         raise ScoreError(
             f"{what} declares an inline DTD, where XML entities (and XML bombs) live; refused",
@@ -241,30 +264,92 @@ def _refuse_inline_dtd(
 
 
 class _RootTag:
-    """A parser target that keeps only the root tag, so vetting builds no tree."""
+    """A parser target that keeps the root tag and looks at each time signature, so
+    vetting builds no tree."""
 
     def __init__(self) -> None:
         self.tag: str | None = None
+        self.measure = "?"
+        self._meter: list[tuple[str, str]] | None = None  # (beats, beat-type) pairs
+        self._field: str | None = None
+        self._text = ""
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         if self.tag is None:
             self.tag = tag
+        if tag == "measure":
+            self.measure = attributes.get("number", "?")
+        elif tag == "time":
+            self._meter = []
+        elif self._meter is not None and tag in ("beats", "beat-type"):
+            self._field, self._text = tag, ""
 
     def end(self, tag: str) -> None:
-        return None
+        if self._meter is None:
+            return
+        if tag == "beats":
+            self._meter.append((self._text.strip(), ""))
+        elif tag == "beat-type" and self._meter:
+            self._meter[-1] = (self._meter[-1][0], self._text.strip())
+        elif tag == "time":
+            check_meter(self._meter, self.measure)
+            self._meter = None
+        self._field = None
 
     def data(self, text: str) -> None:
-        return None
+        if self._field is not None:
+            self._text += text
 
     def close(self) -> None:
         return None
 
 
+# Far beyond real odd and additive meters (25/16, 3+2+3/8, 32/4); music21 spends minutes
+# filling a bar of 1000 whole notes.
+MAX_METER_BEATS = 128
+MAX_METER_QUARTERS = 128
+MAX_BEAT_TYPE = 1024  # a 1024th note; irrational meters (3/10) are music too
+
+
+class AbsurdMeter(ScoreError):
+    """A time signature no music has; refused before music21 spends minutes on it."""
+
+
+def check_meter(meter: list[tuple[str, str]], measure: str) -> None:
+    """Refuse a time signature of more than 128 beats or quarters a bar, or a beat type
+    outside 1 to 1024. ``meter`` holds (beats, beat-type) pairs, beats maybe additive (``3+2``);
+    a value that is no whole number is left to music21."""
+    beats = quarters = 0.0
+    for numerator, denominator in meter:
+        try:
+            count = sum(int(part) for part in numerator.split("+"))
+            kind = int(denominator)
+        except ValueError:
+            return
+        if not 1 <= kind <= MAX_BEAT_TYPE:
+            shown = printable(f"{numerator}/{denominator}")[:40]
+            raise AbsurdMeter(
+                f"measure {printable(measure)[:20]} has the time signature {shown}, whose "
+                f"beat is no note value; refused"
+            )
+        beats += count
+        quarters += count * 4 / kind
+    if beats > MAX_METER_BEATS or quarters > MAX_METER_QUARTERS:
+        shown = printable("+".join(f"{n}/{d}" for n, d in meter))[:40]
+        raise AbsurdMeter(
+            f"measure {printable(measure)[:20]} has the time signature {shown}: more than "
+            f"{MAX_METER_BEATS} beats or {MAX_METER_QUARTERS} quarter notes in a bar; refused"
+        )
+
+
 def _looks_like_xml(path: Path) -> bool:
     """Some editors write plain MusicXML with an .mxl name; music21 reads those too."""
     with path.open("rb") as handle:
-        head = handle.read(256).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
-    return head.startswith(b"<")
+        return _xml_start(handle.read(256))
+
+
+def _xml_start(head: bytes) -> bool:
+    return head[:256].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<")
 
 
 def _check_midi(path: Path) -> None:
@@ -285,6 +370,24 @@ def _check_text(path: Path, score_format: str) -> None:
         raise ScoreError("not a Humdrum file: no **kern (or other **) spine", where=path)
     if score_format == "abc" and not any(key in head for key in (b"X:", b"K:")):
         raise ScoreError("not ABC: no X: or K: header line", where=path)
+    if score_format == "abc":
+        _check_abc_meters(path)
+
+
+# ``M:6/8``, ``M:(2+3)/8`` or inline ``[M:1000/1]``; ``M:C`` and ``M:none`` have no figures.
+_ABC_METER = re.compile(rb"(?:^|\[)M:[ \t]*\(?([\d+ \t]+)\)?[ \t]*/[ \t]*(\d+)", re.MULTILINE)
+
+
+def _check_abc_meters(path: Path) -> None:
+    text = path.read_bytes()
+    for found in _ABC_METER.finditer(text):
+        beats = found.group(1).decode("ascii").replace(" ", "").replace("\t", "")
+        try:
+            check_meter([(beats, found.group(2).decode("ascii"))], "?")
+        except AbsurdMeter as error:
+            error.message = error.message.replace("measure ? has", "the tune has")
+            error.where, error.line = str(path), text.count(b"\n", 0, found.start()) + 1
+            raise
 
 
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:

@@ -1,4 +1,4 @@
-"""Load a score's measure map: resolve, guard, cache, parse, expand repeats."""
+"""Load a score's measure map: resolve, guard, cache, parse (bounded), expand repeats."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from choreo.errors import ScoreError
 from choreo.score import cache, guard
+from choreo.score.bounded import read_bounded
 from choreo.score.files import CORPUS_PREFIX, resolve_score, score_format, score_hash
 from choreo.score.repeats import RepeatSigns, performed_map
 from choreo.timing import MeasureMap
@@ -41,14 +42,18 @@ def load_measure_map(
             if found is not None:
                 return dataclasses.replace(found, source=source, content_hash=key.content_hash)
         guard.check_content(path, form)
-        written, signs = read_file(
-            path, form, part=part, default_tempo=default_tempo, source=source
+        written, played = read_bounded(
+            path, form, part=part, default_tempo=default_tempo, source=source, performed=performed
         )
         written = dataclasses.replace(written, content_hash=key.content_hash)
         if use_cache:
             # Kept even when the repeats cannot be expanded: the written order still can be.
             cache.store(dataclasses.replace(key, performed=False), written)
-        measures = _performed(written, signs, path) if performed else written
+        if isinstance(played, ScoreError):
+            raise played
+        measures = written
+        if played is not None:
+            measures = dataclasses.replace(played, content_hash=key.content_hash)
     except ScoreError as error:
         if source.startswith(CORPUS_PREFIX):
             error.where = source  # the name the user wrote, not music21's install path
@@ -66,8 +71,9 @@ def read_file(
     default_tempo: float = 120.0,
     source: str = "",
 ) -> tuple[MeasureMap, tuple[RepeatSigns, ...]]:
-    """Parse a vetted file and convert it (no cache): the written map and the repeat
-    signs on each of its measures."""
+    """Parse a vetted file and convert it, in this process and without bounds (no cache):
+    the written map and the repeat signs on each of its measures. Scores are read through
+    :mod:`choreo.score.bounded`, which runs this in a child process."""
     if score_format == "midi":  # music21 quantizes MIDI timing: its ticks are read exactly
         from choreo.score.midi import read_midi_map
 
@@ -78,7 +84,7 @@ def read_file(
     return read_measure_map(read, part=part, default_tempo=default_tempo, source=source, where=path)
 
 
-def _performed(written: MeasureMap, signs: tuple[RepeatSigns, ...], path: Path) -> MeasureMap:
+def performed_order(written: MeasureMap, signs: tuple[RepeatSigns, ...], path: Path) -> MeasureMap:
     try:
         return performed_map(written, signs)
     except ScoreError as error:
