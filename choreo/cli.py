@@ -231,7 +231,8 @@ def score(
     """Print the score's measure map: measures, meters, tempi and seconds."""
     from choreo.score import load_measure_map, measure_map_json, measure_map_text
 
-    chosen: int | str = int(part) if part.isdecimal() else part  # "²" is a digit, not a number
+    # "²" is a digit, not a number; 5,000 digits are no part index either (nor an int to parse)
+    chosen: int | str = int(part) if part.isdecimal() and len(part) <= 9 else part
     with _progress(f"reading {file}"):
         measures = load_measure_map(file, base=Path.cwd(), part=chosen, performed=performed)
     if output is TextOrJson.json:

@@ -629,6 +629,20 @@ def test_the_sync_command(tmp_path: Path, built: dict[str, Path]) -> None:
     assert "mark-dolce (6:2), mark-C (9:1)" in pulled.stdout + pulled.stderr
 
 
+def test_sync_never_writes_what_xml_forbids(tmp_path: Path, built: dict[str, Path]) -> None:
+    """U+FFFE, U+FFFF and control characters in beat text are dropped: the copy parses."""
+    from xml.etree import ElementTree
+
+    text = small_scene() + '  - id: b99\n    at: "7:1"\n    combat: "cut\\uFFFE\\uFFFF\\x01 high"\n'
+    scene_path = make_project(tmp_path, built["small"], text)
+    assert read_scene(scene_path).scene.beats[-1].combat == "cut\ufffe\uffff\x01 high"
+    done = choreo("sync", scene_path)
+    assert done.returncode == 0, done.stderr
+    written = tmp_path / "scores" / "small.choreo.musicxml"
+    words = [element.text for element in ElementTree.parse(written).iter("words")]
+    assert "b99 cut high" in words, words
+
+
 def test_the_sync_command_refuses_a_beat_outside_the_score(
     tmp_path: Path, built: dict[str, Path]
 ) -> None:

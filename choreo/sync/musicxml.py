@@ -22,7 +22,9 @@ from choreo.sync.xml_layout import MARK_ID, WORDS_ID, Child, Part, children, lay
 MUSIC21_DIVISIONS = 10080  # music21's divisions per quarter when a part never says
 TIME_EPSILON = 1e-3  # quarters: a beat written to three places still finds its note
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What XML 1.0 forbids in text, even as a character reference: control characters,
+# surrogates and the non-characters U+FFFE and U+FFFF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +294,6 @@ def _divisions_text(quarters: Fraction, divisions: Fraction) -> str:
 
 
 def escape(text: str) -> str:
-    """Text content for XML: markup characters escaped, control characters dropped."""
+    """Text content for XML: markup characters escaped, characters XML forbids dropped."""
     text = _CONTROL.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
