@@ -18,7 +18,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from choreo.errors import ChoreoError, printable
+from choreo.errors import ChoreoError, ScoreError, printable
 
 app = typer.Typer(
     name="choreo",
@@ -231,8 +231,9 @@ def score(
     """Print the score's measure map: measures, meters, tempi and seconds."""
     from choreo.score import load_measure_map, measure_map_json, measure_map_text
 
-    # "²" is a digit, not a number; 5,000 digits are no part index either (nor an int to parse)
-    chosen: int | str = int(part) if part.isdecimal() and len(part) <= 9 else part
+    if part.isdecimal() and len(part) > 9:  # nor an int Python will parse past 4,300 digits
+        raise ScoreError(f"the score has no part {part[:12]}...: no score has that many parts")
+    chosen: int | str = int(part) if part.isdecimal() else part  # "²" is a digit, not a number
     with _progress(f"reading {file}"):
         measures = load_measure_map(file, base=Path.cwd(), part=chosen, performed=performed)
     if output is TextOrJson.json:

@@ -133,3 +133,8 @@ def test_an_abc_tune_with_an_absurd_meter_is_refused_naming_the_line(tmp_path: P
     path.write_text("X:1\nT:t\nM:4/4\nL:1/4\nK:C\nCDEF|[M:1000/1]G|\n", encoding="utf-8")
     result = choreo("score", path)
     assert_one_line_error(result, "tune.abc:6: the tune has the time signature 1000/1")
+
+
+@pytest.mark.parametrize("part", ["9" * 5000, "99999999999999999999", "-1"])
+def test_a_part_no_score_has_is_one_line(part: str) -> None:
+    assert_one_line_error(choreo("score", WALTZ, "--part", part), "has no part")
