@@ -1,7 +1,7 @@
 """Run every benchmark: `python -m benchmarks` (or `python -m benchmarks score export`).
 
-The truth audit and the kill soak take minutes and are run by hand only:
-`python -m benchmarks truth`, `python -m benchmarks kill`.
+The truth audit, the kill soak and the fuzzing soak take minutes and are run by hand
+only: `python -m benchmarks truth`, `python -m benchmarks kill`, `python -m benchmarks fuzz`.
 """
 
 from __future__ import annotations
