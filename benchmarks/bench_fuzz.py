@@ -50,7 +50,13 @@ def _shard(shard: int, runs: int, folder: Path) -> Figures:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     own = folder / f"shard-{shard}"
     own.mkdir()
-    return run(runs, own, seed=16 + shard, scores_share=0.2, cli_every=50)
+    started = time.perf_counter()
+
+    def progress(figures: Figures) -> None:
+        line = figures.line(f"shard {shard}", time.perf_counter() - started)
+        print(f"   {line}", flush=True)
+
+    return run(runs, own, seed=16 + shard, scores_share=0.2, cli_every=50, progress=progress)
 
 
 if __name__ == "__main__":

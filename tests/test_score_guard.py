@@ -304,3 +304,9 @@ def test_a_damaged_archive_is_one_error_line(tmp_path: Path) -> None:
     data[data.index(b"<score-partwise") + 1] ^= 1  # the stored bytes no longer match the CRC
     stored.write_bytes(bytes(data))
     assert_one_line_error(choreo("score", stored), "crc.mxl", "damaged")
+    # Found by the fuzzer: deflated bytes that no longer inflate raised zlib.error.
+    deflated = _mxl(tmp_path / "zlib.mxl", {"score.xml": DEMO.read_bytes()})
+    data = bytearray(deflated.read_bytes())
+    data[200:210] = bytes(10)
+    deflated.write_bytes(bytes(data))
+    assert_one_line_error(choreo("score", deflated), "zlib.mxl", "damaged")

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -114,7 +115,8 @@ def _check_archive(path: Path) -> None:
                     _check_member(archive, member, path)
             with archive.open(score) as handle:
                 _check_xml(_chunks(handle), path, what="MusicXML")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as error:
+    # zlib.error: deflated data that does not inflate (a flipped byte in a member)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, zlib.error) as error:
         raise ScoreError(f"the .mxl archive is damaged: {error}", where=path) from None
     except RuntimeError as error:  # an encrypted member
         raise ScoreError(f"the .mxl archive cannot be opened: {error}", where=path) from None

@@ -10,6 +10,7 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -82,6 +83,8 @@ def _unzip_score(path: Path, data: bytes) -> tuple[str, bytes]:
             return member, archive.read(member)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as error:
         raise ScoreError(f"the .mxl archive cannot be read: {error}", where=path) from None
+    except zlib.error as error:  # deflated bytes that do not inflate (a flipped byte)
+        raise ScoreError(f"the .mxl archive is damaged: {error}", where=path) from None
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str, bytes]:

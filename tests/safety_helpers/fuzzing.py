@@ -207,6 +207,7 @@ def run(
     scores_share: float = 0.25,
     cli_every: int = 0,
     hang_seconds: float = 30.0,
+    progress: Callable[[Figures], None] | None = None,
 ) -> Figures:
     """``runs`` mutants of the seeds, about ``scores_share`` of them scores; an input still
     running after ``hang_seconds`` is stopped (and counted as slow)."""
@@ -252,6 +253,8 @@ def run(
             kept.parent.mkdir(exist_ok=True)
             kept.write_bytes(data)
             figures.slow.append(f"{kept}: {elapsed:.1f} s")
+        if progress is not None and figures.inputs % 1000 == 0:
+            progress(figures)
     return figures
 
 
