@@ -151,7 +151,7 @@ def test_a_performed_read_keeps_the_written_map_too(
     def no_second_parse(*_: object, **__: object) -> None:
         raise AssertionError("the score was parsed again")
 
-    monkeypatch.setattr(load, "read_file", no_second_parse)
+    monkeypatch.setattr(load, "read_bounded", no_second_parse)
     assert load_measure_map(str(waltz)) == written
     assert load_measure_map(str(waltz), performed=True) == performed
 
