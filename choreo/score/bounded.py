@@ -3,9 +3,11 @@
 music21 has no limits of its own: a ``1000/1`` time signature kept it busy for minutes and
 a fuzzed file can loop or allocate without end. So every score is read by
 ``python -m choreo.score.bounded``: the parent sends the request as JSON on stdin; the
-child caps its own memory before it imports music21, reads the file exactly as
-:func:`choreo.score.load.read_file` does, and answers JSON on stdout. The parent kills it
-at the time bound. The answer is data, not trust: it is checked like a cache entry.
+child caps its own memory and processor time before it imports music21, reads the file
+exactly as :func:`choreo.score.load.read_file` does, and answers JSON on stdout. The time
+bound counts the child's processor seconds, so a busy machine does not refuse a real
+score; the parent kills a child that is still there long after (starved or blocked). The
+answer is data, not trust: it is checked like a cache entry.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -26,10 +29,11 @@ from choreo.score import cache
 from choreo.score.guard import limit_from_env, score_member
 from choreo.timing import MeasureMap
 
-# Start-up (Python and music21's import) fits the base on a loaded machine; music21 reads
+# Start-up (Python and music21's import) takes about a second of the base; music21 reads
 # a MB of MusicXML in a second or two (Beethoven's op. 132, 5 MB, in about 10 s).
 BASE_SECONDS = 10.0
 SECONDS_PER_MB = 6.0
+WALL_FACTOR = 4.0  # the parent's own bound, in wall-clock seconds: 4x the child's, +30 s
 MEMORY_MB = 2048.0  # address space: op. 132 reads in under 1 GB
 _MB = 1024 * 1024
 
@@ -67,20 +71,20 @@ def read_bounded(
         env=env,
     )
     try:
-        answer, said = child.communicate(json.dumps(request).encode(), timeout=seconds)
+        wall = seconds * WALL_FACTOR + 30
+        started = time.monotonic()
+        answer, said = child.communicate(json.dumps(request).encode(), timeout=wall)
     except subprocess.TimeoutExpired:
         child.kill()
         child.communicate()
-        raise ScoreError(
-            f"reading the score took more than {_figure(seconds)} s; refused",
-            where=path,
-            hint="set CHOREO_PARSE_SECONDS to allow longer reads",
-        ) from None
+        raise _too_long(path, seconds) from None
     except BaseException:  # Ctrl+C in the parent: the child goes too
         child.kill()
         child.communicate()
         raise
-    return _answered(answer, child.returncode, path, memory, said)
+    if child.returncode == -signal.SIGKILL and time.monotonic() - started >= seconds:
+        raise _too_long(path, seconds)  # the hard processor limit, past the soft one
+    return _answered(answer, child.returncode, path, memory, said, seconds)
 
 
 def time_bound(path: Path) -> float:
@@ -104,7 +108,7 @@ def _document_bytes(path: Path) -> int:
 
 
 def _answered(
-    answer: bytes, code: int, path: Path, memory: float, said: bytes = b""
+    answer: bytes, code: int, path: Path, memory: float, said: bytes = b"", seconds: float = 0
 ) -> tuple[MeasureMap, MeasureMap | ScoreError | None]:
     try:
         data: Any = json.loads(answer.decode("utf-8")) if answer else None
@@ -120,6 +124,8 @@ def _answered(
         )
     if data.get("memory"):
         raise _out_of_memory(path, memory)
+    if data.get("time"):
+        raise _too_long(path, seconds)
     if "error" in data:
         raise _error(data["error"], path)
     if "crash" in data:
@@ -156,6 +162,14 @@ def _error(data: Any, path: Path) -> ScoreError:
     )
 
 
+def _too_long(path: Path, seconds: float) -> ScoreError:
+    return ScoreError(
+        f"reading the score took more than {_figure(seconds)} s; refused",
+        where=path,
+        hint="set CHOREO_PARSE_SECONDS to allow longer reads",
+    )
+
+
 def _out_of_memory(path: Path, memory: float) -> ScoreError:
     return ScoreError(
         f"reading the score needed more than {_figure(memory)} MB of memory; refused",
@@ -177,9 +191,10 @@ def _serve() -> None:
 
     memory = int(request["memory_mb"] * _MB)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    # A backstop should the parent die before it can kill this process.
-    cpu = math.ceil(request["seconds"]) + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    # The time bound: SIGXCPU at the soft limit (answered below), SIGKILL at the hard one.
+    cpu = max(math.ceil(request["seconds"]), 1)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
+    signal.signal(signal.SIGXCPU, _out_of_time)
     answers, sys.stdout = sys.stdout, sys.stderr  # music21 prints some warnings
     try:
         answer = read_request(request)
@@ -188,6 +203,14 @@ def _serve() -> None:
     if "crash" in answer and _peak_bytes() > 0.9 * memory:
         answer = {"memory": True}  # at the bound C code fails as SystemError or ImportError
     answers.write(json.dumps(answer, separators=(",", ":")))
+
+
+def _out_of_time(signum: int, frame: object) -> None:
+    os.write(_ANSWERS, b'{"time":true}')
+    os._exit(0)
+
+
+_ANSWERS = 1  # stdout's file descriptor, whatever sys.stdout is meanwhile
 
 
 def _peak_bytes() -> int:
