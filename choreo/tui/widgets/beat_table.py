@@ -359,29 +359,23 @@ class BeatTable(ScrollView, can_focus=True):
         "beat-table--odd-row",
     }
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """Something happened at a row of the table."""
+
+        def __init__(self, table: BeatTable, cursor_row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+
+        @property
+        def control(self) -> BeatTable:
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, table: BeatTable, cursor_row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> BeatTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """A click on the row under the cursor: the beat is to be edited."""
-
-        def __init__(self, table: BeatTable, cursor_row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> BeatTable:
-            return self.table
 
     def __init__(self, *, id: str | None = None, shown: Iterable[str] = SHOWN_AT_FIRST) -> None:
         super().__init__(id=id)
