@@ -134,6 +134,29 @@ def test_an_abc_tune_with_an_absurd_meter_is_refused_naming_the_line(tmp_path: P
     assert_one_line_error(result, "tune.abc:6: the tune has the time signature 1000/1")
 
 
+@pytest.mark.parametrize(
+    ("unit", "note", "shown"), [("1/8", "F65536", "F65536 (at L:1/8)"), ("1000/8", "d2", "d2")]
+)
+def test_an_abc_note_longer_than_any_meter_is_refused_naming_the_line(
+    tmp_path: Path, unit: str, note: str, shown: str
+) -> None:
+    # music21 would make that bar a 65538/8 time signature and spend minutes on its accents.
+    path = tmp_path / "tune.abc"
+    path.write_text(f"X:1\nT:t\nM:4/4\nL:{unit}\nK:C\nCDEF|G{note}|\n", encoding="utf-8")
+    result = choreo("score", path)
+    assert_one_line_error(result, f"tune.abc:6: the note {shown}", "128 quarter notes")
+
+
+def test_a_long_abc_tune_reads_within_the_bound(tmp_path: Path) -> None:
+    # music21 beams every ABC part it reads, in time quadratic in the tune's length: 1,200
+    # bars took minutes and were refused. choreo reads time, not beams.
+    bars = "|:DFAF dFAF|GBdB AFEF|DFAF dfed|1 cdec d2z2:|2 cdec d4||\n" * 240
+    path = tmp_path / "long.abc"
+    path.write_text(f"X:1\nT:long reel\nM:4/4\nL:1/8\nK:D\n{bars}", encoding="utf-8")
+    measures = load_measure_map(str(path), use_cache=False)
+    assert len(measures.measures) == 5 * 240
+
+
 @pytest.mark.parametrize("part", ["9" * 5000, "99999999999999999999", "-1"])
 def test_a_part_no_score_has_is_one_line(part: str) -> None:
     assert_one_line_error(choreo("score", WALTZ, "--part", part), "has no part")

@@ -374,6 +374,7 @@ def _check_text(path: Path, score_format: str) -> None:
         raise ScoreError("not ABC: no X: or K: header line", where=path)
     if score_format == "abc":
         _check_abc_meters(path)
+        _check_abc_notes(path)
 
 
 # ``M:6/8``, ``M:(2+3)/8`` or inline ``[M:1000/1]``; ``M:C`` and ``M:none`` have no figures.
@@ -390,6 +391,31 @@ def _check_abc_meters(path: Path) -> None:
             error.message = error.message.replace("measure ? has", "the tune has")
             error.where, error.line = str(path), text.count(b"\n", 0, found.start()) + 1
             raise
+
+
+# A note (or rest) and its length, ``c'2`` or ``^F,,65536``, in units of the tune's ``L:``.
+_ABC_NOTE_LENGTH = re.compile(rb"[_=^]*[A-Ga-gzx][,']*(\d+)")
+_ABC_UNIT = re.compile(rb"(?:^|\[)L:[ \t]*(\d+)[ \t]*/[ \t]*(\d+)", re.MULTILINE)
+
+
+def _check_abc_notes(path: Path) -> None:
+    """music21 makes an overfull bar's own time signature, so a note longer than any meter
+    choreo accepts is refused here; judged at the longest unit length the file sets."""
+    text = path.read_bytes()
+    unit, said = 1 / 8, "L:1/8"  # music21's unit when L: is missing
+    for found in _ABC_UNIT.finditer(text):
+        numerator, denominator = int(found.group(1)), int(found.group(2))
+        if denominator and numerator / denominator > unit:
+            unit, said = numerator / denominator, f"L:{numerator}/{denominator}"
+    for found in _ABC_NOTE_LENGTH.finditer(text):
+        if int(found.group(1)) * unit * 4 > MAX_METER_QUARTERS:
+            note = printable(found.group(0).decode("ascii"))[:20]
+            raise ScoreError(
+                f"the note {note} (at {said[:24]}) lasts more than {MAX_METER_QUARTERS} "
+                f"quarter notes; refused",
+                where=path,
+                line=text.count(b"\n", 0, found.start()) + 1,
+            )
 
 
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:

@@ -6,8 +6,10 @@ at once. music21 is imported inside the functions so that importing choreo stays
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,8 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
             else:
                 reader = converter.Converter()
                 # parseFileNoPickle neither reads nor writes music21's shared pickle cache.
-                reader.parseFileNoPickle(path, number=number, format=score_format)
+                with _no_beaming() if score_format == "abc" else contextlib.nullcontext():
+                    reader.parseFileNoPickle(path, number=number, format=score_format)
                 parsed = reader.stream
     except ScoreError:
         raise
@@ -72,6 +75,24 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
         notes.append(f"the file holds {len(scores)} scores; following the first")
         parsed = scores[0]
     return ReadScore(parsed, tuple(notes), timing)
+
+
+@contextlib.contextmanager
+def _no_beaming() -> Iterator[None]:
+    """music21's ABC reader beams every part it reads, which is notation only (choreo reads
+    time, not beams) and quadratic in the tune's length: a 10 KB tune took minutes."""
+    from music21 import stream
+
+    beam = stream.Stream.makeBeams
+    stream.Stream.makeBeams = _leave_unbeamed  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        stream.Stream.makeBeams = beam  # type: ignore[method-assign]
+
+
+def _leave_unbeamed(self: Any, *, inPlace: bool = False, **_: Any) -> Any:
+    return None if inPlace else self
 
 
 def _parse_musicxml(document: bytes) -> Any:
