@@ -3,8 +3,8 @@
 ``CHOREO_FUZZ_RUNS`` mutated scenes and scores (MusicXML, .mxl, MIDI, ABC), 20,000 unless
 set, through choreo's real entry points in two processes; one score in 50 through
 ``choreo score`` itself. Prints how many were read, refused with one line, ended in a
-traceback or took over 10 s (the aim is 0 and 0); those inputs are kept in the folder it
-names.
+traceback or took over 10 s of processor time (the aim is 0 and 0); those inputs are kept
+in the folder it names.
 """
 
 from __future__ import annotations

@@ -135,7 +135,12 @@ def test_an_abc_tune_with_an_absurd_meter_is_refused_naming_the_line(tmp_path: P
 
 
 @pytest.mark.parametrize(
-    ("unit", "note", "shown"), [("1/8", "F65536", "F65536 (at L:1/8)"), ("1000/8", "d2", "d2")]
+    ("unit", "note", "shown"),
+    [
+        ("1/8", "F65536", "F65536 (at L:1/8)"),
+        ("1000/8", "d2", "d2 (at L:1000/8)"),
+        ("1/8", "d" + "9" * 5000, "d9999999999999999999 (at L:1/8)"),  # past int()'s limit
+    ],
 )
 def test_an_abc_note_longer_than_any_meter_is_refused_naming_the_line(
     tmp_path: Path, unit: str, note: str, shown: str

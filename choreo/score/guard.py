@@ -404,18 +404,25 @@ def _check_abc_notes(path: Path) -> None:
     text = path.read_bytes()
     unit, said = 1 / 8, "L:1/8"  # music21's unit when L: is missing
     for found in _ABC_UNIT.finditer(text):
-        numerator, denominator = int(found.group(1)), int(found.group(2))
+        numerator, denominator = _count(found.group(1)), _count(found.group(2))
         if denominator and numerator / denominator > unit:
-            unit, said = numerator / denominator, f"L:{numerator}/{denominator}"
+            written = f"{found.group(1).decode()[:9]}/{found.group(2).decode()[:9]}"
+            unit, said = numerator / denominator, f"L:{written}"
     for found in _ABC_NOTE_LENGTH.finditer(text):
-        if int(found.group(1)) * unit * 4 > MAX_METER_QUARTERS:
+        if _count(found.group(1)) * unit * 4 > MAX_METER_QUARTERS:
             note = printable(found.group(0).decode("ascii"))[:20]
             raise ScoreError(
-                f"the note {note} (at {said[:24]}) lasts more than {MAX_METER_QUARTERS} "
+                f"the note {note} (at {said}) lasts more than {MAX_METER_QUARTERS} "
                 f"quarter notes; refused",
                 where=path,
                 line=text.count(b"\n", 0, found.start()) + 1,
             )
+
+
+def _count(digits: bytes) -> float:
+    """A whole number as written; past nine digits it is beyond every cap anyway (and
+    Python refuses to convert 5,000 digits)."""
+    return int(digits) if len(digits) <= 9 else math.inf
 
 
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:

@@ -6,7 +6,9 @@ then the very reading the bounded child runs (:func:`choreo.score.bounded.read_r
 in this process so that music21 is imported once; every ``cli_every``-th score also goes
 through ``choreo score --performed`` in a subprocess, the time and memory bounds included.
 Each outcome is a result or one line of :class:`ChoreoError`; anything else is counted as a
-traceback, and any input that takes more than ``SLOW_SECONDS`` as slow.
+traceback, and any input that takes more than ``SLOW_SECONDS`` of processor time (this
+process's and its children's, so a soak on a busy machine measures the input, not the
+machine) as slow.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import random
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -210,7 +213,7 @@ def run(
     progress: Callable[[Figures], None] | None = None,
 ) -> Figures:
     """``runs`` mutants of the seeds, about ``scores_share`` of them scores; an input still
-    running after ``hang_seconds`` is stopped (and counted as slow)."""
+    running after ``hang_seconds`` of wall-clock time is stopped (and counted as slow)."""
     chance = random.Random(seed)
     everything = seeds(folder)
     scenes = [s for s in everything if s.kind == "scene"]
@@ -227,7 +230,8 @@ def run(
         if is_score:
             scored += 1
             via_cli = bool(cli_every) and scored % cli_every == 0
-        started = time.perf_counter()
+        started = _processor_seconds()
+        hung = False
         try:
             with _bound(hang_seconds):
                 if via_cli:
@@ -237,25 +241,32 @@ def run(
                 else:
                     _scene(path, data, figures)
         except _Hang:
-            pass
+            hung = True
         except Exception:  # the defect a fuzzer is for: kept with its input
-            kept = folder / "tracebacks" / path.name
+            kept = folder / "tracebacks" / f"{number}-{seed_file.name}"
             kept.parent.mkdir(exist_ok=True)
             kept.write_bytes(data)
             last = traceback.format_exc().strip().splitlines()[-1]
             figures.tracebacks.append(f"{kept}: {last}")
-        elapsed = time.perf_counter() - started
+        elapsed = _processor_seconds() - started
+        if hung:  # it never finished: slow whatever its processor time
+            elapsed = max(elapsed, hang_seconds)
         figures.inputs += 1
         if elapsed > figures.longest:
             figures.longest, figures.longest_input = elapsed, seed_file.name
         if elapsed > SLOW_SECONDS:
-            kept = folder / "slow" / path.name
+            kept = folder / "slow" / f"{number}-{seed_file.name}"
             kept.parent.mkdir(exist_ok=True)
             kept.write_bytes(data)
             figures.slow.append(f"{kept}: {elapsed:.1f} s")
         if progress is not None and figures.inputs % 1000 == 0:
             progress(figures)
     return figures
+
+
+def _processor_seconds() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _one_line(error: ChoreoError, figures: Figures) -> None:
