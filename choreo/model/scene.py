@@ -18,6 +18,7 @@ from pydantic import (
 
 from choreo.model.cue import Cue
 from choreo.model.position import PositionField
+from choreo.model.recording import SyncPoint, check_sync_points
 from choreo.model.synced import SyncRecord
 from choreo.model.timecode import Timecode
 
@@ -77,6 +78,15 @@ class ScoreRef(StrictModel):
     phrase: Annotated[int, Field(ge=2, le=32)] = Field(
         default=8, description="counts in a dancer's phrase"
     )
+    recording: ShortText | None = Field(
+        default=None,
+        description="the recording the fight is rehearsed and shot to, relative to the scene "
+        "file: WAV, FLAC, OGG or MP3",
+    )
+    sync: list[SyncPoint] = Field(
+        default_factory=list,
+        description="where bars fall in the recording, in its order (choreo align writes them)",
+    )
     synced: SyncRecord | None = None
     # ``start`` read as a timecode once, when start or fps is set; the file keeps the text.
     _start_timecode: Timecode = PrivateAttr(default=Timecode(86400, 24))
@@ -92,6 +102,12 @@ class ScoreRef(StrictModel):
         if fps not in FPS_CHOICES:
             raise ValueError(f"fps {fps:g} is not one of 23.976, 24, 25, 29.97, 30")
         return fps
+
+    @field_validator("sync")
+    @classmethod
+    def _time_runs_forwards(cls, points: list[SyncPoint]) -> list[SyncPoint]:
+        check_sync_points(points)
+        return points
 
     @model_validator(mode="after")
     def _start_fits_the_rate(self) -> ScoreRef:
