@@ -56,6 +56,10 @@ class RepeatsError(ScoreError):
     """The score's repeats or jumps do not give one playing order; its written order is fine."""
 
 
+class RecordingError(ChoreoError):
+    """A recording that cannot be read as audio, or is refused (silent, far too long)."""
+
+
 class SaveError(ChoreoError):
     """A save that could not complete; the file on disk is unchanged."""
 

@@ -7,7 +7,9 @@ from scripts.write_rule_table import with_rule_table
 from tests.conftest import REPO
 
 TEST_COMMAND = (
-    'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/pytest -n 2'
+    'python3 -m venv .venv && .venv/bin/pip install -e ".[test,audio]" '
+    "&& .venv/bin/pip install --no-deps synctoolbox==1.4.2 libfmp==1.3.0 "
+    "&& .venv/bin/pytest -n 2"
 )
 
 

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from choreo.model.position import Position, PositionField
 
-# Longer than any recording a scene can name (the reader refuses past three hours).
-MAX_RECORDING_SECONDS = 3 * 60 * 60
+# A film's longest cue lasts minutes and a whole opera act about an hour and a half: past
+# two hours a file is not a scene's music (and two hours of mono audio is 1.4 GB to hold).
+MAX_RECORDING_SECONDS = 2 * 60 * 60
 
 
 class SyncPoint(BaseModel):
