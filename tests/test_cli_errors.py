@@ -106,7 +106,7 @@ def test_a_recording_given_as_a_score_is_refused(tmp_path: Path, args: tuple[str
         (tmp_path / name).write_bytes(b"ID3\x04\x00 not music notation")
     before = snapshot(tmp_path)
     result = choreo(*args, cwd=tmp_path)
-    assert_one_line_error(result, "audio recording, not a score", "recordings")
+    assert_one_line_error(result, "audio recording, not a score", "score.recording")
     assert snapshot(tmp_path) == before
 
 

@@ -3,4 +3,12 @@
 The only package that imports the audio libraries (soundfile, librosa, synctoolbox,
 pedalboard, sounddevice) and numpy, and only inside functions, so ``choreo --help`` and
 the editor start without them. Install them with the ``audio`` extra (README).
+
+- :func:`choreo.audio.recording.read_recording` -- a file as a :class:`Recording` (mono
+  float32 samples and their rate), or one :class:`~choreo.errors.RecordingError` line.
+- :func:`choreo.audio.synth.synthesize` -- the score as a :class:`Recording`: the notes
+  of :func:`choreo.score.notes.load_score_notes` placed at a measure map's seconds (its
+  order, its tempo), optionally bent by a warp (seconds -> seconds), rendered by
+  FluidSynth; :func:`~choreo.audio.synth.place_notes` and
+  :func:`~choreo.audio.synth.write_midi` are its two halves.
 """

@@ -27,6 +27,7 @@ from typing import Any
 from choreo.errors import RepeatsError, ScoreError, printable
 from choreo.score import cache
 from choreo.score.guard import limit_from_env, score_member
+from choreo.score.notes import ScoreNotes
 from choreo.timing import MeasureMap
 
 # Start-up (Python and music21's import) takes about a second of the base; music21 reads
@@ -49,8 +50,6 @@ def read_bounded(
 ) -> tuple[MeasureMap, MeasureMap | ScoreError | None]:
     """The written map and, when ``performed``, the performed map or why it cannot be had
     (the written map stays usable then). Every failure to read is a :class:`ScoreError`."""
-    seconds = time_bound(path)
-    memory = limit_from_env("CHOREO_PARSE_MB", MEMORY_MB, "megabytes")
     request = {
         "path": str(path),
         "format": score_format,
@@ -58,9 +57,26 @@ def read_bounded(
         "default_tempo": default_tempo,
         "source": source,
         "performed": performed,
-        "memory_mb": memory,
-        "seconds": seconds,
     }
+    return _answered(*_asked(path, request))
+
+
+def read_notes_bounded(path: Path, score_format: str) -> ScoreNotes:
+    """The notes of a vetted score, read in the bounded child like its measure map."""
+    data = _data(*_asked(path, {"path": str(path), "format": score_format, "notes": True}))
+    try:
+        return ScoreNotes.from_dict(data["notes"])
+    except (KeyError, TypeError, ValueError):
+        raise ScoreError(
+            "the score reads as notes choreo cannot use; refused", where=path
+        ) from None
+
+
+def _asked(path: Path, request: dict[str, Any]) -> tuple[bytes, int, Path, float, bytes, float]:
+    """The child's answer to a request, run within the bounds for this file."""
+    seconds = time_bound(path)
+    memory = limit_from_env("CHOREO_PARSE_MB", MEMORY_MB, "megabytes")
+    request = dict(request, memory_mb=memory, seconds=seconds)
     # One thread for numpy's maths libraries: each thread reserves address space.
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     child = subprocess.Popen(  # this interpreter, this module, no shell
@@ -84,7 +100,7 @@ def read_bounded(
         raise
     if child.returncode == -signal.SIGKILL and time.monotonic() - started >= seconds:
         raise _too_long(path, seconds)  # the hard processor limit, past the soft one
-    return _answered(answer, child.returncode, path, memory, said, seconds)
+    return answer, child.returncode, path, memory, said, seconds
 
 
 def time_bound(path: Path) -> float:
@@ -110,6 +126,20 @@ def _document_bytes(path: Path) -> int:
 def _answered(
     answer: bytes, code: int, path: Path, memory: float, said: bytes = b"", seconds: float = 0
 ) -> tuple[MeasureMap, MeasureMap | ScoreError | None]:
+    data = _data(answer, code, path, memory, said, seconds)
+    written = _measure_map(data.get("written"), path)
+    played = data.get("performed")
+    if played is None:
+        return written, None
+    if isinstance(played, dict) and "error" in played:
+        return written, _error(played["error"], path)
+    return written, _measure_map(played, path)
+
+
+def _data(
+    answer: bytes, code: int, path: Path, memory: float, said: bytes = b"", seconds: float = 0
+) -> dict[str, Any]:
+    """The child's answer as data, or the :class:`ScoreError` it stands for."""
     try:
         data: Any = json.loads(answer.decode("utf-8")) if answer else None
     except (UnicodeDecodeError, ValueError):
@@ -132,13 +162,7 @@ def _answered(
         raise ScoreError(
             f"choreo failed reading this score ({data['crash']}); please report it", where=path
         )
-    written = _measure_map(data.get("written"), path)
-    played = data.get("performed")
-    if played is None:
-        return written, None
-    if isinstance(played, dict) and "error" in played:
-        return written, _error(played["error"], path)
-    return written, _measure_map(played, path)
+    return data
 
 
 def _measure_map(data: Any, path: Path) -> MeasureMap:
@@ -231,6 +255,8 @@ def read_request(request: dict[str, Any]) -> dict[str, Any]:
     from choreo.score.load import performed_order, read_file
 
     path = Path(request["path"])
+    if request.get("notes"):
+        return _notes_answer(path, request["format"])
     try:
         written, signs = read_file(
             path,
@@ -252,6 +278,19 @@ def read_request(request: dict[str, Any]) -> dict[str, Any]:
         except ScoreError as error:
             answer["performed"] = {"error": _said(error)}
     return answer
+
+
+def _notes_answer(path: Path, score_format: str) -> dict[str, Any]:
+    from choreo.score.notes import read_notes
+
+    try:
+        return {"notes": read_notes(path, score_format).to_dict()}
+    except ScoreError as error:
+        return {"error": _said(error)}
+    except MemoryError:
+        raise
+    except Exception as error:  # a defect in choreo or music21: one line, never a traceback
+        return {"crash": f"{type(error).__name__}: {error}".splitlines()[0][:300]}
 
 
 def _said(error: ScoreError) -> dict[str, Any]:

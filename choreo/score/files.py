@@ -33,9 +33,10 @@ def resolve_score(source: str, base: Path | None = None) -> Path:
         path = base / path
     if path.suffix.lower() in AUDIO:
         raise ScoreError(
-            "this is an audio recording, not a score; choreo does not follow recordings yet",
+            "this is an audio recording, not a score",
             where=path,
-            hint="give the score itself: MusicXML, .mxl, MIDI, ABC or Humdrum",
+            hint="give the score itself (MusicXML, .mxl, MIDI, ABC or Humdrum); a scene "
+            "names its recording as score.recording",
         )
     if not path.exists():
         raise ScoreError("no such score file", where=path)
