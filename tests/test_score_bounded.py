@@ -135,21 +135,26 @@ def test_an_abc_tune_with_an_absurd_meter_is_refused_naming_the_line(tmp_path: P
 
 
 @pytest.mark.parametrize(
-    ("unit", "note", "shown"),
+    ("unit", "music"),
     [
-        ("1/8", "F65536", "F65536 (at L:1/8)"),
-        ("1000/8", "d2", "d2 (at L:1000/8)"),
-        ("1/8", "d" + "9" * 5000, "d9999999999999999999 (at L:1/8)"),  # past int()'s limit
+        ("1/8", "G F65536|"),  # a note: music21 would give the bar a 65538/8 meter of its own
+        ("1000/8", "G d2|"),
+        ("1/8", "CDEF GABc " * 150 + "|"),  # a thousand bars' worth without a bar line
     ],
 )
-def test_an_abc_note_longer_than_any_meter_is_refused_naming_the_line(
-    tmp_path: Path, unit: str, note: str, shown: str
-) -> None:
-    # music21 would make that bar a 65538/8 time signature and spend minutes on its accents.
+def test_a_bar_longer_than_any_meter_is_refused(tmp_path: Path, unit: str, music: str) -> None:
     path = tmp_path / "tune.abc"
-    path.write_text(f"X:1\nT:t\nM:4/4\nL:{unit}\nK:C\nCDEF|G{note}|\n", encoding="utf-8")
+    path.write_text(f"X:1\nT:t\nM:4/4\nL:{unit}\nK:C\nCDEF|{music}\n", encoding="utf-8")
     result = choreo("score", path)
-    assert_one_line_error(result, f"tune.abc:6: the note {shown}", "128 quarter notes")
+    assert_one_line_error(result, "tune.abc: a bar runs", "past its time signature", "refused")
+
+
+@pytest.mark.parametrize(("meter", "shown"), [("1e-300/4", "1e-300/4"), ("9" * 5000 + "/4", "99")])
+def test_an_abc_meter_is_judged_as_music21_reads_it(tmp_path: Path, meter: str, shown: str) -> None:
+    path = tmp_path / "tune.abc"  # music21 reads every digit: 1e-300/4 is 1300/4
+    path.write_text(f"X:1\nT:t\nM:4/4\nL:1/8\nK:C\nCDEF|\n[M:{meter}]G|\n", encoding="utf-8")
+    result = choreo("score", path)
+    assert_one_line_error(result, f"tune.abc:7: the tune has the time signature {shown}")
 
 
 def test_a_long_abc_tune_reads_within_the_bound(tmp_path: Path) -> None:

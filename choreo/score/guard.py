@@ -317,10 +317,11 @@ class AbsurdMeter(ScoreError):
     """A time signature no music has; refused before music21 spends minutes on it."""
 
 
-def check_meter(meter: list[tuple[str, str]], measure: str) -> None:
+def check_meter(meter: list[tuple[str, str]], measure: str, *, written: str = "") -> None:
     """Refuse a time signature of more than 128 beats or quarters a bar, or a beat type
     outside 1 to 1024. ``meter`` holds (beats, beat-type) pairs, beats maybe additive (``3+2``);
-    a value that is no whole number is left to music21."""
+    a value that is no whole number is left to music21. ``written`` is the meter as the file
+    writes it, where that is not its figures."""
     beats = quarters = 0.0
     for numerator, denominator in meter:
         try:
@@ -329,7 +330,7 @@ def check_meter(meter: list[tuple[str, str]], measure: str) -> None:
         except ValueError:
             return
         if not 1 <= kind <= MAX_BEAT_TYPE:
-            shown = printable(f"{numerator}/{denominator}")[:40]
+            shown = printable(written or f"{numerator}/{denominator}")[:40]
             raise AbsurdMeter(
                 f"measure {printable(measure)[:20]} has the time signature {shown}, whose "
                 f"beat is no note value; refused"
@@ -337,7 +338,7 @@ def check_meter(meter: list[tuple[str, str]], measure: str) -> None:
         beats += count
         quarters += count * 4 / kind
     if beats > MAX_METER_BEATS or quarters > MAX_METER_QUARTERS:
-        shown = printable("+".join(f"{n}/{d}" for n, d in meter))[:40]
+        shown = printable(written or "+".join(f"{n}/{d}" for n, d in meter))[:40]
         raise AbsurdMeter(
             f"measure {printable(measure)[:20]} has the time signature {shown}: more than "
             f"{MAX_METER_BEATS} beats or {MAX_METER_QUARTERS} quarter notes in a bar; refused"
@@ -374,55 +375,33 @@ def _check_text(path: Path, score_format: str) -> None:
         raise ScoreError("not ABC: no X: or K: header line", where=path)
     if score_format == "abc":
         _check_abc_meters(path)
-        _check_abc_notes(path)
 
 
 # ``M:6/8``, ``M:(2+3)/8`` or inline ``[M:1000/1]``; ``M:C`` and ``M:none`` have no figures.
-_ABC_METER = re.compile(rb"(?:^|\[)M:[ \t]*\(?([\d+ \t]+)\)?[ \t]*/[ \t]*(\d+)", re.MULTILINE)
+_ABC_METER = re.compile(rb"(?:^|\[)M:([^\]\n/]*)/([^\]\n]*)", re.MULTILINE)
 
 
 def _check_abc_meters(path: Path) -> None:
+    """Each figure as music21 reads it: every digit in it, whatever stands between
+    (``1e-300/4`` is 1300/4 to music21, and additive ``(2+3)/8`` is 23/8)."""
     text = path.read_bytes()
     for found in _ABC_METER.finditer(text):
-        beats = found.group(1).decode("ascii").replace(" ", "").replace("\t", "")
+        beats, beat_type = (re.sub(rb"\D", b"", figure) for figure in found.groups())
+        if not beats or not beat_type:
+            continue  # music21 refuses it itself
+        written = b"/".join(found.groups()).decode("utf-8", "replace").strip()
         try:
-            check_meter([(beats, found.group(2).decode("ascii"))], "?")
+            check_meter([(str(_count(beats)), str(_count(beat_type)))], "?", written=written)
         except AbsurdMeter as error:
             error.message = error.message.replace("measure ? has", "the tune has")
             error.where, error.line = str(path), text.count(b"\n", 0, found.start()) + 1
             raise
 
 
-# A note (or rest) and its length, ``c'2`` or ``^F,,65536``, in units of the tune's ``L:``.
-_ABC_NOTE_LENGTH = re.compile(rb"[_=^]*[A-Ga-gzx][,']*(\d+)")
-_ABC_UNIT = re.compile(rb"(?:^|\[)L:[ \t]*(\d+)[ \t]*/[ \t]*(\d+)", re.MULTILINE)
-
-
-def _check_abc_notes(path: Path) -> None:
-    """music21 makes an overfull bar's own time signature, so a note longer than any meter
-    choreo accepts is refused here; judged at the longest unit length the file sets."""
-    text = path.read_bytes()
-    unit, said = 1 / 8, "L:1/8"  # music21's unit when L: is missing
-    for found in _ABC_UNIT.finditer(text):
-        numerator, denominator = _count(found.group(1)), _count(found.group(2))
-        if denominator and numerator / denominator > unit:
-            written = f"{found.group(1).decode()[:9]}/{found.group(2).decode()[:9]}"
-            unit, said = numerator / denominator, f"L:{written}"
-    for found in _ABC_NOTE_LENGTH.finditer(text):
-        if _count(found.group(1)) * unit * 4 > MAX_METER_QUARTERS:
-            note = printable(found.group(0).decode("ascii"))[:20]
-            raise ScoreError(
-                f"the note {note} (at {said}) lasts more than {MAX_METER_QUARTERS} "
-                f"quarter notes; refused",
-                where=path,
-                line=text.count(b"\n", 0, found.start()) + 1,
-            )
-
-
-def _count(digits: bytes) -> float:
+def _count(digits: bytes) -> int:
     """A whole number as written; past nine digits it is beyond every cap anyway (and
     Python refuses to convert 5,000 digits)."""
-    return int(digits) if len(digits) <= 9 else math.inf
+    return int(digits[:10])
 
 
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from choreo.errors import ScoreError
 from choreo.score import timeline
-from choreo.score.guard import score_bytes
+from choreo.score.guard import MAX_METER_QUARTERS, AbsurdMeter, score_bytes
 from choreo.score.repeats import RepeatSigns, has_repeats
 from choreo.score.signs import read_repeat_signs
 from choreo.score.xml_timing import ScoreTiming, read_timing
@@ -57,7 +57,7 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
             else:
                 reader = converter.Converter()
                 # parseFileNoPickle neither reads nor writes music21's shared pickle cache.
-                with _no_beaming() if score_format == "abc" else contextlib.nullcontext():
+                with _abc_reading(path) if score_format == "abc" else contextlib.nullcontext():
                     reader.parseFileNoPickle(path, number=number, format=score_format)
                 parsed = reader.stream
     except ScoreError:
@@ -78,17 +78,33 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
 
 
 @contextlib.contextmanager
-def _no_beaming() -> Iterator[None]:
-    """music21's ABC reader beams every part it reads, which is notation only (choreo reads
-    time, not beams) and quadratic in the tune's length: a 10 KB tune took minutes."""
+def _abc_reading(path: Path) -> Iterator[None]:
+    """music21's ABC reader as choreo needs it. It beams every part, which is notation only
+    and quadratic in the tune's length (a 10 KB tune took minutes): skipped. It gives the
+    overflow of an overfull bar a meter of its own, whose accents take minutes to lay out
+    when the overflow is long (a missing bar line, ``F65536``): refused past the longest
+    meter choreo accepts."""
     from music21 import stream
 
-    beam = stream.Stream.makeBeams
+    beam, best = stream.Stream.makeBeams, stream.Measure.bestTimeSignature
+
+    def meter_for_overflow(self: Any) -> Any:
+        if self.highestTime > MAX_METER_QUARTERS:
+            raise AbsurdMeter(
+                f"a bar runs {float(self.highestTime):g} quarter notes past its time signature "
+                f"(more than {MAX_METER_QUARTERS}: a missing bar line or a very long note?); "
+                f"refused",
+                where=path,
+            )
+        return best(self)  # type: ignore[no-untyped-call]
+
     stream.Stream.makeBeams = _leave_unbeamed  # type: ignore[method-assign]
+    stream.Measure.bestTimeSignature = meter_for_overflow  # type: ignore[method-assign]
     try:
         yield
     finally:
         stream.Stream.makeBeams = beam  # type: ignore[method-assign]
+        stream.Measure.bestTimeSignature = best  # type: ignore[method-assign]
 
 
 def _leave_unbeamed(self: Any, *, inPlace: bool = False, **_: Any) -> Any:
