@@ -31,8 +31,9 @@ from choreo.score.notes import ScoreNotes
 from choreo.timing import MeasureMap
 
 # Start-up (Python and music21's import) takes about a second of the base; music21 reads
-# a MB of MusicXML in a second or two (Beethoven's op. 132, 5 MB, in about 10 s).
-BASE_SECONDS = 10.0
+# a MB of MusicXML in a second or two (Beethoven's op. 132, 5 MB, in about 10 s). The base
+# keeps a refusal of a small file, start-up and all, under ten seconds.
+BASE_SECONDS = 8.0
 SECONDS_PER_MB = 6.0
 WALL_FACTOR = 4.0  # the parent's own bound, in wall-clock seconds: 4x the child's, +30 s
 MEMORY_MB = 2048.0  # address space: op. 132 reads in under 1 GB

@@ -189,17 +189,21 @@ class _Hang(BaseException):
 
 
 @contextlib.contextmanager
-def _bound(seconds: float) -> Iterator[None]:
+def _bound(seconds: float, clock: int = signal.ITIMER_REAL) -> Iterator[None]:
+    """Raise :class:`_Hang` after ``seconds`` of ``clock``: wall-clock time, or with
+    ``ITIMER_PROF`` this process's processor time."""
+
     def alarm(signum: int, frame: FrameType | None) -> None:
         raise _Hang
 
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    sent = signal.SIGPROF if clock == signal.ITIMER_PROF else signal.SIGALRM
+    previous = signal.signal(sent, alarm)
+    signal.setitimer(clock, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(clock, 0)
+        signal.signal(sent, previous)
 
 
 def run(
@@ -291,7 +295,7 @@ def _scene(path: Path, data: bytes, figures: Figures) -> None:
 
 def _score_in_process(path: Path, figures: Figures) -> None:
     from choreo.score import guard
-    from choreo.score.bounded import read_request
+    from choreo.score.bounded import read_request, time_bound
     from choreo.score.files import score_format
 
     try:
@@ -302,7 +306,12 @@ def _score_in_process(path: Path, figures: Figures) -> None:
         _one_line(error, figures)
         return
     request = {"path": str(path), "format": form, "part": 0, "default_tempo": 120.0}
-    answer = read_request({**request, "source": str(path), "performed": True})
+    try:  # the processor-time bound the child reads under, here in process
+        with _bound(time_bound(path), clock=signal.ITIMER_PROF):
+            answer = read_request({**request, "source": str(path), "performed": True})
+    except _Hang:
+        figures.refused += 1  # as the bounded child refuses it, in one line
+        return
     if "crash" in answer:
         raise AssertionError(answer["crash"])
     if "error" in answer:
