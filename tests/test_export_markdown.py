@@ -380,8 +380,13 @@ def test_half_speed_doubles_the_seconds_and_says_so(tmp_path: Path) -> None:
     document = markdown([scene_file], speed=0.5)
     half = beat_table(PARSER.parse(document))
     assert [float(r[5]) for r in half.rows] == [2 * float(r[5]) for r in full.rows]
-    assert half.rows[0][4] == "01:00:20:00"  # 10 s into the score takes 20 s
-    assert "- **Speed:** half speed (0.5×): seconds and timecodes are for fight call" in document
+    # 10 s into the score takes 20 s, on the rehearsal clock: no frame of the picture
+    assert full.header[4] == "timecode" and full.rows[0][4] == "01:00:10:00"
+    assert half.header[4] == "rehearsal time" and half.rows[0][4] == "0:20.0"
+    assert "- **Rehearsal time:** 0:20.0 – " in document
+    assert "- **Timecode:**" not in document
+    assert "- **Speed:** half speed (0.5×): times are rehearsal time" in document
+    assert "not picture timecode" in document
     assert "♩ = 96 in the score, ♩ = 48 at half speed (0.5×)" in document
 
 

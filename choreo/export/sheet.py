@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from choreo.checks import Diagnostic, ScoreReading, diagnose
 from choreo.custody import CustodyProblem, Holding, follow_custody, weapon_classes
 from choreo.errors import ChoreoError
 from choreo.model import Beat, Scene
@@ -79,6 +80,7 @@ class SceneSheet:
     speed: float
     performer: str | None = None  # a cast id: the cue sheet's performer
     custody_problems: tuple[CustodyProblem, ...] = ()  # moves the sheet's beats cannot make
+    check_errors: tuple[Diagnostic, ...] = ()  # what `choreo check` calls errors: a draft
 
     @property
     def placed(self) -> list[PlacedBeat]:
@@ -172,7 +174,9 @@ def build_sheets(
             beats.append(_sheet_beat(spot, number, vocabulary, holding, part))
         ids = {item.beat.id for item in beats}
         problems = tuple(problem for problem in custody.problems if problem.beat in ids)
-        sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, who, problems))
+        diagnosis = diagnose(scene, ScoreReading(measure_map), bundled)
+        errors = tuple(d for d in diagnosis.diagnostics if d.severity == "error")
+        sheets.append(SceneSheet(scene, measure_map, tuple(beats), speed, who, problems, errors))
     return sheets
 
 
