@@ -48,6 +48,7 @@ class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     midi = "midi"
+    pdf = "pdf"
 
 
 # -- shared helpers -------------------------------------------------------------------
@@ -141,7 +142,7 @@ def check(
 def export(
     scenes: Annotated[list[Path], typer.Argument(help="scene files or folders")],
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", help="md, csv, json or midi")
+        ExportFormat, typer.Option("--format", help="md, csv, json, midi or pdf")
     ] = ExportFormat.md,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="file to write")] = None,
     performer: Annotated[
@@ -158,8 +159,9 @@ def export(
     from choreo.scene_score import measures_of
     from choreo.store import atomic_write, read_scene
 
-    if out is None and output_format is ExportFormat.midi and sys.stdout.isatty():
-        raise ChoreoError("MIDI is binary: give a file with -o, or pipe the output")
+    binary = {ExportFormat.midi: "MIDI", ExportFormat.pdf: "PDF"}.get(output_format)
+    if out is None and binary and sys.stdout.isatty():
+        raise ChoreoError(f"{binary} is binary: give a file with -o, or pipe the output")
     scene_files = [read_scene(path) for path in _scene_paths(scenes)]
     with _progress("reading scores"):
         data = export_scenes(

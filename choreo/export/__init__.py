@@ -1,4 +1,5 @@
-"""Beat sheets out: Markdown, CSV, JSON, per-performer cue sheets and a MIDI click track.
+"""Beat sheets out: Markdown, CSV, JSON, per-performer cue sheets, a MIDI click track and
+the printed sheet with cue cards (PDF).
 
 One entry point, :func:`export_scenes`, used by ``choreo export`` and the editor. Every
 format starts from the same :class:`~choreo.export.sheet.SceneSheet`: the beats placed at
@@ -14,12 +15,18 @@ from choreo.export.csv_sheet import render_csv
 from choreo.export.json_sheet import render_json
 from choreo.export.markdown import render_markdown
 from choreo.export.midi import render_midi
-from choreo.export.sheet import MeasuresFor, SceneSheet, build_sheets, speed_label
+from choreo.export.sheet import (
+    MeasuresFor,
+    SceneSheet,
+    build_sheets,
+    every_cue_sheet,
+    speed_label,
+)
 from choreo.placement import FULL_SPEED
 from choreo.store import SceneFile
 
-Format = Literal["md", "csv", "json", "midi"]
-FORMATS: tuple[Format, ...] = ("md", "csv", "json", "midi")
+Format = Literal["md", "csv", "json", "midi", "pdf"]
+FORMATS: tuple[Format, ...] = ("md", "csv", "json", "midi", "pdf")
 
 
 def export_scenes(
@@ -30,7 +37,8 @@ def export_scenes(
     speed: float = FULL_SPEED,
     measures: MeasuresFor,
 ) -> bytes:
-    """The scenes as one document: UTF-8 text for md, csv and json; a MIDI file for midi.
+    """The scenes as one document: UTF-8 text for md, csv and json; a MIDI file for midi;
+    for pdf the sheet, then cue cards: every performer's, or the one performer's.
 
     ``performer`` makes a cue sheet of that cast id's beats; ``speed`` (0.25..1 at fight
     call) recomputes seconds and timecodes; ``measures`` gives each scene's measure map
@@ -43,6 +51,15 @@ def export_scenes(
     sheets = build_sheets(scene_files, performer=performer, speed=speed, measures=measures)
     if format == "midi":
         return render_midi(sheets[0])
+    if format == "pdf":
+        from choreo.export.pdf import render_pdf  # typst loads only for a PDF
+
+        cards = (
+            sheets
+            if performer is not None
+            else every_cue_sheet(scene_files, speed=speed, measures=measures)
+        )
+        return render_pdf(sheets, cards)
     render = {"md": render_markdown, "csv": render_csv, "json": render_json}[format]
     return render(sheets).encode("utf-8")
 

@@ -30,12 +30,7 @@ def armourers_list(sheet: SceneSheet, ink: Ink) -> list[str]:
     ]
     if not holders:
         return []
-    header = (
-        "beat",
-        "bar:beat",
-        *(ink.text(sheet.name_of(who)) for who in holders),
-        "changes hands",
-    )
+    header = ("beat", "bar:beat", *(sheet.name_of(who) for who in holders), "changes hands")
     rows = [
         [
             ink.text(item.beat.id),

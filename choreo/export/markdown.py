@@ -263,15 +263,15 @@ def _beat_table(sheet: SceneSheet, ink: Ink) -> list[str]:
     legend = []
     if cue:
         columns += [
-            ("ballet", lambda item: _own_ballet(item, ink)),
-            ("combat or reaction", lambda item: _own_action(item, ink)),
+            ("ballet", lambda item: own_ballet(item, ink)),
+            ("combat or reaction", lambda item: own_action(item, ink)),
             ("with", lambda item: _performers(item.beat, ink, sheet.partners(item))),
-            ("role", _role),
+            ("role", role),
         ]
         if any(item.part != sheet.performer for item in items):
             columns.append(("as", lambda item: ink.text(sheet.name_of(item.part or ""))))
-        elif any(_double_for(item) for item in items):
-            columns.append(("double", lambda item: ink.text(sheet.name_of(_double_for(item)))))
+        elif any(double_for(item) for item in items):
+            columns.append(("double", lambda item: ink.text(sheet.name_of(double_for(item)))))
     elif any(item.beat.actions for item in items):
         columns += [
             ("A", lambda item: _side(sheet, item.beat, ink)[0]),
@@ -359,13 +359,13 @@ def _performers(beat: Beat, ink: Ink, who: list[str] | None = None) -> str:
     )
 
 
-def _own_ballet(item: SheetBeat, ink: Ink) -> str:
+def own_ballet(item: SheetBeat, ink: Ink) -> str:
     """A cue sheet's ballet move: the performer's own where the beat gives one."""
     action = item.beat.action_of(item.part) if item.part else None
     return ink.text((action.ballet if action else item.beat.ballet) or "")
 
 
-def _own_action(item: SheetBeat, ink: Ink) -> str:
+def own_action(item: SheetBeat, ink: Ink) -> str:
     """A cue sheet's combat action or reaction: the performer's own where the beat gives
     one, else the beat's headline combat."""
     action = item.beat.action_of(item.part) if item.part else None
@@ -374,7 +374,7 @@ def _own_action(item: SheetBeat, ink: Ink) -> str:
     return " / ".join(ink.text(move) for move in (action.combat, action.reaction) if move)
 
 
-def _double_for(item: SheetBeat) -> str:
+def double_for(item: SheetBeat) -> str:
     """On a character's cue sheet: the double who performs this beat, or empty."""
     if item.part is None:
         return ""
@@ -386,7 +386,7 @@ def _where(beat: Beat, ink: Ink) -> str:
     return ", ".join(ink.text(text) for text in (beat.position, beat.travel) if text)
 
 
-def _role(item: SheetBeat) -> str:
+def role(item: SheetBeat) -> str:
     if item.beat.attacker == item.part:
         return "attacks"
     if item.beat.partner == item.part:

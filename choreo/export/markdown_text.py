@@ -44,7 +44,8 @@ def escape(text: str) -> str:
 class Ink:
     """How a sheet writes: scene text made literal, strong words, a command, a table.
 
-    ``strong``, ``code`` and ``table`` take text already made literal by ``text``."""
+    ``strong`` and a table's rows take text already made literal by ``text``; ``code``
+    and a table's column names take plain text."""
 
     text: Callable[[str], str]
     strong: Callable[[str], str]
@@ -52,13 +53,14 @@ class Ink:
     table: Callable[[tuple[str, ...], list[list[str]]], list[str]]
 
 
-def pipe_table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+def pipe_table(names: tuple[str, ...], rows: list[list[str]]) -> list[str]:
     """A pipe table, columns padded so the plain text lines up too."""
+    header = tuple(escape(name) for name in names)
     widths = [
         min(max(len(header[i]), *(len(row[i]) for row in rows)), CELL_PAD_LIMIT)
         for i in range(len(header))
     ]
-    right = [name in RIGHT_ALIGNED for name in header]
+    right = [name in RIGHT_ALIGNED for name in names]
 
     def line(cells: Iterable[str]) -> str:
         padded = (

@@ -180,6 +180,31 @@ def build_sheets(
     return sheets
 
 
+def every_cue_sheet(
+    scene_files: Sequence[SceneFile], *, speed: float = FULL_SPEED, measures: MeasuresFor
+) -> list[SceneSheet]:
+    """Every performer's cue sheet of every scene they have beats in: performer by
+    performer, cast lists first, in the order they first appear; scenes in turn."""
+    performers: dict[str, None] = {}
+    for scene_file in scene_files:
+        scene = scene_file.scene
+        performers |= dict.fromkeys(member.id for member in scene.cast)
+        for beat in scene.beats:
+            performers |= dict.fromkeys([*beat.everyone(), *beat.doubles.values()])
+    maps: dict[int, MeasureMap] = {}  # each scene's map read once, not once per performer
+
+    def measures_once(scene_file: SceneFile) -> MeasureMap:
+        if id(scene_file) not in maps:
+            maps[id(scene_file)] = measures(scene_file)
+        return maps[id(scene_file)]
+
+    sheets = []
+    for who in performers:
+        built = build_sheets(scene_files, performer=who, speed=speed, measures=measures_once)
+        sheets += [sheet for sheet in built if sheet.beats]
+    return sheets
+
+
 def find_performer(text: str, scene_file: SceneFile) -> str | None:
     """The cast id ``text`` names in the scene: an id, or a name or id with any case and
     accents (``"zoe durand"`` finds Zoë Durand); ``None`` when it names nobody there."""
