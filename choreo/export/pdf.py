@@ -114,7 +114,7 @@ def _intensity_chart(sheet: SceneSheet) -> list[str]:
     return [
         f"Intensity 1 to 5, one bar per beat, each with its {escape(said)}:",
         "",
-        f"#intensity-chart(({', '.join(rows)},))",
+        f"#intensity-chart({CHART_ROW}, ({', '.join(rows)},))",
     ]
 
 
