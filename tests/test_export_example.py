@@ -8,6 +8,7 @@ the examples with ``.venv/bin/python scripts/write_examples.py`` and review the 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +21,10 @@ from choreo.placement import UnplacedBeat, place_beats
 from choreo.scene_score import measures_for, measures_of
 from choreo.score import load_measure_map
 from choreo.store import read_scene, scene_files_in
+from scripts.write_examples import CARD_PICTURE, EXAMPLES, main
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+EXAMPLES_DIR = ROOT / "examples"
 SCENES = scene_files_in(ROOT / "scenes")
 CHOREO = Path(sys.executable).with_name("choreo")
 REGENERATE = "run .venv/bin/python scripts/write_examples.py and review the diff"
@@ -41,7 +43,7 @@ def test_the_committed_beat_sheet_is_what_the_cli_writes() -> None:
         capture_output=True,
         check=True,
     )
-    committed = (EXAMPLES / "demo-beat-sheet.md").read_bytes()
+    committed = (EXAMPLES_DIR / "demo-beat-sheet.md").read_bytes()
     assert result.stdout == committed, REGENERATE
 
 
@@ -50,12 +52,36 @@ def test_the_committed_cue_sheet_is_what_the_export_writes() -> None:
     written = export_scenes(
         scene_files, format="md", performer="eve", speed=0.5, measures=measures_of
     )
-    committed = (EXAMPLES / "eve-cue-sheet-half-speed.md").read_bytes()
+    committed = (EXAMPLES_DIR / "eve-cue-sheet-half-speed.md").read_bytes()
     assert written == committed, REGENERATE
 
 
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
+    reason="poppler-utils (pdftotext, pdftoppm) not installed",
+)
+def test_regenerating_the_examples_changes_no_text(tmp_path: Path) -> None:
+    # The PDF's bytes carry the time it was made and a PNG's pixels may differ by a font
+    # hinting: the PDF's text and the picture's size are compared, not their bytes.
+    main(ROOT, tmp_path)
+    for name in EXAMPLES:
+        fresh, committed = tmp_path / name, EXAMPLES_DIR / name
+        if name.endswith(".pdf"):
+            assert _pdf_text(fresh) == _pdf_text(committed), REGENERATE
+        else:
+            assert fresh.read_bytes() == committed.read_bytes(), REGENERATE
+    fresh_picture = (tmp_path / CARD_PICTURE).read_bytes()
+    committed_picture = (EXAMPLES_DIR / CARD_PICTURE).read_bytes()
+    assert fresh_picture.startswith(b"\x89PNG\r\n\x1a\n")
+    assert fresh_picture[16:24] == committed_picture[16:24], REGENERATE  # width, height
+
+
 def test_the_example_has_one_row_per_demo_beat() -> None:
-    tokens = MarkdownIt("gfm-like").parse((EXAMPLES / "demo-beat-sheet.md").read_text())
+    tokens = MarkdownIt("gfm-like").parse((EXAMPLES_DIR / "demo-beat-sheet.md").read_text())
     rows: list[int] = []  # body rows of each beat table, scene by scene
     beat_table = in_body = False
     for index, token in enumerate(tokens):

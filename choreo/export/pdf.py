@@ -29,9 +29,10 @@ from choreo.placement import FULL_SPEED
 
 CHART_ROW = 40  # bars in one row of the intensity chart
 SHORT_ID = 4  # longer beat ids would crowd the chart: it numbers the bars instead
+CARD = "Cue card · "
 CARD_FITS = 60  # beats a card may have and still fit one page at 10pt: typst tries sizes
 SHEET_PAGE = '#set page(paper: "a4", flipped: true, margin: 1.4cm, footer: page-footer)'
-CARD_PAGE = '#set page(paper: "a4", flipped: false, margin: 1.5cm, footer: page-footer)'
+CARD_PAGE = '#set page(paper: "a4", flipped: false, margin: 1.5cm)'
 DRAFT_MARK = (
     "#set page(background: rotate(-35deg, text(110pt, fill: rgb(176, 0, 32, 28))[#strong[DRAFT]]))"
 )
@@ -42,7 +43,9 @@ def render_pdf(sheets: list[SceneSheet], cards: list[SceneSheet]) -> bytes:
     import typst  # only when a PDF is asked for: choreo --help stays light
 
     try:
-        return typst.compile(typst_source(sheets, cards).encode("utf-8"))
+        # Untagged: a tagged PDF of the demo is seven times the size (1 MB for 44 pages)
+        # and poppler, which prints and reads it on Linux, finds its tags malformed.
+        return typst.compile(typst_source(sheets, cards).encode("utf-8"), pdf_tags=False)
     except typst.TypstError as error:  # choreo wrote markup typst refuses: say which part
         raise ChoreoError(f"the PDF could not be typeset: {error.message}") from None
 
@@ -68,14 +71,14 @@ def typst_source(sheets: list[SceneSheet], cards: list[SceneSheet]) -> str:
     else:
         if first.speed != FULL_SPEED:
             lines += [f"At {speed_label(first.speed)}: {SPEED_MEANING}.", ""]
-        lines += ["#outline(title: [Contents], depth: 2)", ""]
+        lines += ["#outline(title: [Contents], target: heading.where(level: 2))", ""]
         for number, sheet in enumerate(sheets, start=1):
             lines += ["#pagebreak(weak: true)", f"== {escape(scene_heading(number, sheet))}", ""]
             lines += _scene_body(sheet, level=3)
     if cards:
         lines += ["", CARD_PAGE]
         for card in cards:
-            lines += ["", "#pagebreak(weak: true)", *_cue_card(card)]
+            lines += ["", *_cue_card(card)]
     return "\n".join(lines) + "\n"
 
 
@@ -128,13 +131,16 @@ def _cue_card(card: SceneSheet) -> list[str]:
     doubled = card.doubled()
     if doubled:
         name += ", doubling " + ", ".join(escape(card.name_of(who)) for who in doubled)
-    about = [f"Cue card · {escape(card.scene.title)}"]
+    about = [f"{CARD}{escape(card.scene.title)}"]
     if card.speed != FULL_SPEED:
         about.append(f"{speed_label(card.speed)}: rehearsal time, not picture timecode")
     if card.check_errors:
         about.append("#text(fill: danger)[#strong[DRAFT]: check finds errors in this scene]")
     fit = "true" if len(card.beats) <= CARD_FITS else "false"
+    footer = f"{name} #sym.dot.c {escape(card.scene.id)}"
     lines = [
+        # A page of its own, whose footer says whose card it is and of which scene.
+        f"#set page(footer: align(right, text(size: 7pt)[{footer}]))",
         f"#cue-card(fit: {fit}, size => [",
         "#set text(size: size)",
         f"#text(size: 0.6em)[{' · '.join(about)}]",

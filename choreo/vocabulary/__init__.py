@@ -83,6 +83,8 @@ class Move:
     custom: bool = False  # added by a scene
 
 
+# A sheet or a check asks for the same few names again and again.
+@functools.lru_cache(maxsize=4096)
 def normalize(name: str) -> str:
     """The matching key of a move name: no accents, case, spaces, hyphens or apostrophes.
 
