@@ -244,3 +244,18 @@ def test_an_unknown_performer_is_one_line_and_no_file(tmp_path: Path) -> None:
     )
     assert_one_line_error(result, "nobody")
     assert not out.exists()
+
+
+def test_the_sheet_says_what_the_markdown_sheet_says(demo_pdf: Path) -> None:
+    # The sections are written once, in two inks: every list line of the Markdown sheet
+    # (facts, notes, the crew's pages) is on paper too.
+    markdown = choreo("export", "scenes/", cwd=REPO).stdout
+    text = " ".join(pages(demo_pdf))
+    said = [
+        line.strip()[2:].replace("**", "").replace("\\", "")
+        for line in markdown.splitlines()
+        if line.strip().startswith("- ")
+    ]
+    assert len(said) > 200
+    missing = [line for line in said if flat(line) not in text]
+    assert not missing, missing[:5]

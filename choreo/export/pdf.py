@@ -148,7 +148,7 @@ def _cue_card(card: SceneSheet) -> list[str]:
         f'#text(size: 1.7em, weight: "bold")[{name}]',
         "",
         "#table(",
-        "  columns: (auto, auto, auto, 1fr, auto),",
+        "  columns: (auto, auto, auto, 3fr, 2fr),",
         "  stroke: (x, y) => (bottom: 0.5pt + rule-grey),",
         "  inset: (x: 0.3em, y: 0.35em),",
         "  table.header("
@@ -192,7 +192,7 @@ def _card_note(card: SceneSheet, item: SheetBeat) -> str:
         said.append(f"#strong[Safety:] {escape(beat.safety)}")
     if item.weapons:
         said.append(f"#strong[Weapon:] {', '.join(escape(w) for w in item.weapons)}")
-    if item.part is not None and beat.performed_by(item.part) != item.part:
-        by = escape(card.name_of(beat.performed_by(item.part)))
-        said.append(f"#strong[{by}] performs it")
+    by = beat.performed_by(item.part) if item.part is not None else card.performer
+    if by not in (item.part, card.performer):  # the double does it, not this performer
+        said.append(f"#strong[{escape(card.name_of(by or ''))}] performs it")
     return f"#text(fill: danger)[{' · '.join(said)}]" if said else ""
