@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from choreo.export.pdf_markup import escape
 from choreo.export.sheet import every_cue_sheet
@@ -259,3 +261,20 @@ def test_the_sheet_says_what_the_markdown_sheet_says(demo_pdf: Path) -> None:
     assert len(said) > 200
     missing = [line for line in said if flat(line) not in text]
     assert not missing, missing[:5]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x17F, exclude_categories=("Cc", "Cf")),
+        max_size=40,
+    )
+)
+def test_any_text_typesets_as_itself(text: str) -> None:
+    # Printable ASCII and Latin accents: every mark typst gives a meaning to comes out as
+    # the character it is, and nothing fails to compile.
+    import typst
+
+    pdf = typst.compile(f"#set page(width: 12cm, height: auto)\n{escape(text)}\n".encode())
+    printed = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout
+    assert flat(printed.decode("utf-8")) == flat(text)

@@ -54,11 +54,10 @@ def export_scenes(
     if format == "pdf":
         from choreo.export.pdf import render_pdf  # typst loads only for a PDF
 
-        cards = (
-            sheets
-            if performer is not None
-            else every_cue_sheet(scene_files, speed=speed, measures=measures)
-        )
+        if performer is None:
+            cards = every_cue_sheet(scene_files, speed=speed, measures=measures)
+        else:  # a performer named in a scene's cast but in none of its beats has no card
+            cards = [sheet for sheet in sheets if sheet.beats]
         return render_pdf(sheets, cards)
     render = {"md": render_markdown, "csv": render_csv, "json": render_json}[format]
     return render(sheets).encode("utf-8")
