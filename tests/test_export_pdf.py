@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +24,8 @@ from tests.conftest import REPO, SCENES
 from tests.run_cli import assert_one_line_error, choreo
 
 pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
-    reason="poppler-utils (pdftotext, pdfinfo) not installed",
+    not all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo", "pdffonts")),
+    reason="poppler-utils (pdftotext, pdfinfo, pdffonts) not installed",
 )
 
 CARD = "Cue card · "
@@ -278,3 +279,28 @@ def test_any_text_typesets_as_itself(text: str) -> None:
     pdf = typst.compile(f"#set page(width: 12cm, height: auto)\n{escape(text)}\n".encode())
     printed = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout
     assert flat(printed.decode("utf-8")) == flat(text)
+
+
+def _word_heights(pdf: Path, page: int) -> list[float]:
+    """Each word's height on the page, in points (about 1.14 times its type size)."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
+    return [float(bottom) - float(top) for top, bottom in found]
+
+
+def test_cards_are_in_large_type_and_the_only_fonts_are_typst_s_own(demo_pdf: Path) -> None:
+    texts = pages(demo_pdf)
+    sheet_table = next(n for n, page in enumerate(texts, start=1) if "bar:beat" in page)
+    table_size = statistics.median(_word_heights(demo_pdf, sheet_table))
+    cards = [n for n, page in enumerate(texts, start=1) if CARD in page]
+    card_sizes = [statistics.median(_word_heights(demo_pdf, n)) for n in cards]
+    assert min(card_sizes) > 1.4 * table_size  # the busiest card still reads from afar
+    assert max(card_sizes) > 2.5 * table_size  # a short card gets the largest type
+    fonts = subprocess.run(["pdffonts", str(demo_pdf)], capture_output=True, text=True).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert names and all("LibertinusSerif" in name for name in names), names  # accents too

@@ -32,7 +32,7 @@ SHORT_ID = 4  # longer beat ids would crowd the chart: it numbers the bars inste
 CARD = "Cue card · "
 CARD_FITS = 60  # beats a card may have and still fit one page at 10pt: typst tries sizes
 SHEET_PAGE = '#set page(paper: "a4", flipped: true, margin: 1.4cm, footer: page-footer)'
-CARD_PAGE = '#set page(paper: "a4", flipped: false, margin: 1.5cm)'
+CARD_PAGE = '#set page(paper: "a4", flipped: false, margin: (x: 1.2cm, top: 1.2cm, bottom: 1.5cm))'
 DRAFT_MARK = (
     "#set page(background: rotate(-35deg, text(110pt, fill: rgb(176, 0, 32, 28))[#strong[DRAFT]]))"
 )
