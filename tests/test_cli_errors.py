@@ -67,7 +67,7 @@ def test_unreadable_scene(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ("export", "{scene}", "--format", "pdf"),
+        ("export", "{scene}", "--format", "docx"),
         ("export", "{scene}", "--speed", "fast"),
         ("export", "{scene}", "--speed", "0"),
         ("export", "{scene}", "--performer", "nobody"),

@@ -117,8 +117,8 @@ def test_risk_comes_from_the_vocabulary_and_the_scenes_own_moves(tmp_path: Path)
 def test_no_scenes_and_unknown_formats_are_refused(scene_file: SceneFile) -> None:
     with pytest.raises(ChoreoError, match="no scenes"):
         export_scenes([], measures=measures_of)
-    with pytest.raises(ChoreoError, match="unknown export format 'pdf'"):
-        export_scenes([scene_file], format="pdf", measures=measures_of)  # type: ignore[arg-type]
+    with pytest.raises(ChoreoError, match="unknown export format 'docx'"):
+        export_scenes([scene_file], format="docx", measures=measures_of)  # type: ignore[arg-type]
 
 
 def test_export_imports_neither_textual_nor_music21_nor_mido() -> None:

@@ -21,8 +21,7 @@ from choreo.export.markdown import (
     scene_sections,
     sheet_title,
 )
-from choreo.export.markdown_text import OUTSIDE, bar_beat, performer_name, start_time
-from choreo.export.markdown_text import time_heading as time_heading_of
+from choreo.export.markdown_text import OUTSIDE, bar_beat, performer_name, start_time, time_heading
 from choreo.export.pdf_markup import TYPST, escape, string_literal
 from choreo.export.sheet import SceneSheet, SheetBeat, speed_label
 from choreo.placement import FULL_SPEED
@@ -164,7 +163,7 @@ def _cue_card(card: SceneSheet) -> list[str]:
 
 
 def _card_columns(card: SceneSheet) -> tuple[str, ...]:
-    return ("bar:beat", "count", time_heading_of(card), "you", "with")
+    return ("bar:beat", "count", time_heading(card), "you", "with")
 
 
 def _card_row(card: SceneSheet, item: SheetBeat) -> list[str]:
