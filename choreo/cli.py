@@ -212,13 +212,21 @@ def sync(
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port on 127.0.0.1")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
     scene: Annotated[Path | None, typer.Argument(help="scene file; default: pick one")] = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="address to listen on; 0.0.0.0 (or this machine's address) serves the "
+            "room's network, still only to whoever has the printed address and token",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the editor in a web browser, to you only: open the address it prints."""
     from choreo.serve import serve as serve_editor
 
-    serve_editor(port=port, scene=scene)
+    serve_editor(port=port, scene=scene, host=host)
 
 
 @app.command()

@@ -1,22 +1,27 @@
 """``choreo serve``: the same editor in a web browser, through textual-serve.
 
 The editor reads and writes files as the user who runs it, so the server answers that user
-only: it listens on 127.0.0.1, serves nothing without the run's secret token, refuses a
-foreign ``Host`` (DNS rebinding) or ``Origin`` (another site's page), and runs at most
-``MAX_SESSIONS`` editors at once.
+only: by default it listens on 127.0.0.1; it serves nothing without the run's secret token,
+refuses a foreign ``Host`` (DNS rebinding) or ``Origin`` (another site's page), and runs at
+most ``MAX_SESSIONS`` editors at once. ``--host`` opens it to the room's network, still
+only to whoever holds the printed address with its token.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import secrets
 import shlex
+import socket
 import sys
 from pathlib import Path
 
 from choreo.errors import ChoreoError
 
-HOST = "127.0.0.1"
+LOOPBACK = "127.0.0.1"
 MAX_SESSIONS = 4
+EVERY_ADDRESS = {"0.0.0.0", "::"}  # --host values that listen on every network
 
 
 def editor_command(scene: Path | None) -> str:
@@ -27,15 +32,37 @@ def editor_command(scene: Path | None) -> str:
     return shlex.join(command)
 
 
-def serve(port: int = 8000, scene: Path | None = None) -> None:
-    """Serve the editor at http://127.0.0.1:PORT/?token=… until interrupted."""
+def is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def room_addresses() -> list[str]:
+    """This machine's own IPv4 addresses other devices can reach it at (no packet is sent:
+    a UDP socket's ``connect`` only picks the interface a route would use)."""
+    found: set[str] = set()
+    with contextlib.suppress(OSError):
+        named = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        found.update(str(address[4][0]) for address in named)
+    # (without a route, no network: connect fails and nothing is added)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe, contextlib.suppress(OSError):
+        probe.connect(("10.255.255.255", 1))
+        found.add(str(probe.getsockname()[0]))
+    return sorted(a for a in found if not ipaddress.ip_address(a).is_loopback)
+
+
+def serve(port: int = 8000, scene: Path | None = None, host: str = LOOPBACK) -> None:
+    """Serve the editor at http://HOST:PORT/?token=… until interrupted."""
     from choreo.serve_guard import guarded_server
 
-    server = guarded_server(editor_command(scene), HOST, port, secrets.token_urlsafe(32))
+    server = guarded_server(editor_command(scene), host, port, secrets.token_urlsafe(32))
     try:
         server.serve()
-    except OSError as error:  # the port is taken, or below 1024 for a user
+    except OSError as error:  # the port is taken, below 1024 for a user, or not our address
         raise ChoreoError(
-            f"cannot serve on {HOST}:{port}: {error.strerror or error}",
-            hint="choose another port with --port",
+            f"cannot serve on {host}:{port}: {error.strerror or error}",
+            hint="choose another port with --port, or an address of this machine with --host",
         ) from None

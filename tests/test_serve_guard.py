@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import http.client
-import re
-import signal
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,57 +20,14 @@ from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType, WSServerH
 
 from choreo.serve import MAX_SESSIONS
 from choreo.serve_guard import cookie_name
-
-
-@dataclass
-class Served:
-    port: int
-    token: str
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def cookie(self) -> str:
-        return f"{cookie_name(self.port)}={self.token}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.serving import Served, serving
 
 
 @pytest.fixture
 def served(project: Path, tmp_path: Path) -> Iterator[Served]:
     """``choreo serve`` on a free port, in a copy of the example project."""
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "choreo", "serve", "--port", str(port)],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if found := re.search(rf"http://127\.0\.0\.1:{port}/\?token=(\S+)", line):
-                break
-        else:
-            pytest.fail(f"choreo serve printed no address: {(tmp_path / 'serve.log').read_text()}")
-        yield Served(port, found[1])
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        log.close()
+    with serving(project, tmp_path / "serve.log") as server:
+        yield server
 
 
 def get(
@@ -149,7 +103,8 @@ def test_the_users_page_is_served_and_its_websocket_runs_the_editor(served: Serv
     assert served.cookie in first.headers["Set-Cookie"]
     assert "SameSite=Strict" in first.headers["Set-Cookie"]
     via_localhost = get(served, f"/?token={served.token}", {"Host": f"localhost:{served.port}"})
-    assert via_localhost.headers["Location"] == f"{served.origin}/?token={served.token}"
+    assert via_localhost.headers["Location"] == "/"  # its page's URLs say localhost too
+    assert served.cookie in via_localhost.headers["Set-Cookie"]
 
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=20)
     connection.request("GET", "/?fontsize=14", headers={"Cookie": served.cookie})

@@ -1,0 +1,160 @@
+"""``choreo serve`` in a rehearsal room: the real server in a subprocess, real clients.
+
+The page and everything it loads come from this server (no request leaves the machine);
+``--host`` serves the room's network, still only with the token.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from aiohttp import ClientSession, CookieJar
+
+from choreo.serve import room_addresses
+from tests.serving import Served, serving
+
+
+@pytest.fixture
+def served(project: Path, tmp_path: Path) -> Iterator[Served]:
+    with serving(project, tmp_path / "serve.log") as server:
+        yield server
+
+
+class Links(HTMLParser):
+    """Every URL a page makes its browser fetch: links, scripts, images, CSS url()."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"href", "src", "srcset", "poster", "data"} and value:
+                self.urls.append(value)
+
+    def handle_data(self, data: str) -> None:
+        self.urls += css_urls(data)
+
+
+def css_urls(css: str) -> list[str]:
+    """url(...) and @import in CSS; ``data:`` URIs fetch nothing."""
+    found = re.findall(r"""url\(\s*["']?([^"')]+)["']?\s*\)""", css)
+    found += re.findall(r"""@import\s+["']([^"']+)["']""", css)
+    return [url for url in found if not url.startswith("data:")]
+
+
+async def fetch_page_and_assets(served: Served) -> dict[str, int]:
+    """Open the page as a browser does, then every URL it and its CSS name: url → status."""
+    statuses: dict[str, int] = {}
+    # A browser keeps cookies for an address (aiohttp's jar, only when told to).
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as session:
+        async with session.get(f"{served.origin}/?token={served.token}") as page:
+            assert page.status == 200
+            html = await page.text()
+        links = Links()
+        links.feed(html)
+        queue = [urljoin(f"{served.origin}/", url) for url in links.urls]
+        while queue:
+            url = queue.pop()
+            if url in statuses:
+                continue
+            assert urlsplit(url).netloc == f"127.0.0.1:{served.port}", url
+            async with session.get(url) as asset:
+                statuses[url] = asset.status
+                if url.endswith(".css"):
+                    queue += [urljoin(url, found) for found in css_urls(await asset.text())]
+    return statuses
+
+
+def test_the_page_loads_nothing_from_off_the_machine(served: Served) -> None:
+    import asyncio
+
+    statuses = asyncio.run(fetch_page_and_assets(served))
+    paths = {urlsplit(url).path for url in statuses}
+    assert {
+        "/static/css/xterm.css",
+        "/static/js/textual.js",
+        "/static/images/background.png",
+        "/static/fonts/RobotoMono-VariableFont_wght.ttf",
+        "/static/fonts/RobotoMono-Italic-VariableFont_wght.ttf",
+    } <= paths
+    assert set(statuses.values()) == {200}, statuses
+
+
+ROOM = room_addresses()
+needs_a_network = pytest.mark.skipif(not ROOM, reason="this machine has no non-loopback address")
+
+
+def connects(address: str, port: int) -> bool:
+    try:
+        socket.create_connection((address, port), timeout=5).close()
+    except OSError:
+        return False
+    return True
+
+
+@needs_a_network
+def test_by_default_the_room_cannot_reach_the_server(served: Served) -> None:
+    assert not connects(ROOM[0], served.port)
+
+
+@needs_a_network
+def test_with_host_a_device_in_the_room_edits_with_the_token_only(
+    project: Path, tmp_path: Path
+) -> None:
+    import asyncio
+
+    with serving(project, tmp_path / "serve.log", "--host", "0.0.0.0") as served:
+        address = ROOM[0]
+        assert f"http://{address}:{served.port}/?token={served.token}" in served.printed
+        room = f"http://{address}:{served.port}"
+
+        async def visit() -> None:
+            async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as session:
+                async with session.get(f"{room}/") as without_token:
+                    assert without_token.status == 403
+                rebound = {"Host": f"evil.example:{served.port}"}
+                async with session.get(f"{room}/?token={served.token}", headers=rebound) as page:
+                    assert page.status == 403
+                async with session.get(f"{room}/?token={served.token}") as page:
+                    assert page.status == 200
+                    html = await page.text()
+                assert f'data-session-websocket-url="ws://{address}:{served.port}/ws"' in html
+                foreign = {"Origin": "http://evil.example"}
+                async with session.get(f"{room}/", headers=foreign) as refused:
+                    assert refused.status == 403
+                websocket = await session.ws_connect(
+                    f"ws://{address}:{served.port}/ws?width=80&height=24",
+                    headers={"Origin": room},
+                )
+                message = await websocket.receive(timeout=30)  # the editor's first output
+                assert isinstance(message.data, bytes), message
+                # The connection came from the room's address, not from loopback.
+                peer = websocket.get_extra_info("sockname")
+                assert peer is not None and peer[0] == address
+                await websocket.close()
+
+        asyncio.run(visit())
+
+
+def test_the_names_a_server_answers_to_follow_where_it_listens() -> None:
+    """What a machine without a network can still check: the Host rules per --host."""
+    from choreo.serve_guard import names_this_server
+
+    def answers(host_header: str, host: str) -> bool:
+        return names_this_server(host_header, host=host, port=8000)
+
+    assert answers("127.0.0.1:8000", "127.0.0.1") and answers("localhost:8000", "127.0.0.1")
+    assert not answers("192.0.2.2:8000", "127.0.0.1")
+    assert answers("192.0.2.2:8000", "0.0.0.0") and answers("[fe80::1]:8000", "::")
+    assert not answers("studio.example:8000", "0.0.0.0")  # a name: a rebinding page's
+    assert answers("studio.local:8000", "studio.local")  # the name the user gave
+    assert not answers("192.0.2.3:8000", "192.0.2.2")
+    for wrong_port in ("192.0.2.2", "192.0.2.2:8001", "192.0.2.2:x"):
+        assert not answers(wrong_port, "0.0.0.0")
