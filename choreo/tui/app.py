@@ -3,12 +3,14 @@ factory the command line, ``choreo serve`` and the tests all build the app with.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 
 import choreo
 from choreo.errors import ChoreoError, SceneError
@@ -48,7 +50,8 @@ class ChoreoApp(App[None]):
 
     CSS_PATH = "editor.tcss"
     TITLE = "choreo"
-    COMMANDS = App.COMMANDS | {SceneCommands}
+    # One provider: Textual's own commands come from it, after choreo's.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {SceneCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit choreo, asking first when there are unsaved edits"),

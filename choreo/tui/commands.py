@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits
+from textual.system_commands import SystemCommandsProvider
 
 from choreo.tui.screens.editor import EditorScreen
 
@@ -16,8 +17,9 @@ _JUMP = re.compile(
 )
 
 
-class SceneCommands(Provider):
-    """Commands that act on the scene open in the editor."""
+class SceneCommands(SystemCommandsProvider):
+    """Commands that act on the scene open in the editor, then Textual's own (keys, theme,
+    quit): one provider, as the palette lists providers' hits as they come, in no set order."""
 
     def _editor(self) -> EditorScreen | None:
         screen = self.screen
@@ -36,16 +38,23 @@ class SceneCommands(Provider):
 
     async def discover(self) -> Hits:
         editor = self._editor()
-        if editor is None:
-            return
-        for name, help_text, command in self._commands(editor):
-            yield DiscoveryHit(name, command, help=help_text)
-        yield DiscoveryHit(
-            "Jump to measure…", partial(editor.notify, 'type "jump 17" to go to measure 17'),
-            help='type "jump" and a measure number, e.g. "jump 17"',
-        )  # fmt: skip
+        if editor is not None:
+            for name, help_text, command in self._commands(editor):
+                yield DiscoveryHit(name, command, help=help_text)
+            yield DiscoveryHit(
+                "Jump to measure…", partial(editor.notify, 'type "jump 17" to go to measure 17'),
+                help='type "jump" and a measure number, e.g. "jump 17"',
+            )  # fmt: skip
+        async for hit in super().discover():
+            yield hit
 
     async def search(self, query: str) -> Hits:
+        async for hit in self._search_scene(query):  # first among hits of the same score
+            yield hit
+        async for hit in super().search(query):
+            yield hit
+
+    async def _search_scene(self, query: str) -> Hits:
         editor = self._editor()
         if editor is None:
             return
