@@ -6,6 +6,8 @@ The page and everything it loads come from this server (no request leaves the ma
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 import socket
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientSession, ClientWebSocketResponse, CookieJar, WSMsgType
 
 from choreo.serve import room_addresses
 from tests.serving import Served, serving
@@ -73,8 +75,6 @@ async def fetch_page_and_assets(served: Served) -> dict[str, int]:
 
 
 def test_the_page_loads_nothing_from_off_the_machine(served: Served) -> None:
-    import asyncio
-
     statuses = asyncio.run(fetch_page_and_assets(served))
     paths = {urlsplit(url).path for url in statuses}
     assert {
@@ -108,8 +108,6 @@ def test_by_default_the_room_cannot_reach_the_server(served: Served) -> None:
 def test_with_host_a_device_in_the_room_edits_with_the_token_only(
     project: Path, tmp_path: Path
 ) -> None:
-    import asyncio
-
     with serving(project, tmp_path / "serve.log", "--host", "0.0.0.0") as served:
         address = ROOM[0]
         assert f"http://{address}:{served.port}/?token={served.token}" in served.printed
@@ -158,3 +156,52 @@ def test_the_names_a_server_answers_to_follow_where_it_listens() -> None:
     assert not answers("192.0.2.3:8000", "192.0.2.2")
     for wrong_port in ("192.0.2.2", "192.0.2.2:8001", "192.0.2.2:x"):
         assert not answers(wrong_port, "0.0.0.0")
+
+
+async def download_started(websocket: ClientWebSocketResponse) -> str:
+    """The key of the download the page is told to start (the screen's output goes by)."""
+    while True:
+        message = await websocket.receive()
+        assert message.type in (WSMsgType.BINARY, WSMsgType.TEXT), message
+        if isinstance(message.data, str):
+            kind, key = json.loads(message.data)
+            if kind == "deliver_file_start":
+                return str(key)
+
+
+async def export_from_the_browser(served: Served, keys: list[str]) -> tuple[str, bytes]:
+    """Open the editor over its websocket, press ``keys`` once it shows, and fetch the
+    download the page is told to start: its Content-Disposition and bytes."""
+    headers = {"Cookie": served.cookie, "Origin": served.origin}
+    async with ClientSession() as session:
+        websocket = await session.ws_connect(
+            f"ws://127.0.0.1:{served.port}/ws?width=120&height=36", headers=headers
+        )
+        shown = b""
+        while b"Export" not in shown:  # the footer's ctrl+e: the editor is up
+            message = await websocket.receive(timeout=60)
+            assert isinstance(message.data, bytes), message
+            shown += message.data
+        for key in keys:
+            await websocket.send_json(["stdin", key])
+        key = await asyncio.wait_for(download_started(websocket), timeout=60)
+        async with session.get(f"{served.origin}/download/{key}", headers=headers) as download:
+            assert download.status == 200
+            received = (download.headers["Content-Disposition"], await download.read())
+        await websocket.close()
+        return received
+
+
+@pytest.mark.parametrize(
+    "keys", [["\x05"], ["\x10", "export", "\r"]], ids=["ctrl+e", "the palette's export"]
+)
+def test_an_export_in_the_browser_downloads_to_the_browser(
+    project: Path, tmp_path: Path, keys: list[str]
+) -> None:
+    scene = project / "scenes" / "corridor.yaml"
+    with serving(project, tmp_path / "serve.log", str(scene)) as served:
+        disposition, sheet = asyncio.run(export_from_the_browser(served, keys))
+    assert disposition == "attachment; filename=corridor.md"
+    written = scene.with_suffix(".md").read_bytes()  # and next to the scene, as ctrl+e says
+    assert sheet == written
+    assert b"# " in sheet and b"corridor" in sheet.lower()

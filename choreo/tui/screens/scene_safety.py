@@ -21,6 +21,7 @@ from pathlib import Path
 from textual import on, work
 from textual.timer import Timer
 
+from choreo.delivery import deliver_to_browser
 from choreo.errors import ChoreoError, ConflictError
 from choreo.lock import SceneLock, SceneLocked
 from choreo.model import Scene
@@ -274,7 +275,8 @@ class SceneSafety(BeatEdits):
 
     @on(SheetExported)
     def _exported(self, message: SheetExported) -> None:
-        self.notify(f"wrote {message.path}", title="Exported Markdown", timeout=5)
+        sent = " and sent it to your browser" if deliver_to_browser(self.app, message.path) else ""
+        self.notify(f"wrote {message.path}{sent}", title="Exported Markdown", timeout=5)
 
     # -- leaving: quitting, or back to the scene list ------------------------------------
     def quit(self) -> None:
