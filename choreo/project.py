@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from choreo.demo import HOW_TO_COPY, READ_ONLY, is_installed_demo
 from choreo.errors import ChoreoError, SaveError
 
 _DEFAULT_NAME_MAX = 255  # bytes; what nearly every file system allows in one name
@@ -59,6 +60,8 @@ def safe_target(target: Path, *, project: Path | None, what: str = "the file") -
         raise SaveError(
             f"could not save: {_reason(error)}; the file on disk is unchanged", where=target
         ) from None
+    if project is not None and is_installed_demo(real):
+        raise ChoreoError(f"{READ_ONLY}: {what} is not written", where=target, hint=HOW_TO_COPY)
     if project is not None:
         home = project.resolve()
         if not real.is_relative_to(home):

@@ -12,11 +12,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 
-import choreo
+from choreo.demo import demo_scenes, is_installed_demo
 from choreo.errors import ChoreoError, SceneError
 from choreo.tui.commands import SceneCommands
 from choreo.tui.messages import BackToScenes, OpeningFailed, SceneChosen
 from choreo.tui.screens.cast import CastScreen
+from choreo.tui.screens.demo_picker import DemoPicker
 from choreo.tui.screens.editor import EditorScreen, EditorSettings
 from choreo.tui.screens.help import HelpScreen
 from choreo.tui.screens.opening import OpeningScreen
@@ -37,11 +38,6 @@ PALETTE_COMMANDS = (
         ("jump 17", "go to measure 17 and the first beat on it"),
     ],
 )
-
-
-def demo_scenes() -> Path:
-    """The demo scenes that come with choreo: the repository's own scenes/ folder."""
-    return Path(choreo.__file__).resolve().parent.parent / "scenes"
 
 
 class ChoreoApp(App[None]):
@@ -74,6 +70,8 @@ class ChoreoApp(App[None]):
             self.push_screen(
                 OpeningScreen(self.scene_path, settings=self.settings, exit_on_failure=True)
             )
+        elif is_installed_demo(self.folder):
+            self.push_screen(DemoPicker(self.folder))
         else:
             self.push_screen(ScenePicker(self.folder))
 

@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from choreo.checks import ScoreReading, diagnose
+from choreo.demo import read_only_notice
 from choreo.model import PALETTE_COLOURS, Scene
 from choreo.scene_score import score_key
 from choreo.store import read_scene
@@ -155,6 +156,9 @@ class EditorScreen(SceneSafety):
         self.start_reading_score()
         if self.take_lock() and self.unsaved is not None:
             self.offer_journal(*self.unsaved)
+        if (notice := read_only_notice(self.path)) is not None:  # the store refuses its saves
+            self.header.read_only = True
+            self.notify(notice, title="Read-only", timeout=10)
         self.unsaved = None
         self.start_journal()
 
