@@ -9,7 +9,6 @@ only to whoever holds the printed address with its token.
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import secrets
 import shlex
@@ -41,16 +40,18 @@ def is_address(name: str) -> bool:
 
 
 def room_addresses() -> list[str]:
-    """This machine's own IPv4 addresses other devices can reach it at (no packet is sent:
-    a UDP socket's ``connect`` only picks the interface a route would use)."""
+    """This machine's IPv4 addresses on the networks it routes to, for devices in the room.
+
+    A UDP socket's ``connect`` only picks the interface a route would use: no packet is
+    sent, and no name is looked up (a DNS query would leave the machine)."""
     found: set[str] = set()
-    with contextlib.suppress(OSError):
-        named = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-        found.update(str(address[4][0]) for address in named)
-    # (without a route, no network: connect fails and nothing is added)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe, contextlib.suppress(OSError):
-        probe.connect(("10.255.255.255", 1))
-        found.add(str(probe.getsockname()[0]))
+    for private in ("10.255.255.255", "172.31.255.255", "192.168.255.255"):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect((private, 1))
+            except OSError:  # no route there
+                continue
+            found.add(str(probe.getsockname()[0]))
     return sorted(a for a in found if not ipaddress.ip_address(a).is_loopback)
 
 

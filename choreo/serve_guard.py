@@ -178,6 +178,8 @@ class GuardedServer(Server):
             )
             for address in self.addresses:
                 print(f"  {address}")
+            if len(self.addresses) == 1 and self.host in EVERY_ADDRESS:
+                print("  (no other address found: give this machine's with --host ADDRESS)")
             print("choreo serve: open one in a browser (ctrl+c stops)")
         sys.stdout.flush()
 
