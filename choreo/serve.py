@@ -18,7 +18,7 @@ from pathlib import Path
 
 from choreo.errors import ChoreoError
 
-LOOPBACK = "127.0.0.1"
+HOST = "127.0.0.1"
 MAX_SESSIONS = 4
 EVERY_ADDRESS = {"0.0.0.0", "::"}  # --host values that listen on every network
 
@@ -55,7 +55,7 @@ def room_addresses() -> list[str]:
     return sorted(a for a in found if not ipaddress.ip_address(a).is_loopback)
 
 
-def serve(port: int = 8000, scene: Path | None = None, host: str = LOOPBACK) -> None:
+def serve(port: int = 8000, scene: Path | None = None, host: str = HOST) -> None:
     """Serve the editor at http://HOST:PORT/?token=… until interrupted."""
     from choreo.serve_guard import guarded_server
 

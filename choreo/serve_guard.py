@@ -28,7 +28,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
-from choreo.serve import EVERY_ADDRESS, LOOPBACK, MAX_SESSIONS, is_address, room_addresses
+from choreo.serve import EVERY_ADDRESS, HOST, MAX_SESSIONS, is_address, room_addresses
 
 log = logging.getLogger("choreo.serve")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -62,8 +62,8 @@ def names_this_server(host_header: str, *, host: str, port: int) -> bool:
         return False
     if named is None or named_port != port:
         return False
-    if host == LOOPBACK:
-        return named in {LOOPBACK, "localhost"}
+    if host == HOST:
+        return named in {HOST, "localhost"}
     if host in EVERY_ADDRESS:
         return named == "localhost" or is_address(named)
     return named == host.lower()
@@ -102,10 +102,10 @@ class GuardedServer(Server):
     def addresses(self) -> list[str]:
         """Where a browser opens this server, the token in the URL: this machine's own
         address first, then each address in the room's network it listens on."""
-        if self.host == LOOPBACK:
-            names = [LOOPBACK]
+        if self.host == HOST:
+            names = [HOST]
         elif self.host in EVERY_ADDRESS:
-            names = [LOOPBACK, *room_addresses()]
+            names = [HOST, *room_addresses()]
         else:
             names = [self.host]
         names = [f"[{name}]" if ":" in name else name for name in names]  # IPv6
@@ -169,7 +169,7 @@ class GuardedServer(Server):
     async def announce(self) -> None:
         while not await self.answering():
             await asyncio.sleep(0.05)
-        if self.host == LOOPBACK:
+        if self.host == HOST:
             print(f"choreo serve: open {self.addresses[0]} in your browser (ctrl+c stops)")
         else:
             print(
@@ -186,7 +186,7 @@ class GuardedServer(Server):
     async def answering(self) -> bool:
         """Does this server answer on its port? Only it knows the token (the port may be
         another program's, and then serving fails)."""
-        at = LOOPBACK if self.host in EVERY_ADDRESS else self.host
+        at = HOST if self.host in EVERY_ADDRESS else self.host
         try:
             reader, writer = await asyncio.open_connection(at, self.port)
         except OSError:

@@ -125,9 +125,18 @@ def test_the_users_page_is_served_and_its_websocket_runs_the_editor(served: Serv
 def test_editors_beyond_the_cap_are_refused_in_plain_words(served: Served) -> None:
     headers = {"Cookie": served.cookie, "Origin": served.origin}
 
+    async def keep_reading(editor: ClientWebSocketResponse) -> None:
+        """Read an open editor's output, as a browser does: the client answers the
+        server's heartbeat only while it reads, and an unanswered one closes the editor."""
+        async for _ in editor:
+            pass
+
     async def fill_the_server() -> tuple[int, str, int]:
         async with ClientSession() as session:
-            editors = [await open_editor(session, served, headers) for _ in range(MAX_SESSIONS)]
+            editors, readers = [], []
+            for _ in range(MAX_SESSIONS):
+                editors.append(await open_editor(session, served, headers))
+                readers.append(asyncio.create_task(keep_reading(editors[-1])))
             try:
                 one_more = await handshake_status(served, headers)
                 async with session.get(f"{served.origin}/", headers=headers) as page:

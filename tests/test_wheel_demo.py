@@ -163,6 +163,8 @@ def test_choreo_in_an_empty_folder_opens_the_demo_read_only_and_copies_it(
     terminal.wait_for_text(f"scenes in {folder / 'scenes'}")
     copied = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert copied == DEMO
-    terminal.keys("Enter", "C-e")  # the copy is the user's: ctrl+e writes next to it
+    terminal.keys("Enter")
+    terminal.wait_for_text("score: corridor.musicxml")  # the copy's editor is up
+    terminal.keys("C-e")  # the copy is the user's: ctrl+e writes next to it
     terminal.wait_for(lambda: (folder / "scenes" / "corridor.md").exists(), "the exported sheet")
     assert "read-only" not in terminal.screen()
