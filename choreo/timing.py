@@ -97,6 +97,10 @@ class MeasureMap:
     notes: tuple[str, ...] = ()  # what the reader chose for the user, e.g. the first ABC tune
     content_hash: str = ""  # sha256 of the score file read; "" for a steady grid
     repeats: bool = False  # the score has repeats or jumps: performed order is not written
+    # Seconds of the first measure's start: 0, or where it falls in the scene's recording
+    # (choreo.recording_time). A map timed by a recording is derived from the scene each
+    # time it is asked for, never cached, so to_dict leaves this out.
+    origin_seconds: float = 0.0
     _by_number: dict[tuple[str, int], Measure] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -109,7 +113,7 @@ class MeasureMap:
         for measure in self.measures:
             self._by_number.setdefault((measure.number, measure.pass_number), measure)
             self._measure_offsets.append(measure.offset)
-        seconds = 0.0
+        seconds = self.origin_seconds
         previous: TempoMark | None = None
         for mark in self.tempos:
             if previous is not None:
@@ -132,7 +136,7 @@ class MeasureMap:
     def duration_seconds(self) -> float:
         if not self.measures:
             return 0.0
-        return self.seconds_at(self.measures[-1].end_offset)
+        return self.seconds_at(self.measures[-1].end_offset) - self.origin_seconds
 
     @property
     def end_offset(self) -> float:
@@ -287,9 +291,12 @@ def build_measures(
     return timed(measures, tempos)
 
 
-def timed(measures: Iterable[Measure], tempos: Sequence[TempoMark]) -> tuple[Measure, ...]:
-    """The measures with their tempo and seconds (start and length) from the tempo marks."""
-    timing = MeasureMap(measures=(), tempos=tuple(tempos))
+def timed(
+    measures: Iterable[Measure], tempos: Sequence[TempoMark], origin_seconds: float = 0.0
+) -> tuple[Measure, ...]:
+    """The measures with their tempo and seconds (start and length) from the tempo marks,
+    the first starting at ``origin_seconds``."""
+    timing = MeasureMap(measures=(), tempos=tuple(tempos), origin_seconds=origin_seconds)
     found = []
     for measure in measures:
         start = timing.seconds_at(measure.offset)

@@ -61,7 +61,9 @@ def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
     import mido
 
     events: list[tuple[int, Any]] = []
-    start = _smpte_offset(sheet.scene.score.start_timecode)
+    # The first bar's timecode: with a recording it starts where the recording plays it.
+    first_bar = sheet.measures.origin_seconds / sheet.speed
+    start = _smpte_offset(sheet.scene.score.start_timecode.plus_seconds(first_bar))
     if start is not None:
         events.append((0, start))
     end = sheet.measures.end_offset

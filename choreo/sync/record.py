@@ -44,9 +44,10 @@ def score_maps(scene: Scene, scene_path: Path) -> ScoreMaps:
     measures = measures_for(scene, scene_path)
     if measures.order == "written":
         return ScoreMaps(measures, measures)
-    unrolled = scene.model_copy(
-        update={"score": scene.score.model_copy(update={"order": "written"})}
-    )
+    # The written order only to place directions: a recording's sync points name passes
+    # the written order does not have.
+    written: dict[str, object] = {"order": "written", "recording": None, "sync": []}
+    unrolled = scene.model_copy(update={"score": scene.score.model_copy(update=written)})
     return ScoreMaps(measures, measures_for(unrolled, scene_path))
 
 

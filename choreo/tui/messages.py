@@ -41,7 +41,7 @@ class ScoreRead(Message):
 
     measures: MeasureMap
     seconds: float
-    key: tuple[str | None, int | str, str, float]
+    key: tuple[object, ...]
 
 
 @dataclass
