@@ -2,6 +2,7 @@
 
 The truth audit, the kill soak and the fuzzing soak take minutes and are run by hand
 only: `python -m benchmarks truth`, `python -m benchmarks kill`, `python -m benchmarks fuzz`.
+`python -m benchmarks align` times `choreo align` on a 3-minute recording.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import importlib
 import sys
 import time
 
-SUITES = ("score", "export", "sync", "tui")
+SUITES = ("score", "export", "sync", "tui", "align")
 
 
 def main(names: list[str]) -> None:

@@ -211,6 +211,23 @@ def sync(
 
 
 @app.command()
+def align(
+    scene: Annotated[Path, typer.Argument(help="the scene file")],
+    recording: Annotated[
+        Path | None, typer.Option("--recording", help="the recording; the scene then names it")
+    ] = None,
+) -> None:
+    """Find where each bar sounds in the scene's recording; write them as sync points."""
+    from choreo.audio.scene_align import align_scene
+    from choreo.store import read_scene
+
+    scene_file = read_scene(scene)
+    with _progress("aligning the recording") as progress:
+        result = align_scene(scene_file, recording, progress=progress.say)
+    _emit(result.summary())
+
+
+@app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
     scene: Annotated[Path | None, typer.Argument(help="scene file; default: pick one")] = None,
@@ -295,6 +312,10 @@ class _progress:
     def __init__(self, message: str) -> None:
         self.message = message
         self._spinner: tuple[threading.Event, threading.Thread] | None = None
+
+    def say(self, message: str) -> None:
+        """What the spinner shows from now on: the step under way."""
+        self.message = message
 
     def __enter__(self) -> _progress:
         if not sys.stderr.isatty():

@@ -8,7 +8,10 @@ import sys
 
 from tests.conftest import REPO
 
-AUDIO = "{'soundfile', 'librosa', 'synctoolbox', 'libfmp', 'pedalboard', 'sounddevice', 'numpy'}"
+AUDIO = (
+    "{'soundfile', 'librosa', 'synctoolbox', 'libfmp', 'pedalboard', 'sounddevice', 'numpy', "
+    "'pandas'}"
+)
 LOADED = f"sorted(m for m in sys.modules if m.split('.')[0] in {AUDIO})"
 
 

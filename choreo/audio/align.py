@@ -1,0 +1,186 @@
+"""Audio-to-score alignment: where each moment of the score sounds in a recording.
+
+Sync Toolbox (Müller et al., JOSS 2021) does the work, as its ``sync_audio_score_full``
+example does: the score's notes, placed at choreo's own seconds (performed order, choreo's
+tempo map), become pitch and onset features directly; the recording's come from its
+filterbanks; chroma features (robust) and decaying locally adaptive normalized chroma
+onset (DLNCO) features (exact) are aligned by memory-restricted multiscale DTW, which
+its authors report exact to tens of milliseconds. Reading the score's features from its
+notes, not from a synthesized sound, is exact and does half the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from choreo.audio.recording import Recording
+from choreo.audio.synth import Sounding
+from choreo.errors import ChoreoError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+Progress = Callable[[str], None]  # told each step's name as it starts
+
+RATE = 22050  # Sync Toolbox's filterbanks are designed for 22050 Hz
+FEATURE_RATE = 50  # features a second: one every 20 ms
+_STEP_WEIGHTS = (1.5, 1.5, 2.0)  # as in Sync Toolbox's examples: no diagonal bias
+_THRESHOLD_REC = 10**6  # cells a DTW level may hold before it is split (memory bound)
+_SILENCE_DB = 40  # below the loudest frame by this much, leading and trailing frames are cut
+_LOWEST, _HIGHEST = 21, 108  # the piano's keys: the filterbanks' range
+
+
+@dataclass(frozen=True, eq=False)
+class Alignment:
+    """A warping path from the score's seconds to the recording's: strictly increasing
+    in both."""
+
+    score_seconds: NDArray[np.float64]
+    recording_seconds: NDArray[np.float64]
+
+    def recording_time(self, score_seconds: Sequence[float]) -> list[float]:
+        """Where moments of the score sound in the recording."""
+        import numpy as np
+
+        found = np.interp(score_seconds, self.score_seconds, self.recording_seconds)
+        return [float(s) for s in found]
+
+
+def align(
+    notes: Sequence[Sounding], recording: Recording, progress: Progress | None = None
+) -> Alignment:
+    """The warping path from the score (its notes at their seconds) to ``recording``."""
+    import numpy as np
+
+    tell = progress or (lambda _: None)
+    playable = [n for n in notes if _LOWEST <= n.pitch <= _HIGHEST]
+    if not playable:
+        raise ChoreoError("the score has no notes to align")
+    score_start = min(n.start for n in playable)
+    tell("reading the score's notes")
+    score_features = _score_features(playable, score_start)
+    heard, heard_start = _music(_at_rate(recording))
+    tell("hearing the recording")
+    heard_features = _recording_features(heard)
+    tell("aligning")
+    path = _warping_path(score_features, heard_features)
+    return Alignment(
+        path[0].astype(np.float64) / FEATURE_RATE + score_start,
+        path[1].astype(np.float64) / FEATURE_RATE + heard_start,
+    )
+
+
+def _score_features(notes: Sequence[Sounding], start: float) -> tuple[Any, Any]:
+    """Quantized chroma and DLNCO features of the notes, from ``start`` on."""
+    import pandas as pd
+    from synctoolbox.feature.chroma import pitch_to_chroma, quantize_chroma
+    from synctoolbox.feature.csv_tools import df_to_pitch_features, df_to_pitch_onset_features
+    from synctoolbox.feature.dlnco import pitch_onset_features_to_DLNCO
+
+    table = pd.DataFrame(
+        {
+            "start": [n.start - start for n in notes],
+            "duration": [n.end - n.start for n in notes],
+            "pitch": [n.pitch for n in notes],
+            "velocity": [n.velocity for n in notes],
+            "instrument": ["score"] * len(notes),
+        }
+    )
+    pitch = df_to_pitch_features(table, feature_rate=FEATURE_RATE)
+    chroma = quantize_chroma(f_chroma=pitch_to_chroma(f_pitch=pitch))
+    onsets = df_to_pitch_onset_features(table)
+    dlnco = pitch_onset_features_to_DLNCO(
+        f_peaks=onsets,
+        feature_rate=FEATURE_RATE,
+        feature_sequence_length=chroma.shape[1],
+        visualize=False,
+    )
+    return chroma, dlnco
+
+
+def _at_rate(recording: Recording) -> NDArray[np.float32]:
+    if recording.rate == RATE:
+        return recording.samples
+    import librosa
+
+    resampled: NDArray[np.float32] = librosa.resample(
+        recording.samples, orig_sr=recording.rate, target_sr=RATE, res_type="soxr_hq"
+    )
+    return resampled
+
+
+def _music(samples: NDArray[np.float32]) -> tuple[NDArray[np.float32], float]:
+    """The samples from the first sound to the last, and the second where they start:
+    silence before and after would pull the path's ends (DTW pins them together)."""
+    import librosa
+
+    # Short frames (6 ms apart): the path's first step is where the music starts.
+    _, (start, end) = librosa.effects.trim(
+        samples, top_db=_SILENCE_DB, frame_length=512, hop_length=128
+    )
+    if end - start < RATE:
+        raise ChoreoError("the recording holds less than a second of music to align")
+    return samples[start:end], start / RATE
+
+
+def _recording_features(samples: NDArray[np.float32]) -> tuple[Any, Any]:
+    """Quantized chroma and DLNCO features of the recording, from its filterbanks."""
+    from synctoolbox.feature.chroma import pitch_to_chroma, quantize_chroma
+    from synctoolbox.feature.dlnco import pitch_onset_features_to_DLNCO
+    from synctoolbox.feature.pitch import audio_to_pitch_features
+    from synctoolbox.feature.pitch_onset import audio_to_pitch_onset_features
+    from synctoolbox.feature.utils import estimate_tuning
+
+    with contextlib.redirect_stdout(io.StringIO()):  # the filterbanks print progress dots
+        tuning = estimate_tuning(samples, RATE)
+        pitch = audio_to_pitch_features(
+            f_audio=samples, Fs=RATE, tuning_offset=tuning, feature_rate=FEATURE_RATE
+        )
+        onsets = audio_to_pitch_onset_features(f_audio=samples, Fs=RATE, tuning_offset=tuning)
+    chroma = quantize_chroma(f_chroma=pitch_to_chroma(f_pitch=pitch))
+    dlnco = pitch_onset_features_to_DLNCO(
+        f_peaks=onsets,
+        feature_rate=FEATURE_RATE,
+        feature_sequence_length=chroma.shape[1],
+        visualize=False,
+    )
+    return chroma, dlnco
+
+
+def _warping_path(score: tuple[Any, Any], heard: tuple[Any, Any]) -> Any:
+    import numpy as np
+    from synctoolbox.dtw.mrmsdtw import sync_via_mrmsdtw
+    from synctoolbox.dtw.utils import (
+        compute_optimal_chroma_shift,
+        make_path_strictly_monotonic,
+        shift_chroma_vectors,
+    )
+    from synctoolbox.feature.chroma import quantized_chroma_to_CENS
+
+    score_chroma, score_onsets = score
+    heard_chroma, heard_onsets = heard
+    heard_onsets = heard_onsets[:, : heard_chroma.shape[1]]
+    score_onsets = score_onsets[:, : score_chroma.shape[1]]
+    # A recording tuned or transposed away from the score: shift its chroma to match.
+    score_cens = quantized_chroma_to_CENS(score_chroma, 201, 50, FEATURE_RATE)[0]
+    heard_cens = quantized_chroma_to_CENS(heard_chroma, 201, 50, FEATURE_RATE)[0]
+    shift = compute_optimal_chroma_shift(score_cens, heard_cens)
+    heard_chroma = shift_chroma_vectors(heard_chroma, shift)
+    heard_onsets = shift_chroma_vectors(heard_onsets, shift)
+    with contextlib.redirect_stdout(io.StringIO()):
+        path = sync_via_mrmsdtw(
+            f_chroma1=score_chroma,
+            f_onset1=score_onsets,
+            f_chroma2=heard_chroma,
+            f_onset2=heard_onsets,
+            input_feature_rate=FEATURE_RATE,
+            step_weights=np.array(_STEP_WEIGHTS),
+            threshold_rec=_THRESHOLD_REC,
+            verbose=False,
+        )
+    return make_path_strictly_monotonic(path)

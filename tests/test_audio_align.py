@@ -1,0 +1,151 @@
+"""`choreo align` finds every bar of a recording whose players do not follow the
+metronome: recordings synthesized with a known tempo curve (a slower start, a held pause,
+a ritardando, silence before the music), on pieces of different kinds."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import soundfile
+
+from choreo.audio.scene_align import align_scene
+from choreo.audio.synth import synthesize
+from choreo.score import load_measure_map
+from choreo.score.notes import load_score_notes
+from choreo.store import read_scene
+from choreo.timing import MeasureMap
+from tests.audio_helpers import needs_synth
+from tests.run_cli import assert_one_line_error, choreo
+
+pytestmark = [needs_synth, pytest.mark.slow]
+
+LEAD_IN = 1.5  # seconds of silence before the music starts
+HOLD = 1.2  # seconds the music holds still halfway (a fermata the players take)
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: str
+    work: str  # corpus path
+    bars: tuple[int, int] | None  # an excerpt's first and last bar, or the whole piece
+    program: int | None  # General MIDI program the "players" use; None: the score's own
+
+
+PIECES = [
+    Piece("chorale", "bach/bwv66.6", None, 46),  # four voices on a harp
+    Piece("string quartet", "haydn/opus74no1/movement1", (1, 16), None),  # the score's strings
+    Piece("piano rag", "joplin/maple_leaf_rag", (0, 12), 4),  # on an electric piano
+]
+
+
+def tempo_curve(duration: float):  # type: ignore[no-untyped-def]
+    """Score seconds to the players' seconds: the first quarter 25% slower, a held pause
+    halfway, a ritardando over the last fifth (down to about half speed)."""
+    slow_until, hold_at, rit_from = 0.25 * duration, 0.5 * duration, 0.8 * duration
+
+    def played(seconds: float) -> float:
+        heard = LEAD_IN + seconds + 0.25 * min(seconds, slow_until)
+        if seconds > hold_at:
+            heard += HOLD
+        if seconds > rit_from:
+            late = seconds - rit_from
+            heard += late * late / (0.2 * duration)
+        return heard
+
+    return played
+
+
+@dataclass(frozen=True)
+class Aligned:
+    errors_ms: list[float]
+    bars: int
+    scene: Path
+
+
+def _score_file(piece: Piece, folder: Path) -> str:
+    if piece.bars is None:
+        return f"corpus:{piece.work}"
+    from music21 import corpus
+
+    path = folder / f"{piece.kind.replace(' ', '-')}.musicxml"
+    corpus.parse(piece.work).measures(*piece.bars).write("musicxml", fp=path)
+    return path.name
+
+
+def _align(piece: Piece, folder: Path) -> Aligned:
+    score = _score_file(piece, folder)
+    measures: MeasureMap = load_measure_map(score, base=folder)
+    notes = load_score_notes(score, base=folder)
+    played = tempo_curve(measures.duration_seconds)
+    heard = synthesize(measures, notes, warp=played, program=piece.program, reverb=True)
+    soundfile.write(folder / "players.flac", heard.samples, heard.rate)
+    scene = folder / "fight.yaml"
+    scene.write_text(f"id: fight\ntitle: Fight\nscore:\n  file: {score}\nbeats: []\n", "utf-8")
+    done = align_scene(read_scene(scene), folder / "players.flac")
+    truth = {m.number: played(m.start_seconds) for m in measures.measures}
+    errors = [abs(p.seconds - truth[p.at.measure]) * 1000 for p in done.points]
+    return Aligned(errors, len(measures.measures), scene)
+
+
+@pytest.fixture(scope="module", params=PIECES, ids=lambda p: p.kind)
+def aligned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Aligned:
+    piece: Piece = request.param
+    return _align(piece, tmp_path_factory.mktemp(piece.kind.replace(" ", "-")))
+
+
+def test_every_bar_is_found_within_50_ms(aligned: Aligned) -> None:
+    assert len(aligned.errors_ms) == aligned.bars  # a point for every bar
+    assert max(aligned.errors_ms) <= 50, aligned.errors_ms
+    assert statistics.median(aligned.errors_ms) <= 25, aligned.errors_ms
+
+
+def test_the_scene_names_the_recording_and_its_points(aligned: Aligned) -> None:
+    score = read_scene(aligned.scene).scene.score
+    assert score.recording == "players.flac"
+    assert len(score.sync) == aligned.bars
+    assert score.sync[0].seconds > LEAD_IN - 0.1  # the silence before the music is skipped
+
+
+def test_the_command_line_aligns_and_replaces_earlier_points(tmp_path: Path) -> None:
+    score = "corpus:bach/bwv66.6"
+    measures = load_measure_map(score)
+    notes = load_score_notes(score)
+    played = tempo_curve(measures.duration_seconds)
+    heard = synthesize(measures, notes, warp=played, program=0)
+    soundfile.write(tmp_path / "take.wav", heard.samples, heard.rate)
+    scene = tmp_path / "fight.yaml"
+    scene.write_text(
+        "id: fight  # the fight in the chapel\ntitle: Chapel\nscore:\n"
+        f"  file: {score}\n  recording: take.wav\n"
+        '  sync: [{at: "1:1", seconds: 0.5}, {at: "9:1", seconds: 1.0}]\nbeats: []\n',
+        encoding="utf-8",
+    )
+    result = choreo("align", scene, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "aligned 10 of 10 bars to take.wav" in result.stdout
+    assert result.stderr == ""  # no spinner off a terminal, no library's chatter
+    text = scene.read_text(encoding="utf-8")
+    assert "# the fight in the chapel" in text
+    sync = read_scene(scene).scene.score.sync
+    assert [str(p.at) for p in sync] == ["0:4", *(f"{n}:1" for n in range(1, 10))]
+    truth = [played(m.start_seconds) for m in measures.measures]
+    assert [p.seconds for p in sync] == pytest.approx(truth, abs=0.05)
+
+
+def test_what_align_cannot_do_is_one_line(tmp_path: Path) -> None:
+    scene = tmp_path / "fight.yaml"
+    scene.write_text("id: fight\ntitle: Chapel\nscore:\n  file: corpus:bach/bwv66.6\n", "utf-8")
+    before = scene.read_bytes()
+    assert_one_line_error(choreo("align", scene), "fight.yaml", "names no recording")
+    (tmp_path / "notes.wav").write_text("not sound\n" * 100, encoding="utf-8")
+    result = choreo("align", scene, "--recording", tmp_path / "notes.wav")
+    assert_one_line_error(result, "notes.wav", "not a recording choreo can read")
+    no_score = tmp_path / "bare.yaml"
+    no_score.write_text("id: bare\ntitle: Bare\n", "utf-8")
+    assert_one_line_error(
+        choreo("align", no_score, "--recording", tmp_path / "notes.wav"), "no score"
+    )
+    assert scene.read_bytes() == before
