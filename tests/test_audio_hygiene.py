@@ -33,7 +33,8 @@ def test_help_loads_no_audio_library() -> None:
 
 
 def test_importing_the_audio_package_loads_no_audio_library() -> None:
-    code = f"import sys, choreo.audio.recording, choreo.cli\nprint({LOADED})"
+    modules = ", ".join(f"choreo.audio.{m}" for m in ("recording", "synth", "align", "scene_align"))
+    code = f"import sys, {modules}, choreo.cli\nprint({LOADED})"
     assert _loaded(code) == "[]"
 
 

@@ -13,6 +13,7 @@ from choreo.model import Position
 from choreo.model.recording import MAX_RECORDING_SECONDS, SyncPoint
 from choreo.project import reference_to, scene_folder
 from choreo.scene_score import measures_for
+from choreo.score.notes import load_score_notes
 from choreo.store import SceneFile, save_scene
 from choreo.timing import MeasureMap, clock
 
@@ -62,8 +63,6 @@ def align_scene(
     tell("reading the recording")
     heard = read_recording(audio_path)
     tell("reading the score")
-    from choreo.score.notes import load_score_notes
-
     own_time = scene.model_copy(
         update={"score": scene.score.model_copy(update={"recording": None, "sync": []})}
     )
