@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from choreo.model.position import Position, format_beat
-from choreo.model.synced import TempoChange, TempoSummary
+from choreo.model.synced import BarPrints, TempoChange, TempoSummary
 from choreo.model.timecode import Timecode as Timecode  # placement and export import it here
 
 EPSILON = 1e-9
@@ -101,6 +101,9 @@ class MeasureMap:
     # (choreo.recording_time). A map timed by a recording is derived from the scene each
     # time it is asked for, never cached, so to_dict leaves this out.
     origin_seconds: float = 0.0
+    # Each written bar's number and music fingerprint, in written order (also in performed
+    # order); none for a steady grid or a MIDI file.
+    bars: BarPrints = field(default_factory=BarPrints)
     _by_number: dict[tuple[str, int], Measure] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -256,6 +259,7 @@ class MeasureMap:
             "notes": list(self.notes),
             "content_hash": self.content_hash,
             "repeats": self.repeats,
+            "bars": str(self.bars),
         }
 
     @classmethod
@@ -272,6 +276,7 @@ class MeasureMap:
             notes=tuple(str(n) for n in data.get("notes", ())),
             content_hash=str(data.get("content_hash", "")),
             repeats=bool(data.get("repeats", False)),
+            bars=BarPrints.parse(str(data.get("bars", ""))),
         )
 
 

@@ -2,11 +2,14 @@
 
 The small test score is synced, then replaced by a version with four 4/4 bars inserted
 before mark B (B moves from bar 5 to bar 9, C from 9 to 13), or by one without mark C.
+The sync records each bar's music, so the beats follow it; a record from before that
+(no bars) is followed by rehearsal marks alone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from pathlib import Path
 
@@ -69,12 +72,16 @@ def test_the_sync_records_anchors(synced: Path) -> None:
     record = read_scene(synced).scene.score.synced
     assert record is not None
     assert {beat: str(anchor) for beat, anchor in record.anchors.items()} == {
+        "b01": "0:4",
         "b02": "2:3 = A+1:3",
         "b03": "6:2 = B+1:2",
         "b04": "9:1 = C+0:1",
         "b05": "10:3 = C+1:3",
         "b06": "3:1 = A+2:1",
     }
+    # Bar 0, then bars counted on; bars 5-8 (B, 6/8) play the same music four times.
+    assert record.bars.numbers == tuple(str(n) for n in range(11))
+    assert str(record.bars).startswith("0=") and len(set(record.bars.prints[5:9])) == 1
 
 
 def test_no_drift_while_the_score_is_the_same(synced: Path) -> None:
@@ -85,13 +92,40 @@ def test_drift_names_the_beats_that_moved_or_fell_out(synced: Path, built: dict[
     replace_score(synced, built["inserted"])
     lines = current_drift(synced)
     assert lines[0].startswith("the score changed since the last sync; run `choreo sync`")
+    assert lines[1] == "4 bars inserted after bar 4"
     assert "measures: 11 → 15" in lines
     assert any(line.startswith("length: 23.12 s → 33.12 s") for line in lines)
+    # Not "moved +2.50 s": where each beat's music is now.
+    rebase_it = "`choreo sync --rebase` moves the beat"
+    assert f"b03 at 6:2: the music of bar 6 is bar 10 now; {rebase_it}" in lines
+    assert f"b04 at 9:1: the music of bar 9 is bar 13 now; {rebase_it}" in lines
+    assert f"b05 at 10:3: the music of bar 10 is bar 14 now; {rebase_it}" in lines
+    assert not any(line.startswith(("b01", "b02", "b06")) for line in lines)
+
+
+def test_drift_without_the_bars_music_names_seconds(synced: Path, built: dict[str, Path]) -> None:
+    """A scene synced before bars were fingerprinted: the drift in seconds, as before."""
+    forget_bars(synced)
+    replace_score(synced, built["inserted"])
+    lines = current_drift(synced)
+    assert not any("inserted" in line for line in lines)
     # 9:1 was mark C (29 quarters in); now it is mark B (33 quarters), 4 × 0.625 s later.
     assert "b04 at 9:1 moved +2.50 s (18.12 s → 20.62 s)" in lines
     assert any(line.startswith("b03 at 6:2 moved +0.31 s") for line in lines)
     assert "b05 at 10:3 is outside the score now: measure 10 (6/8) has no beat 3" in lines
     assert not any(line.startswith(("b01", "b02", "b06")) for line in lines)
+
+
+def forget_bars(scene_path: Path) -> None:
+    """The record as a sync before fingerprints wrote it: no bars, anchors only after marks."""
+    lines = scene_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [
+        line
+        for line in lines
+        if not line.startswith("    bars: ") and not re.fullmatch(r"\s+b\d+: \d+:\d+\n", line)
+    ]
+    assert len(kept) == len(lines) - 2
+    scene_path.write_text("".join(kept), encoding="utf-8")
 
 
 def test_rebase_keeps_beats_with_their_marks(synced: Path, built: dict[str, Path]) -> None:
@@ -109,7 +143,11 @@ def test_rebase_keeps_beats_with_their_marks(synced: Path, built: dict[str, Path
     saved = synced.read_text(encoding="utf-8")
     assert '    at: "13:1"   # on mark C\n' in saved  # comments stay with their beats
     summary = result.summary()
-    assert "moved 3 beats" in summary and "b04 9:1 → 13:1 (0 bars after C)" in summary
+    assert summary.startswith("the score: 4 bars inserted after bar 4\nmoved 3 beats")
+    assert "b04 9:1 → 13:1 (with its bar's music)" in summary
+    # Rebased beats are where their music is: check names only the beat moved by hand.
+    named = [line for line in current_drift(synced) if line.startswith("b")]
+    assert named == ["b06 at 3:2 moved +0.62 s (5.62 s → 6.25 s)"]
 
     again = rebase(read_scene(synced))
     assert again.moved == () and len(again.left) == 1
@@ -120,7 +158,31 @@ def test_rebase_keeps_beats_with_their_marks(synced: Path, built: dict[str, Path
     assert found["C"] == [("13", 1.0)]
 
 
+def test_rebase_by_marks_alone_for_an_older_record(synced: Path, built: dict[str, Path]) -> None:
+    forget_bars(synced)
+    replace_score(synced, built["inserted"])
+    result = rebase(read_scene(synced))
+    moved = {move.beat_id: (str(move.before), str(move.after)) for move in result.moved}
+    assert moved == {"b03": ("6:2", "10:2"), "b04": ("9:1", "13:1"), "b05": ("10:3", "14:3")}
+    assert "b04 9:1 → 13:1 (0 bars after C)" in result.summary()
+    assert not result.bars
+
+
+def test_beats_in_cut_bars_are_left_and_named(synced: Path, built: dict[str, Path]) -> None:
+    replace_score(synced, built["short"])
+    before = synced.read_bytes()
+    result = rebase(read_scene(synced))
+    assert result.moved == () and synced.read_bytes() == before
+    cut = "its bar was cut (bars 9-10 cut); move or delete the beat"
+    assert result.left == (f"b04 at 9:1: {cut} by hand", f"b05 at 10:3: {cut} by hand")
+    assert "no beat needed to move" in result.summary()
+    lines = current_drift(synced)
+    assert "bars 9-10 cut" in lines
+    assert f"b04 at 9:1: {cut}" in lines and f"b05 at 10:3: {cut}" in lines
+
+
 def test_a_mark_that_disappeared_leaves_its_beats(synced: Path, built: dict[str, Path]) -> None:
+    forget_bars(synced)
     replace_score(synced, built["short"])
     result = rebase(read_scene(synced))
     assert result.moved == ()
@@ -132,12 +194,13 @@ def test_a_mark_that_disappeared_leaves_its_beats(synced: Path, built: dict[str,
 def test_rebase_needs_an_earlier_sync(tmp_path: Path, built: dict[str, Path]) -> None:
     scene_path = make_project(tmp_path, built["small"], SCENE)
     before = scene_path.read_bytes()
-    with pytest.raises(ChoreoError, match="no rehearsal-mark anchors"):
+    with pytest.raises(ChoreoError, match="no record of the score's bars or rehearsal marks"):
         rebase(read_scene(scene_path))
     assert scene_path.read_bytes() == before
 
 
 def test_a_hand_edited_anchor_is_ignored(synced: Path, built: dict[str, Path]) -> None:
+    forget_bars(synced)
     scene_file: SceneFile = read_scene(synced)
     text = synced.read_text(encoding="utf-8").replace("9:1 = C+0:1", "nonsense")
     synced.write_text(text, encoding="utf-8")
@@ -149,6 +212,7 @@ def test_a_hand_edited_anchor_is_ignored(synced: Path, built: dict[str, Path]) -
 
 def test_an_anchor_naming_no_beat_leaves_its_beat(synced: Path, built: dict[str, Path]) -> None:
     """'C+0:nan' parses as numbers, yet moving b04 there would save an unreadable scene."""
+    forget_bars(synced)
     text = synced.read_text(encoding="utf-8").replace("9:1 = C+0:1", "9:1 = C+0:nan")
     synced.write_text(text, encoding="utf-8")
     replace_score(synced, built["inserted"])

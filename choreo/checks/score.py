@@ -1,12 +1,14 @@
 """The rules about the score as a whole: none, unreadable, or changed since the last sync,
-and then what moved under the scene."""
+and then what moved under the scene: bars inserted, cut or changed (told by their music
+when the sync recorded it), length, tempi, and each beat's bar or seconds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from choreo.checks.registry import Findings
-from choreo.model import Scene, SyncRecord, format_beat
+from choreo.model import Beat, Scene, SyncRecord, format_beat
+from choreo.model.recut import Recut, recut
 from choreo.placement import Spot, UnplacedBeat
 from choreo.timing import MeasureMap, tempo_summary
 
@@ -39,7 +41,7 @@ def check_score(scene: Scene, score: ScoreReading, findings: Findings) -> None:
             "score-changed",
             None,
             "the score changed since the last sync; "
-            "run `choreo sync` to update, or `choreo sync --rebase` to follow moved marks",
+            "run `choreo sync` to update, or `choreo sync --rebase` to follow moved bars",
         )
     if score.problem is None and score.measures.order == "written" and score.measures.repeats:
         findings.add(
@@ -53,13 +55,17 @@ def check_score(scene: Scene, score: ScoreReading, findings: Findings) -> None:
 def check_drift(scene: Scene, score: ScoreReading, placed: list[Spot], findings: Findings) -> None:
     """The score's bars, length and tempi, then each beat, where they differ from the sync.
 
-    A beat counts as moved when it starts half a frame or more from where it was; a beat
-    added after the sync has nothing to be compared with.
+    When the sync recorded each bar's music, bars inserted, cut or changed are named, and
+    a beat whose bar's music moved is told where it is now rather than how many seconds
+    it drifted. Otherwise (or for a beat whose bar stayed put) a beat counts as moved when
+    it starts half a frame or more from where it was. A beat added after the sync has
+    nothing to be compared with.
     """
     record = scene.score.synced
     if record is None or not _changed_since_sync(scene, score):
         return
-    for line in _score_lines(record, score.measures):
+    bars = recut(record.bars, score.measures.bars) if record.bars and score.measures.bars else None
+    for line in (bars.lines if bars else ()) + tuple(_score_lines(record, score.measures)):
         findings.add("score-drift", None, line)
     tolerance = 0.5 / float(scene.score.fps)
     for spot in placed:
@@ -67,6 +73,12 @@ def check_drift(scene: Scene, score: ScoreReading, placed: list[Spot], findings:
         if before is None:
             continue
         where = f"at {spot.beat.at}"
+        if bars is not None:
+            judged, said = _bar_moved(spot.beat, record, bars)
+            if said is not None:
+                findings.add("score-drift", spot.beat.id, f"{where}: {said}")
+            if judged:
+                continue
         if isinstance(spot, UnplacedBeat):
             findings.add(
                 "score-drift", spot.beat.id, f"{where} is outside the score now: {spot.problem}"
@@ -80,6 +92,35 @@ def check_drift(scene: Scene, score: ScoreReading, placed: list[Spot], findings:
                 f"{where} moved {_seconds(moved, signed=True)} "
                 f"({_seconds(before)} → {_seconds(spot.start_seconds)})",
             )
+
+
+def _bar_moved(beat: Beat, record: SyncRecord, bars: Recut) -> tuple[bool, str | None]:
+    """Whether the music of the beat's bar at the sync says how the beat moved (else its
+    seconds are compared), and what to say (``None``: it is where its music is)."""
+    anchor = record.anchors.get(beat.id)
+    synced_at = anchor.at if anchor is not None else beat.at
+    old = bars.old.index_of(synced_at.measure)
+    if old is None:
+        return False, None  # not a bar of the synced score: only its seconds can be compared
+    fate = bars.fate(old)
+    unmoved = beat.at == synced_at
+    if fate.fate == "kept" and fate.new is not None:
+        now = bars.new.numbers[fate.new]
+        if now == synced_at.measure:
+            return False, None  # the same bar: a tempo change can still move its seconds
+        if beat.at.measure == now:
+            return True, None  # rebased already
+        if not unmoved:
+            return False, None  # moved by hand since the sync
+        said = f"the music of bar {synced_at.measure} is bar {now} now"
+        return True, f"{said}; `choreo sync --rebase` moves the beat"
+    if not unmoved:
+        return False, None
+    if fate.fate == "cut":
+        return True, f"its bar was cut ({fate.why}); move or delete the beat"
+    if fate.fate == "changed":
+        return True, f"{fate.why}; look at the beat"
+    return True, f"{fate.why}, so which bar the beat belongs to cannot be told; move it by hand"
 
 
 def _changed_since_sync(scene: Scene, score: ScoreReading) -> bool:

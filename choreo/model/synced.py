@@ -1,11 +1,11 @@
-"""What a scene remembers of its last sync: the score's hash, size, tempi and anchors.
+"""What a scene remembers of its last sync: the score's hash, size, tempi, bars and anchors.
 
 The record is written by ``choreo sync`` and read by ``check`` and ``--rebase``. In the
-file its tempo map and anchors are short strings a person can read at a glance
-(``96@0:4 132@7:1``, ``19:3 = B+2:3``); in the program they are models, parsed once at
-the border. A string a person mangled is not an error: the record is derived data, and
-an unreadable part of it is treated as not recorded (and left out when a changed scene
-is saved).
+file its tempo map, bars and anchors are short strings a person can read at a glance
+(``96@0:4 132@7:1``, ``0=3f9a01c2 77d0e4b1 ...``, ``19:3 = B+2:3``); in the program they
+are models, parsed once at the border. A string a person mangled is not an error: the
+record is derived data, and an unreadable part of it is treated as not recorded (and left
+out when a changed scene is saved).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from choreo.model.position import Position, PositionField, format_beat
 TEMPO_SUMMARY_LIMIT = 500  # characters of the tempo map a record keeps
 _TEMPO = re.compile(r"^(\d+(?:\.\d+)?)@(\S+):(\d+(?:\.\d+)?)$")
 _MORE = re.compile(r"^\+(\d+)$")
+_BAR = re.compile(r"^(?:([0-9A-Za-z]{1,12})=)?([0-9a-f]{8})$")
+_LEADING_NUMBER = re.compile(r"^\d+")
 
 
 class _Value(BaseModel):
@@ -57,29 +59,97 @@ class _Value(BaseModel):
 
 
 class Anchor(_Value):
-    """A beat's place at the last sync and the rehearsal mark at or before it.
+    """A beat's place at the last sync and the rehearsal mark at or before it, if any.
 
     ``19:3 = B+2:3``: measure 19 beat 3, two written bars after the bar of mark B, on
-    beat 3. Bars are counted in written order, so renumbered bars do not break it.
+    beat 3. Bars are counted in written order, so renumbered bars do not break it. A beat
+    with no mark before it is just its place: ``2:1``.
     """
 
     at: PositionField
-    mark: str
-    bars: int
-    beat: float
+    mark: str = ""
+    bars: int = 0
+    beat: float = 0
 
     def __str__(self) -> str:
+        if not self.mark:
+            return str(self.at)
         return f"{self.at} = {self.mark}+{self.bars}:{format_beat(self.beat)}"
 
     @classmethod
     def parse(cls, text: str) -> Anchor:
         try:
+            if " = " not in text:
+                return cls(at=Position.parse(text))
             at, rest = text.split(" = ", 1)
             mark, tail = rest.rsplit("+", 1)
             bars, beat = tail.split(":")
             return cls(at=Position.parse(at), mark=mark, bars=int(bars), beat=float(beat))
         except ValueError:
-            raise ValueError(f"anchor {text!r} is not 'AT = MARK+BARS:BEAT'") from None
+            raise ValueError(f"anchor {text!r} is not 'AT' or 'AT = MARK+BARS:BEAT'") from None
+
+
+class BarPrints(_Value):
+    """Each written bar's number and a short fingerprint of its music (pitches and
+    rhythms of every part), in written order: what ``check`` and ``--rebase`` align to
+    tell bars inserted or cut from bars that only moved.
+
+    In the file: ``0=3f9a01c2 77d0e4b1 12a=5be0c9d7 ...``; a bar numbered one past the
+    bar before it (counting ``12a`` as 12) gives no number, so a plain score costs nine
+    characters a bar.
+    """
+
+    bars: tuple[tuple[str, str], ...] = ()  # (number, fingerprint)
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return tuple(number for number, _ in self.bars)
+
+    @property
+    def prints(self) -> tuple[str, ...]:
+        return tuple(fingerprint for _, fingerprint in self.bars)
+
+    def index_of(self, number: str) -> int | None:
+        """The written index of the first bar with this number."""
+        for index, (each, _) in enumerate(self.bars):
+            if each == number:
+                return index
+        return None
+
+    def span(self, start: int, end: int) -> str:
+        """``bar 12`` or ``bars 12-14``: bars ``start`` to ``end`` (exclusive) by number."""
+        first, last = self.bars[start][0], self.bars[end - 1][0]
+        return f"bar {first}" if start == end - 1 else f"bars {first}-{last}"
+
+    def __bool__(self) -> bool:
+        return bool(self.bars)
+
+    def __str__(self) -> str:
+        words = []
+        expected = "1"
+        for number, fingerprint in self.bars:
+            words.append(fingerprint if number == expected else f"{number}={fingerprint}")
+            expected = _after(number)
+        return " ".join(words)
+
+    @classmethod
+    def parse(cls, text: str) -> BarPrints:
+        bars = []
+        expected = "1"
+        for word in text.split():
+            match = _BAR.match(word)
+            if match is None:
+                raise ValueError(f"bars {word!r} is not FINGERPRINT or NUMBER=FINGERPRINT")
+            number = match.group(1) or expected
+            bars.append((number, match.group(2)))
+            expected = _after(number)
+        return cls(bars=tuple(bars))
+
+
+def _after(number: str) -> str:
+    """The number of the bar after bar ``number`` when it is counted on (12a → 13)."""
+    leading = _LEADING_NUMBER.match(number)
+    return str(int(leading.group()) + 1) if leading else ""
 
 
 class TempoChange(BaseModel):
@@ -143,6 +213,14 @@ def _unreadable_is_unrecorded(value: Any, handler: ValidatorFunctionWrapHandler)
         return TempoSummary()
 
 
+def _unreadable_bars_are_unrecorded(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Bars a person mangled: the record is as if from a score without fingerprints."""
+    try:
+        return handler(value)
+    except ValidationError:
+        return BarPrints()
+
+
 def _readable_anchors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """Anchors a person mangled are left out: rebase leaves those beats where they are."""
     if not isinstance(value, dict):
@@ -173,6 +251,15 @@ class SyncRecord(BaseModel):
         default_factory=TempoSummary,
         description="tempo map summary: QPM@MEASURE:BEAT for each tempo change",
     )
+    bars: Annotated[
+        BarPrints,
+        WrapValidator(_unreadable_bars_are_unrecorded),
+        WithJsonSchema({"type": "string", "default": ""}),
+    ] = Field(
+        default_factory=BarPrints,
+        description="each written bar's fingerprint (pitches and rhythms), NUMBER= where "
+        "the number does not count on, for `check` and `choreo sync --rebase` after a recut",
+    )
     beat_seconds: dict[str, float] = Field(
         default_factory=dict, description="each beat's start in seconds at the last sync"
     )
@@ -182,7 +269,8 @@ class SyncRecord(BaseModel):
     ] = Field(
         default_factory=dict,
         description="each beat's place at the last sync and the rehearsal mark before it, "
-        "'AT = MARK+BARS:BEAT' (e.g. '19:3 = B+2:3'), for `choreo sync --rebase`",
+        "'AT = MARK+BARS:BEAT' (e.g. '19:3 = B+2:3'), or 'AT' with no mark before it, "
+        "for `choreo sync --rebase`",
     )
 
     @field_validator("tempos", mode="before")

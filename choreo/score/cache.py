@@ -27,7 +27,7 @@ from choreo.store.atomic import atomic_write
 from choreo.store.scene_cache import cache_root, private_folder
 from choreo.timing import MeasureMap, timed
 
-CACHE_VERSION = 6  # bump when the measure map or how it is read changes
+CACHE_VERSION = 7  # bump when the measure map or how it is read changes
 
 # Far beyond any score choreo reads (the largest corpus quartet in performed order is a
 # few MB); anything larger is not an entry choreo wrote.
@@ -158,6 +158,8 @@ def _checked_map(data: Any) -> dict[str, Any]:
         _require(isinstance(data.get(name, False), bool), name)
     _text(data.get("source", ""), limit=4096)
     _text(data.get("content_hash", ""))
+    bars = data.get("bars", "")
+    _require(isinstance(bars, str) and len(bars) <= 24 * (len(measures) + 1), "bars")
     checked: dict[str, Any] = data
     return checked
 
@@ -171,6 +173,9 @@ def _consistent(found: MeasureMap) -> bool:
         for before, after in itertools.pairwise(measures)
     ):
         return False
+    numbers = found.bars.numbers
+    if numbers and not _bars_agree(found, numbers):
+        return False
     offsets = [tempo.offset for tempo in found.tempos]
     if offsets != sorted(offsets) or offsets[0] != 0:
         return False
@@ -180,6 +185,13 @@ def _consistent(found: MeasureMap) -> bool:
         and math.isclose(stored.tempo_qpm, fresh.tempo_qpm, rel_tol=1e-9)
         for stored, fresh in zip(measures, timed(measures, found.tempos), strict=True)
     )
+
+
+def _bars_agree(found: MeasureMap, numbers: tuple[str, ...]) -> bool:
+    """The fingerprinted bars are the written bars: one each, or every bar played."""
+    if found.order == "written":
+        return numbers == tuple(measure.number for measure in found.measures)
+    return {measure.number for measure in found.measures} <= set(numbers)
 
 
 def _require(condition: bool, what: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from choreo.errors import ScoreError
 from choreo.score import timeline
+from choreo.score.fingerprint import bar_prints
 from choreo.score.guard import MAX_METER_QUARTERS, AbsurdMeter, score_bytes
 from choreo.score.repeats import RepeatSigns, has_repeats
 from choreo.score.signs import read_repeat_signs
@@ -201,6 +202,7 @@ def _read_measure_map(
         marks=marks,
         notes=notes,
         repeats=has_repeats(signs, [m.number for m in measures]),
+        bars=bar_prints(parts, index_of, measures),
     )
     return written, signs
 

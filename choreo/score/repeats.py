@@ -122,6 +122,7 @@ def relay(written: MeasureMap, order: Sequence[int]) -> MeasureMap:
         notes=written.notes,
         content_hash=written.content_hash,
         repeats=written.repeats,
+        bars=written.bars,
     )
 
 

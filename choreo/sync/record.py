@@ -1,7 +1,8 @@
-"""What a sync remembers about the score: hash, measures, tempi, seconds and anchors.
+"""What a sync remembers about the score: hash, measures, tempi, bars, seconds and anchors.
 
 The record (:class:`choreo.model.SyncRecord`) lets ``check`` notice a changed score and
-``--rebase`` follow moved marks; this module makes one from the score's measure map.
+say which bars were inserted or cut, and ``--rebase`` follow the beats' bars and marks;
+this module makes one from the score's measure map.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def sync_record(digest: str, maps: ScoreMaps, placed: list[PlacedBeat], scene: S
         measures=len(measures.measures),
         duration_seconds=round(measures.duration_seconds, 3),
         tempos=tempo_summary(measures),
+        bars=maps.written.bars,
         beat_seconds={spot.beat.id: round(spot.start_seconds, 3) for spot in placed},
         anchors=anchors(scene, maps.written),
     )
@@ -86,7 +88,8 @@ def anchor_marks(measures: MeasureMap) -> dict[str, int]:
 
 
 def anchors(scene: Scene, written: MeasureMap) -> dict[str, Anchor]:
-    """Each beat's anchor: the nearest rehearsal mark at or before it, in written order."""
+    """Each beat's anchor: its place and the nearest rehearsal mark at or before it, in
+    written order (just its place when no mark comes before it)."""
     marks = anchor_marks(written)
     by_time: list[tuple[float, str, int]] = []
     for mark in written.marks:
@@ -104,7 +107,10 @@ def anchors(scene: Scene, written: MeasureMap) -> dict[str, Anchor]:
         except OutsideScore:
             continue
         before = bisect_right(times, offset + EPSILON)
-        if measure is None or before == 0:
+        if measure is None:
+            continue
+        if before == 0:
+            found[beat.id] = Anchor(at=beat.at)
             continue
         _, text, index = by_time[before - 1]
         found[beat.id] = Anchor(
