@@ -189,11 +189,16 @@ def _tamper(entry: Path, change: Callable[[dict[str, Any]], object]) -> None:
         lambda m: m.update(marks=[{"text": 5, "measure": "1", "beat": 1}]),
         lambda m: m.update(order="backwards"),
         lambda m: m.update(measures={"0": 1}),
+        # Fingerprints a recut is told by: text, one per bar, numbered as the bars are.
+        lambda m: m.update(bars=5),
+        lambda m: m.update(bars="not fingerprints"),
+        lambda m: m.update(bars=m["bars"].split(" ", 1)[1]),
+        lambda m: m.update(bars="7=" + m["bars"]),
     ],
     ids=[
         "tempo-without-seconds", "seconds", "negative-length", "text-offset", "nan-tempo",
         "bool-count", "list-number", "missing-bar", "no-bars", "bad-mark", "bad-order",
-        "bars-not-a-list",
+        "bars-not-a-list", "prints-not-text", "bad-prints", "print-missing", "print-renumbered",
     ],
 )  # fmt: skip
 def test_a_bad_entry_is_a_miss_never_a_wrong_timecode(

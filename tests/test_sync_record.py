@@ -1,4 +1,4 @@
-"""The sync record's tempo map and anchors: models in the program, short strings in the file."""
+"""The sync record's tempo map, bars and anchors: models in the program, short strings in the file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from choreo.model import Anchor, Position, SyncRecord, TempoChange, TempoSummary
-from choreo.model.synced import TEMPO_SUMMARY_LIMIT
+from choreo.model.synced import TEMPO_SUMMARY_LIMIT, BarPrints
 from choreo.store import merged_text, new_scene_text, parse_scene, render_scene
 from tests.run_cli import choreo
 from tests.scene_texts import write_scene
@@ -24,12 +24,14 @@ score:
     measures: 11
     duration_seconds: 23.125
     tempos: 96@0:4 132@7:2.5 +3 more
+    bars: 0=0a0a0a0a 1b1b1b1b 2c2c2c2c 2a=3d3d3d3d 3d3d3d3d
     beat_seconds:
       b01: 0.0
     anchors:
       b01: 2:3 = A+1:3
       b02: 12a:1.5 = Coda 2+0:1.5
       b03: not an anchor
+      b04: 0:1
 beats:
   - id: b01
     at: "2:3"
@@ -49,7 +51,11 @@ def test_the_record_reads_its_strings_as_models() -> None:
     assert record.anchors == {
         "b01": Anchor(at=Position.parse("2:3"), mark="A", bars=1, beat=3),
         "b02": Anchor(at=Position.parse("12a:1.5"), mark="Coda 2", bars=0, beat=1.5),
+        "b04": Anchor(at=Position.parse("0:1")),  # no mark before it: its place alone
     }  # b03 cannot be read: rebase leaves that beat where it is
+    # Bars counted on from the one before need no number; 2a does, and 3 counts on from it.
+    assert record.bars.numbers == ("0", "1", "2", "2a", "3")
+    assert record.bars.prints[3] == record.bars.prints[4] == "3d3d3d3d"
 
 
 def test_the_record_writes_them_back_as_the_same_strings() -> None:
@@ -119,3 +125,21 @@ def test_sync_leaves_each_comment_above_its_key(tmp_path: Path) -> None:
     assert "    performers: [eve]\n  # the second phrase\n  - id: b02\n" in text
     body = text.replace(text[text.index("  synced:\n") : text.index("# The cast")], "")
     assert body == COMMENTED_SCENE
+
+
+def test_bar_prints_say_a_number_only_where_it_does_not_count_on() -> None:
+    bars = BarPrints(
+        bars=(("1", "00000001"), ("2", "00000002"), ("8a", "00000003"), ("9", "4" * 8))
+    )
+    assert str(bars) == "00000001 00000002 8a=00000003 44444444"
+    assert BarPrints.parse(str(bars)) == bars
+    assert str(BarPrints(bars=(("5", "0" * 8),))) == "5=00000000"  # a first bar other than 1
+    assert bars.span(1, 3) == "bars 2-8a" and bars.span(0, 1) == "bar 1"
+
+
+def test_unreadable_bars_are_not_recorded() -> None:
+    """A mangled fingerprint: check and rebase act as for a sync from before fingerprints."""
+    for mangled in ("0=0a0a0a0a 1B1B1B1B", "0=0a0a 1b1b1b1b", "12"):
+        text = SYNCED_SCENE.replace("0=0a0a0a0a 1b1b1b1b", mangled)
+        record = parse_scene(text.encode(), Path("s.yaml")).scene.score.synced
+        assert record is not None and not record.bars, mangled

@@ -1,9 +1,10 @@
 """A short fingerprint of each bar's music, so a recut score can be aligned with the last.
 
-The fingerprint hashes what is played in the bar: in every part, each note, chord and
-rest with its place in the bar, its length and its pitches. Words, dynamics, marks,
-layout and bar numbers are left out, so choreo's own directions, a renumbering or a new
-rehearsal letter change no fingerprint; a changed note or rhythm does.
+The fingerprint hashes what is played in the bar: in every part, each note and chord
+with its place in the bar, its length and its pitches. Rests, words, dynamics, marks,
+layout and bar numbers are left out, so choreo's own directions, a renumbering, a new
+rehearsal letter or the rests MuseScore adds to fill a short bar on export change no
+fingerprint; a changed note or rhythm does.
 """
 
 from __future__ import annotations
@@ -39,17 +40,15 @@ def bar_prints(
 
 
 def _sounds(measure: Any) -> list[str]:
-    """Each note, chord and rest of a bar (all its voices): where, how long, which pitches."""
+    """Each note and chord of a bar (all its voices): where, how long, which pitches."""
     words = []
-    for element in measure.recurse().notesAndRests:
+    for element in measure.recurse().notes:
         where = element.getOffsetInHierarchy(measure)
         words.append(f"{where}+{element.quarterLength}{_pitches(element)}")
     return words
 
 
 def _pitches(element: Any) -> str:
-    if element.isRest:
-        return "r"
     pitches = getattr(element, "pitches", ())
     if pitches:
         return ",".join(sorted(pitch.nameWithOctave for pitch in pitches))
