@@ -187,7 +187,8 @@ def sync(
         bool, typer.Option("--pull", help="add a beat for each rehearsal mark in the score")
     ] = False,
     rebase: Annotated[
-        bool, typer.Option("--rebase", help="re-anchor beats to rehearsal marks that moved")
+        bool,
+        typer.Option("--rebase", help="move beats with their bars' music and marks after a recut"),
     ] = False,
 ) -> None:
     """Write the beats into a copy of the score as MusicXML directions."""

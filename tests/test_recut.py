@@ -5,6 +5,9 @@ Each letter is one bar's music; bars are numbered from 1.
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from choreo.model.recut import recut
 from choreo.model.synced import BarPrints
 
@@ -67,3 +70,24 @@ def test_a_cut_of_a_phrase_that_repeats_is_unsure_throughout() -> None:
     assert found.lines[0].startswith("bars 1-5 repeat the same music; the score has 3 bars fewer")
     assert [found.fate(i).fate for i in range(6)] == ["unsure"] * 5 + ["kept"]
     assert found.fate(5).new == 2
+
+
+@given(
+    st.lists(st.sampled_from("abcde"), max_size=30),
+    st.lists(st.sampled_from("abcdef"), max_size=30),
+)
+@settings(max_examples=300, deadline=None)
+def test_every_bar_has_one_fate_and_kept_bars_keep_their_music_in_order(
+    old: list[str], new: list[str]
+) -> None:
+    """For any two scores: each old bar kept is on a new bar with its music, kept bars stay
+    in order, no new bar takes two, and the file form of the bars reads back."""
+    before, after = bars("".join(old)), bars("".join(new))
+    found = recut(before, after)
+    assert sorted(found.fates) == list(range(len(old)))
+    kept = [(i, f.new) for i, f in sorted(found.fates.items()) if f.fate == "kept"]
+    assert all(j is not None and after.prints[j] == before.prints[i] for i, j in kept)
+    targets = [j for _, j in kept]
+    assert targets == sorted(set(targets))  # type: ignore[type-var]
+    assert found.lines == () if old == new else found.lines
+    assert BarPrints.parse(str(before)) == before

@@ -1,4 +1,4 @@
-"""The sync record's tempo map, bars and anchors: models in the program, short strings in the file."""
+"""The sync record's tempo map, bars and anchors: models in the program, strings in the file."""
 
 from __future__ import annotations
 
@@ -143,3 +143,20 @@ def test_unreadable_bars_are_not_recorded() -> None:
         text = SYNCED_SCENE.replace("0=0a0a0a0a 1b1b1b1b", mangled)
         record = parse_scene(text.encode(), Path("s.yaml")).scene.score.synced
         assert record is not None and not record.bars, mangled
+
+
+def test_a_long_score_s_bars_survive_a_save() -> None:
+    """op. 132's 1,124 bars are a 10 KB line, past the YAML writer's width: read back whole."""
+    loaded = parse_scene(SYNCED_SCENE.encode(), Path("s.yaml"))
+    record = loaded.scene.score.synced
+    assert record is not None
+    many = BarPrints(bars=tuple((str(n), f"{n * 2654435761 % 2**32:08x}") for n in range(1, 1125)))
+    scene = loaded.scene.model_copy(
+        update={
+            "score": loaded.scene.score.model_copy(
+                update={"synced": record.model_copy(update={"bars": many})}
+            )
+        }
+    )
+    for text in (new_scene_text(scene), merged_text(loaded, scene)):
+        assert parse_scene(text.encode(), Path("s.yaml")).scene.score.synced.bars == many  # type: ignore[union-attr]

@@ -73,7 +73,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "score-drift",
             "warning",
-            "what moved since that sync: bars, length, tempi, each beat's seconds",
+            "what moved since that sync: bars inserted, cut or changed (told by their music), "
+            "length, tempi, each beat's bar or seconds",
         ),
         Rule(
             "score-unreadable",
