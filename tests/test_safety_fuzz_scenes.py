@@ -656,6 +656,13 @@ ANCHORS = st.tuples(
     st.integers(0, 50),
     st.integers(1, 4),
 ).map(lambda a: f"{a[0]}:{a[3]} = {a[1]}+{a[2]}:{a[3]}")
+# A beat's place alone: no rehearsal mark before it.
+ANCHORS |= st.tuples(st.integers(0, 999), st.integers(1, 4)).map(lambda a: f"{a[0]}:{a[1]}")
+# Each bar's fingerprint as sync writes it (a number where it does not count on).
+BARS = st.lists(
+    st.tuples(st.sampled_from(["", "", "", "0=", "12a=", "7="]), st.integers(0, 2**32 - 1)),
+    max_size=40,
+).map(lambda bars: " ".join(f"{number}{print_:08x}" for number, print_ in bars))
 
 
 @st.composite
@@ -677,6 +684,7 @@ def scenes(draw: st.DrawFn) -> Scene:
             # Keyed by beat id, as sync writes it (a key with NEL in it would fold).
             beat_seconds=st.dictionaries(IDS, FINITE, max_size=3),
             anchors=st.dictionaries(IDS, ANCHORS, max_size=3),
+            bars=st.text(max_size=20) | BARS,
         )
     )
     fps = draw(st.sampled_from([23.976, 24, 25, 29.97, 30]))

@@ -300,6 +300,10 @@ def test_a_score_saved_again_by_musescore_has_the_same_bars(
     if shutil.which("mscore3") is None:
         pytest.skip("MuseScore 3 (mscore3) is not installed")
     synced = project_for(tmp_path, scores["bach"])
+    musescore(scores["bach"], tmp_path / "same.musicxml")
+    shutil.copyfile(tmp_path / "same.musicxml", synced.score)
+    assert drift(synced)[0] == "no bar's music was inserted, cut or changed"
+
     longer = recut(scores["bach"], tmp_path / "longer.musicxml", insert=(5, 2))
     exported = tmp_path / "exported.musicxml"
     musescore(longer, exported)

@@ -65,7 +65,8 @@ def check_drift(scene: Scene, score: ScoreReading, placed: list[Spot], findings:
     if record is None or not _changed_since_sync(scene, score):
         return
     bars = recut(record.bars, score.measures.bars) if record.bars and score.measures.bars else None
-    for line in (bars.lines if bars else ()) + tuple(_score_lines(record, score.measures)):
+    told = (bars.lines or ("no bar's music was inserted, cut or changed",)) if bars else ()
+    for line in told + tuple(_score_lines(record, score.measures)):
         findings.add("score-drift", None, line)
     tolerance = 0.5 / float(scene.score.fps)
     for spot in placed:
