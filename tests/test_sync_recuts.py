@@ -57,11 +57,15 @@ def recut(
     cut: tuple[int, int] | None = None,
     repeat: tuple[int, int] | None = None,
     mark: tuple[int, str] | None = None,
+    change: int | None = None,
+    rewrite: tuple[int, int] | None = None,
 ) -> Path:
     """``source`` with ``insert=(after, count)`` new bars (the bars before an octave up)
     after written bar index ``after``, bars ``cut=(start, end)`` removed, bar ``repeat=
-    (index, times)`` played that many more times (an ostinato) and a rehearsal ``mark``;
-    indices are the source's. Bars are renumbered as a notation program would."""
+    (index, times)`` played that many more times (an ostinato), a rehearsal ``mark`` and
+    the first violin's first note of bar ``change`` an octave up, and bar ``rewrite=
+    (index, count)`` replaced by that many new bars; indices are the source's. Bars are
+    renumbered as a notation program would."""
     tree = ElementTree.parse(source)
     for part in tree.getroot().iter("part"):
         bars = part.findall("measure")
@@ -73,12 +77,20 @@ def recut(
             start, end = cut
             assert not any(bar.find("attributes") is not None for bar in bars[start:end])
             edits.append((start, end - start, []))
+        if rewrite is not None:
+            index, count = rewrite
+            edits.append((index, 1, [_octave_up(bars[index - k]) for k in range(count, 0, -1)]))
         if repeat is not None:
             index, times = repeat
             edits.append((index + 1, 0, [_notes_only(bars[index]) for _ in range(times)]))
-        if mark is not None and part is tree.getroot().find("part"):
+        first_part = part is tree.getroot().find("part")
+        if mark is not None and first_part:
             index, text = mark
             bars[index].insert(0, _rehearsal(text))
+        if change is not None and first_part:
+            octave = bars[change].find("note/pitch/octave")
+            assert octave is not None and octave.text
+            octave.text = str(int(octave.text) + 1)
         for at, remove, new in sorted(edits, key=lambda edit: edit[0], reverse=True):
             place = list(part).index(bars[at]) if at < len(bars) else len(part)
             for bar in bars[at : at + remove]:
@@ -244,6 +256,44 @@ def test_bars_inserted_in_a_haydn_minuet(tmp_path: Path, scores: dict[str, Path]
     assert beats["bar011"] == Position.parse("12:1") and beats["bar012"] == Position.parse("15:1")
     assert_each_beat_on_its_music(synced, longer, beats)
     assert not [line for line in drift(synced) if line[:3] == "bar" and line[3].isdigit()]
+
+
+def test_a_changed_bar_keeps_its_place_among_the_bars_that_moved(
+    tmp_path: Path, scores: dict[str, Path]
+) -> None:
+    """Two bars inserted and a note of bar 40 changed: the beat on bar 40 goes with its
+    bar's place between the bars whose music is the same, and both commands say so."""
+    synced = project_for(tmp_path, scores["haydn"])
+    edited = recut(scores["haydn"], tmp_path / "edited.musicxml", insert=(11, 2), change=39)
+    shutil.copyfile(edited, synced.score)
+    lines = drift(synced)
+    assert lines[:2] == ["2 bars inserted after bar 12", "bar 40 changed (now bar 42)"]
+    assert "bar039 at 40:1: the music of bar 40 changed; look at the beat" in lines
+
+    code, said, beats = rebased(synced, edited)
+    assert code == 0
+    assert "  bar039 40:1 → 42:1 (with its bar, whose music changed)\n" in said
+    assert beats["bar038"] == Position.parse("41:1") and beats["bar040"] == Position.parse("43:1")
+    assert bar_music(edited, 41) != bar_music(synced.original, 39)
+
+
+def test_a_rewritten_passage_follows_its_rehearsal_mark(
+    tmp_path: Path, scores: dict[str, Path]
+) -> None:
+    """Bars 50-51 (mark M on bar 50) rewritten as three bars after two bars inserted
+    earlier: the music cannot place their beats; the mark, still printed once, does."""
+    marked = recut(scores["haydn"], tmp_path / "marked.musicxml", mark=(49, "M"))
+    synced = project_for(tmp_path, marked)
+    edited = recut(marked, tmp_path / "edited.musicxml", insert=(11, 2), change=49, rewrite=(50, 2))
+    shutil.copyfile(edited, synced.score)
+    lines = drift(synced)
+    assert lines[:2] == ["2 bars inserted after bar 12", "bars 50-51 replaced by bars 52-54"]
+
+    code, said, beats = rebased(synced, edited)
+    assert code == 0, said
+    assert "  bar049 50:1 → 52:1 (0 bars after M)\n" in said
+    assert "  bar050 51:1 → 53:1 (1 bar after M)\n" in said
+    assert beats["bar048"] == Position.parse("51:1") and beats["bar051"] == Position.parse("55:1")
 
 
 def test_bars_cut_from_a_haydn_minuet(tmp_path: Path, scores: dict[str, Path]) -> None:
