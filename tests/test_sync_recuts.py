@@ -379,6 +379,11 @@ def test_an_ostinato_that_lost_a_bar(tmp_path: Path, scores: dict[str, Path]) ->
         "bars 5-8 repeat the same music; the score has 1 bar fewer of it now, "
         "and which cannot be told from the music"
     )
+    run = "bars 5-8 repeat the same music and the score has fewer of it now"
+    assert f"bar005 at 6:1: {run}, so which bar the beat belongs to cannot be told" in " ".join(
+        lines
+    )
+    assert "bar008 at 9:1: the music of bar 9 is bar 8 now" in " ".join(lines)
     code, said, beats = rebased(synced, shorter)
     assert code == 1
     # O+0..O+2 still play the ostinato's bar: the mark keeps those beats where they are.

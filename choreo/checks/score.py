@@ -121,7 +121,7 @@ def _bar_moved(beat: Beat, record: SyncRecord, bars: Recut) -> tuple[bool, str |
         return True, f"its bar was cut ({fate.why}); move or delete the beat"
     if fate.fate == "changed":
         return True, f"{fate.why}; look at the beat"
-    return True, f"{fate.why}, so which bar the beat belongs to cannot be told; move it by hand"
+    return True, f"{fate.why}, so which bar the beat belongs to cannot be told from the music"
 
 
 def _changed_since_sync(scene: Scene, score: ScoreReading) -> bool:

@@ -11,7 +11,7 @@ follows it there without another anchor (a rehearsal mark).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
@@ -35,16 +35,11 @@ class Recut:
 
     old: BarPrints
     new: BarPrints
-    lines: tuple[str, ...]  # what happened to the bars, in score order
-    fates: dict[int, BarFate] = field(default_factory=dict)  # by old index
+    lines: tuple[str, ...]  # what happened to the bars, in score order; () when nothing did
+    fates: dict[int, BarFate]  # by old index, one for every old bar
 
     def fate(self, old_index: int) -> BarFate:
         return self.fates[old_index]
-
-    @property
-    def moved(self) -> bool:
-        """Any bar inserted, cut or changed (not just the file's bytes)."""
-        return bool(self.lines)
 
 
 def recut(old: BarPrints, new: BarPrints) -> Recut:
