@@ -293,7 +293,8 @@ def test_the_scene_records_what_it_was_synced_against(
     assert record.anchors["b08"] == Anchor(at=Position.parse("5:1"), mark="B", bars=0, beat=1)
     assert str(record.anchors["b03"]) == "2:2 = A+1:2"
     assert "tempos: 96@0:4\n" in text and "b03: 2:2 = A+1:2\n" in text  # the file's form
-    assert "b01" not in record.anchors  # before the first mark: nothing to follow
+    assert str(record.anchors["b01"]) == "0:4"  # before the first mark: its place alone
+    assert len(record.bars.bars) == 11  # each bar's music, for a recut
     assert "# The fight in the small test score." in text
     assert "# whose bars the beats follow" in text and "# inside the chord's half note" in text
     assert result.scene_file.digest == saved.digest
