@@ -60,8 +60,10 @@ def insert(text: str, directions: list[Direction], part: int = 0) -> str:
     return insert_directions(document(text), text, directions, part=part, parts=2, measures=2)
 
 
-def at(beat_id: str, measure: int, quarters: float, rehearsal: str | None = None) -> Direction:
-    return Direction(beat_id, measure, quarters, f"{beat_id} words", rehearsal)
+def at(
+    beat_id: str, measure: int, quarters: float, cue: str | None = None, *, hit: bool = False
+) -> Direction:
+    return Direction(beat_id, measure, quarters, f"{beat_id} words", cue, hit)
 
 
 def position_of(text: str, beat_id: str) -> int:
@@ -103,11 +105,24 @@ def test_the_second_staff_of_a_piano_is_music21s_second_part() -> None:
     assert "<staff>2</staff>" in block
 
 
-def test_a_rehearsal_mark_gets_a_direction_of_its_own() -> None:
-    out = insert(PIANO, [at("b1", 0, 0.0, rehearsal="3·1")])
-    assert out.index('id="choreo.b1"') < position_of(out, "b1")
-    assert "<rehearsal>3·1</rehearsal>" in out
-    assert ElementTree.fromstring(out.encode()).findall(".//direction[@id='choreo.b1']")
+def test_a_cue_is_staff_text_below_and_a_hit_is_boxed() -> None:
+    out = insert(PIANO, [at("b1", 0, 0.0, cue="lights up", hit=True), at("b2", 0, 2.0)])
+    tree = ElementTree.fromstring(out.encode())
+    (label,) = tree.findall(".//direction[@id='choreo-b1']")
+    (cue,) = tree.findall(".//direction[@id='choreo.b1']")
+    assert position_of(out, "b1") < out.index('id="choreo.b1"')
+    assert label.get("placement") == "above" and cue.get("placement") == "below"
+    words = label.find("direction-type/words")
+    assert words is not None and words.get("enclosure") == "rectangle"
+    assert words.get("font-weight") == "bold"
+    assert cue.findtext("direction-type/words") == "lights up"
+    assert cue.find("direction-type/words").get("font-style") == "italic"  # type: ignore[union-attr]
+    # On a piano's upper staff the label stays on it; the cue goes below the lower staff.
+    assert label.findtext("staff") == "1" and cue.findtext("staff") == "2"
+    plain = tree.find(".//direction[@id='choreo-b2']/direction-type/words")
+    assert plain is not None and plain.get("enclosure") is None
+    assert "<rehearsal>" not in out
+    assert remove_directions(out) == (PIANO, 3)
 
 
 def test_new_lines_follow_the_files_own_indent_and_line_breaks() -> None:
@@ -160,10 +175,9 @@ def test_removing_what_was_inserted_gives_back_every_byte(
     ]
     out = insert(PIANO, directions)
     tree = ElementTree.fromstring(out.encode())
-    assert (
-        len(tree.findall(".//direction/direction-type/words")) == len(directions) + 1
-    )  # and the score's
-    expected = len(directions) + sum(1 for d in directions if d.rehearsal)
+    expected = len(directions) + sum(1 for d in directions if d.cue)
+    words = tree.findall(".//direction/direction-type/words")
+    assert len(words) == expected + 1  # and the score's
     assert remove_directions(out) == (PIANO, expected)
 
 
@@ -215,8 +229,8 @@ def test_an_awkward_file_is_read_by_a_real_parser_and_kept_byte_for_byte() -> No
     tree = ElementTree.fromstring(source.encode(out))
     assert [d.get("id") for d in tree.iter("direction")] == [
         "x>y",
-        "choreo.b1",
         "choreo-b1",
+        "choreo.b1",
         "choreo-b2",
     ]
 

@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 from choreo.errors import ChoreoError, SaveError
-from choreo.model import Anchor, Position, Scene, TempoChange, TempoSummary
+from choreo.model import Anchor, Position, TempoChange, TempoSummary
 from choreo.scene_score import measures_for
 from choreo.score.reader import parse_score, read_measure_map
 from choreo.store import read_scene
 from choreo.sync import push
-from choreo.sync.push import words
+from choreo.sync.push import SyncResult
 from tests.conftest import SCENES, SCORES
 from tests.musescore import FOUR_FOUR, WHOLE, write_score
 from tests.run_cli import assert_one_line_error, choreo
@@ -210,18 +210,22 @@ def texts_at(path: Path, part: int) -> dict[str, list[tuple[str, float]]]:
     return found
 
 
-def assert_beats_placed(scene: Scene, written: Path, part: int) -> dict[str, list[Any]]:
-    """Each beat's words, once, at its own measure and beat."""
-    found = texts_at(written, part)
-    for beat in scene.beats:
-        at = [(m, pytest.approx(b, abs=1e-3)) for m, b in found.get(words(beat), [])]
-        assert at == [(beat.at.measure, beat.at.beat)], f"{beat.id}: {found.get(words(beat))}"
+def assert_beats_placed(
+    result: SyncResult, part: int, written: Path | None = None
+) -> dict[str, list[Any]]:
+    """Each beat's label, once, at its own measure and beat."""
+    found = texts_at(written or result.output, part)
+    for beat in result.scene_file.scene.beats:
+        label = result.labels[beat.id]
+        at = [(m, pytest.approx(b, abs=1e-3)) for m, b in found.get(label, [])]
+        assert at == [(beat.at.measure, beat.at.beat)], f"{beat.id}: {found.get(label)}"
     return found
 
 
 DIRECTION_LINE = re.compile(
-    r"""^[ \t]*(<direction placement="above" id="choreo[-.][\w.-]+">|<direction-type>"""
-    r"""|</direction-type>|<words>[^<]*</words>|<rehearsal>[^<]*</rehearsal>"""
+    r"""^[ \t]*(<direction placement="(?:above|below)" id="choreo[-.][\w.-]+">|<direction-type>"""
+    r"""|</direction-type>|<words font-size="8"(?: font-weight="bold" enclosure="rectangle")?"""
+    r"""(?: font-style="italic")?>[^<]*</words>"""
     r"""|<offset>[\d.]+</offset>|<staff>\d+</staff>|</direction>)\r?$"""
 )
 
@@ -256,11 +260,14 @@ def test_every_beat_lands_on_its_measure_and_beat(tmp_path: Path, built: dict[st
 
     out = tmp_path / "scores" / "small.choreo.musicxml"
     assert result.output == out and result.beats == 11
-    found = assert_beats_placed(result.scene_file.scene, out, part=0)
-    # A cue, and a beat on a dancer's count 1 (5:1 is 3·1), get a rehearsal mark too.
+    found = assert_beats_placed(result, written=out, part=0)
+    # Labels are the sheet's numbers and moves; a cue is staff text of its own.
+    # b01 has a quarter before b02 and a beat and a half before b03: room for its kick only.
+    assert result.labels["b01"] == "1 flying kick"
+    assert result.labels["b03"] == "3 parry…"  # a quarter before b04: cut after a word
     assert found["lights up"] == [("1", 1.0)]
-    assert found["3·1"] == [("5", 1.0)]
-    assert result.marks == 2
+    assert result.cues == 1
+    assert not [text for text in found if "·" in text or text.startswith("b0")]
     assert found["A"] == [("1", 1.0)] and found["dolce"] == [("6", 2.0)]  # the score's own
     before = built["small"].read_text(encoding="utf-8")
     assert assert_only_directions_added(before, out.read_text(encoding="utf-8")) > 0
@@ -269,8 +276,8 @@ def test_every_beat_lands_on_its_measure_and_beat(tmp_path: Path, built: dict[st
 def test_the_followed_part_gets_the_directions(tmp_path: Path, built: dict[str, Path]) -> None:
     scene_path = make_project(tmp_path, built["small"], small_scene("Violoncello"))
     result = push(read_scene(scene_path))
-    assert_beats_placed(result.scene_file.scene, result.output, part=1)
-    assert not any(text.startswith("b0") for text in texts_at(result.output, 0))
+    assert_beats_placed(result, part=1)
+    assert not set(result.labels.values()) & set(texts_at(result.output, 0))
 
 
 def test_the_scene_records_what_it_was_synced_against(
@@ -313,7 +320,7 @@ def test_a_second_sync_replaces_the_first(tmp_path: Path, built: dict[str, Path]
     moved = push(read_scene(scene_path))
     written = moved.output.read_text(encoding="utf-8")
     assert written.count('id="choreo-') == 11
-    assert texts_at(moved.output, 0)["b04"] == [("3", 4.0)]
+    assert texts_at(moved.output, 0)[moved.labels["b04"]] == [("3", 4.0)]
 
 
 def test_a_score_that_already_holds_choreo_directions_is_cleaned_first(
@@ -325,7 +332,7 @@ def test_a_score_that_already_holds_choreo_directions_is_cleaned_first(
     text = scene_path.read_text(encoding="utf-8")
     scene_path.write_text(text.replace("small.musicxml", synced.name), encoding="utf-8")
     result = push(read_scene(scene_path))
-    assert result.replaced == 11 + 2  # the words, the cue's mark and one count mark
+    assert result.replaced == 11 + 1  # the labels and the cue
     assert result.output.name == "small.choreo.choreo.musicxml"
     assert result.output.read_bytes() == synced.read_bytes()
 
@@ -356,7 +363,7 @@ def test_a_chorale_with_a_pickup_written_by_music21(tmp_path: Path, built: dict[
     scene_text = chorale_scene([("0", 4), ("1", 1), ("1", 2.5), ("5", 3), ("9", 4)], part="Bass")
     scene_path = make_project(tmp_path, built["bwv66.6"], scene_text)
     result = push(read_scene(scene_path))
-    assert_beats_placed(result.scene_file.scene, result.output, part=3)
+    assert_beats_placed(result, part=3)
     before = built["bwv66.6"].read_text(encoding="utf-8")
     assert assert_only_directions_added(before, result.output.read_text(encoding="utf-8"))
 
@@ -367,11 +374,11 @@ def test_beats_go_to_the_bar_musescore_counts_not_the_number_written(tmp_path: P
     score = write_score(tmp_path / "twice.musicxml", bars)
     scene_path = make_project(tmp_path / "project", score, chorale_scene([("2", 1), ("3", 3)]))
     result = push(read_scene(scene_path))
-    found = assert_beats_placed(result.scene_file.scene, result.output, part=0)
-    assert found["c01 plié"] == [("2", 1.0)]
+    found = assert_beats_placed(result, part=0)
+    assert found["1 plié"] == [("2", 1.0)]
     text = result.output.read_text(encoding="utf-8")
     second = text.index('<measure number="1">', text.index('<measure number="1">') + 1)
-    assert text.index("c01 plié") > second > text.index('<measure number="1">')
+    assert text.index("1 plié") > second > text.index('<measure number="1">')
 
 
 def test_compressed_score_in_and_out(tmp_path: Path, built: dict[str, Path]) -> None:
@@ -381,7 +388,7 @@ def test_compressed_score_in_and_out(tmp_path: Path, built: dict[str, Path]) -> 
     scene_path = make_project(tmp_path, built["bwv362"], chorale_scene(beats, part="1"))
     as_xml = push(read_scene(scene_path))
     assert as_xml.output.suffix == ".musicxml"
-    assert_beats_placed(as_xml.scene_file.scene, as_xml.output, part=1)
+    assert_beats_placed(as_xml, part=1)
 
     out = tmp_path / "elsewhere" / "bwv362-synced.mxl"
     out.parent.mkdir()
@@ -390,7 +397,7 @@ def test_compressed_score_in_and_out(tmp_path: Path, built: dict[str, Path]) -> 
         assert archive.namelist() == source.namelist()
         container = "META-INF/container.xml"
         assert archive.read(container) == source.read(container)
-    assert_beats_placed(as_mxl.scene_file.scene, out, part=1)
+    assert_beats_placed(as_mxl, written=out, part=1)
     original = member_text(built["bwv362"])
     assert assert_only_directions_added(original, member_text(out))
     assert member_text(out) == as_xml.output.read_text(encoding="utf-8")
@@ -403,7 +410,7 @@ def test_plain_score_to_a_compressed_copy(tmp_path: Path, built: dict[str, Path]
     with zipfile.ZipFile(out) as archive:
         assert archive.namelist()[0] == "mimetype"
         assert b'full-path="small-synced.musicxml"' in archive.read("META-INF/container.xml")
-    assert_beats_placed(result.scene_file.scene, out, part=0)
+    assert_beats_placed(result, written=out, part=0)
 
 
 def test_a_utf16_score_is_written_back_in_utf16(tmp_path: Path, built: dict[str, Path]) -> None:
@@ -418,7 +425,7 @@ def test_a_utf16_score_is_written_back_in_utf16(tmp_path: Path, built: dict[str,
     data = result.output.read_bytes()
     assert data[:2] == wide.read_bytes()[:2]
     assert assert_only_directions_added(text, data.decode("utf-16"))
-    assert_beats_placed(result.scene_file.scene, result.output, part=0)
+    assert_beats_placed(result, part=0)
 
 
 PERFORMED_SCENE = """\
@@ -444,8 +451,8 @@ def test_a_later_pass_is_written_in_the_same_written_bar(tmp_path: Path) -> None
     scene_path = make_project(tmp_path, score, PERFORMED_SCENE)
     result = push(read_scene(scene_path))
     found = texts_at(result.output, 0)
-    assert found["first plié"] == [("14", 2.0)]
-    assert found["second relevé (pass 2)"] == [("14", 2.0)]
+    assert found["1 plié"] == [("14", 2.0)]
+    assert found["2 (pass 2) relevé"] == [("14", 2.0)]
     record = result.scene_file.scene.score.synced
     assert record is not None
     assert record.beat_seconds["second"] > record.beat_seconds["first"] + 30
@@ -469,7 +476,7 @@ def _demo_beats(score: Path) -> list[tuple[str, float]]:
 def test_the_demo_scores(tmp_path: Path, score: Path) -> None:
     scene_path = make_project(tmp_path, score, chorale_scene(_demo_beats(score)))
     result = push(read_scene(scene_path))
-    assert_beats_placed(result.scene_file.scene, result.output, part=0)
+    assert_beats_placed(result, part=0)
     before = score.read_text(encoding="utf-8")
     assert assert_only_directions_added(before, result.output.read_text(encoding="utf-8"))
 
@@ -490,7 +497,7 @@ def test_the_demo_scenes(project: Path, scene: Path | None) -> None:
     result = push(scene_file)
     assert result.output.parent == project / "scores"
     part = measures_for(result.scene_file.scene, result.scene_file.path).part
-    assert_beats_placed(result.scene_file.scene, result.output, part=part)
+    assert_beats_placed(result, part=part)
     source = (scene_file.path.parent / scene_file.scene.score.file).resolve()
     before = source.read_text(encoding="utf-8")
     assert assert_only_directions_added(before, result.output.read_text(encoding="utf-8"))
@@ -622,7 +629,7 @@ def test_the_sync_command(tmp_path: Path, built: dict[str, Path]) -> None:
     scene_path = make_project(tmp_path, built["small"], small_scene())
     done = choreo("sync", scene_path)
     assert done.returncode == 0, done.stderr
-    assert "wrote 11 beats and 2 rehearsal marks into" in done.stdout + done.stderr
+    assert "wrote 11 beats and 1 cue into" in done.stdout + done.stderr
     assert (tmp_path / "scores" / "small.choreo.musicxml").exists()
 
     pulled = choreo("sync", "--pull", scene_path)
@@ -641,7 +648,7 @@ def test_sync_never_writes_what_xml_forbids(tmp_path: Path, built: dict[str, Pat
     assert done.returncode == 0, done.stderr
     written = tmp_path / "scores" / "small.choreo.musicxml"
     words = [element.text for element in ElementTree.parse(written).iter("words")]
-    assert "b99 cut high" in words, words
+    assert "12 cut high" in words, words
 
 
 def test_the_sync_command_refuses_a_beat_outside_the_score(

@@ -152,9 +152,9 @@ def test_rebase_keeps_beats_with_their_marks(synced: Path, built: dict[str, Path
     again = rebase(read_scene(synced))
     assert again.moved == () and len(again.left) == 1
     # A fresh sync writes the rebased beats where the new score has them.
-    written = push(read_scene(synced)).output
-    found = texts_at(written, 0)
-    assert found["b04"] == [("13", 1.0)] and found["b03"] == [("10", 2.0)]
+    pushed = push(read_scene(synced))
+    found, labels = texts_at(pushed.output, 0), pushed.labels
+    assert found[labels["b04"]] == [("13", 1.0)] and found[labels["b03"]] == [("10", 2.0)]
     assert found["C"] == [("13", 1.0)]
 
 

@@ -4,8 +4,9 @@ music21 writes a large score very slowly and a re-serialised tree changes quotin
 and order, so the file is never rebuilt: expat finds the followed part's ``<measure>``
 elements (:mod:`choreo.sync.xml_layout`), and each direction is inserted as new lines at
 its time position. Directions choreo wrote carry an id that starts ``choreo-`` (the
-beat's words) or ``choreo.`` (its rehearsal mark), so a later sync removes them first
-and replaces rather than adds. Files are read and written by :mod:`choreo.sync.xml_file`.
+beat's label) or ``choreo.`` (its cue; a rehearsal mark in scores synced before), so a
+later sync removes them first and replaces rather than adds. Files are read and written
+by :mod:`choreo.sync.xml_file`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from choreo.errors import ChoreoError, ScoreError
+from choreo.sync.labels import SIZE
 from choreo.sync.xml_file import ScoreDocument
 from choreo.sync.xml_layout import MARK_ID, WORDS_ID, Child, Part, children, layout
 
@@ -29,13 +31,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 @dataclass(frozen=True, slots=True)
 class Direction:
-    """One beat's words (and maybe a rehearsal mark) at a time in a written measure."""
+    """One beat's label (and maybe its cue) at a time in a written measure."""
 
     beat_id: str
     measure_index: int  # the n-th <measure> of the followed part
     quarters: float  # quarter notes from the measure's start, as music21 counts them
     words: str
-    rehearsal: str | None = None
+    cue: str | None = None
+    hit: bool = False
 
 
 # -- the layout of parts and measures -------------------------------------------------------
@@ -147,7 +150,9 @@ def insert_directions(
         style = _Style.of(text, measure.start, measure.inside, contents)
         for order, direction in placed:
             gap, offset = _gap_for(gaps, direction.quarters)
-            xml = _direction_xml(document, direction, style, staff, offset, gap.divisions)
+            xml = _direction_xml(
+                document, direction, style, staff, followed.staves, offset, gap.divisions
+            )
             edits.append((gap.position, order, xml))
     edits.sort(key=lambda edit: (edit[0], edit[1]))
     pieces: list[str] = []
@@ -248,31 +253,44 @@ def _direction_xml(
     direction: Direction,
     style: _Style,
     staff: int | None,
+    staves: int,
     offset: Fraction,
     divisions: Fraction,
 ) -> str:
-    """The direction(s) for one beat, each starting on a new line of its own."""
+    """The direction(s) for one beat, each starting on a new line of its own. A cue for
+    a staff of a piano goes below its lowest staff, not into the gap between them."""
     tail = ""
     if offset:
-        tail += _line(style, 1, f"<offset>{_divisions_text(offset, divisions)}</offset>")
-    if staff is not None:
-        tail += _line(style, 1, f"<staff>{staff}</staff>")
-    xml = ""
-    # MuseScore shows only the rehearsal mark of a direction that has words too, so the
-    # mark goes in a direction of its own, just before the words.
-    if direction.rehearsal:
-        xml += _direction(
-            style, MARK_ID + direction.beat_id, "rehearsal", direction.rehearsal, tail
-        )
-    xml += _direction(style, WORDS_ID + direction.beat_id, "words", direction.words, tail)
+        tail = _line(style, 1, f"<offset>{_divisions_text(offset, divisions)}</offset>")
+
+    def on(where: int | None) -> str:
+        return tail + (_line(style, 1, f"<staff>{where}</staff>") if where is not None else "")
+
+    xml = _direction(
+        style, WORDS_ID + direction.beat_id, direction.words, on(staff), hit=direction.hit
+    )
+    if direction.cue:
+        lowest = staves if staff is not None else None
+        xml += _direction(style, MARK_ID + direction.beat_id, direction.cue, on(lowest), cue=True)
     return document.safe_text(xml)
 
 
-def _direction(style: _Style, ident: str, kind: str, content: str, tail: str) -> str:
+def _direction(
+    style: _Style, ident: str, text: str, tail: str, *, hit: bool = False, cue: bool = False
+) -> str:
+    """Staff text at choreo's size: a label above the staff, a hit's boxed and bold
+    (MuseScore draws the box only round a direction of a single ``<words>``); a cue in
+    italics below the staff, where it never stacks on the labels."""
+    look = f' font-size="{SIZE}"'
+    if hit:
+        look += ' font-weight="bold" enclosure="rectangle"'
+    if cue:
+        look += ' font-style="italic"'
+    placement = "below" if cue else "above"
     return (
-        _line(style, 0, f'<direction placement="above" id="{ident}">')
+        _line(style, 0, f'<direction placement="{placement}" id="{ident}">')
         + _line(style, 1, "<direction-type>")
-        + _line(style, 2, f"<{kind}>{escape(content)}</{kind}>")
+        + _line(style, 2, f"<words{look}>{escape(text)}</words>")
         + _line(style, 1, "</direction-type>")
         + tail
         + _line(style, 0, "</direction>")

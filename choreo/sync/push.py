@@ -21,6 +21,7 @@ from choreo.placement import PlacedBeat, Spot, UnplacedBeat, place_beats
 from choreo.project import project_of, safe_target
 from choreo.score import guard
 from choreo.store import PendingSave, SceneFile, atomic_write
+from choreo.sync.labels import Text, cue, fit, label
 from choreo.sync.musicxml import Direction, insert_directions, remove_directions
 from choreo.sync.record import ScoreMaps, score_maps, sync_record, synced_score
 from choreo.sync.xml_file import XML_SUFFIXES, package, read_document
@@ -30,18 +31,19 @@ OUTPUT_SUFFIXES = (*XML_SUFFIXES, ".mxl")
 
 @dataclass(frozen=True)
 class SyncResult:
-    """What a push wrote: the score copy, how many beats and marks, what it replaced."""
+    """What a push wrote: the score copy, how many beats and cues, what it replaced."""
 
     scene_file: SceneFile  # the scene as saved, with its new sync record
     score: Path
     output: Path
     beats: int
-    marks: int
+    cues: int
     replaced: int  # choreo directions of an earlier sync that the score already held
+    labels: dict[str, str]  # beat id → the label the score shows
 
     def summary(self) -> str:
-        marks = f" and {_plural(self.marks, 'rehearsal mark')}" if self.marks else ""
-        lines = [f"wrote {_plural(self.beats, 'beat')}{marks} into {self.output}"]
+        cues = f" and {_plural(self.cues, 'cue')}" if self.cues else ""
+        lines = [f"wrote {_plural(self.beats, 'beat')}{cues} into {self.output}"]
         if self.replaced:
             lines.append(f"replaced {_plural(self.replaced, 'earlier choreo direction')}")
         lines.append(f"recorded the score's state in {self.scene_file.path.name}")
@@ -95,8 +97,9 @@ def push(
             with contextlib.suppress(ChoreoError, OSError):  # the save's error is the news
                 put_back()
             raise
-    marks = sum(1 for direction in directions if direction.rehearsal)
-    return SyncResult(saved, source, target, len(directions), marks, replaced)
+    cues = sum(1 for direction in directions if direction.cue)
+    labels = {direction.beat_id: direction.words for direction in directions}
+    return SyncResult(saved, source, target, len(directions), cues, replaced, labels)
 
 
 def with_record(scene: Scene, record: SyncRecord) -> Scene:
@@ -176,42 +179,54 @@ def _refuse_unplaced(scene_file: SceneFile, spots: list[Spot]) -> list[PlacedBea
 
 
 def _directions(placed: list[PlacedBeat], maps: ScoreMaps) -> list[Direction]:
+    """A direction per beat, its label (above the staff) and cue (below it) each fitted to
+    the room before the next ones."""
     written = maps.written
-    directions = []
-    for spot in placed:
+    places: list[tuple[int, float]] = []
+    labels: list[Text] = []
+    cues: dict[int, Text] = {}
+    for number, spot in enumerate(placed, start=1):  # the beat sheet's numbers
         beat = spot.beat
         # A beat on a later pass sits in the same written bar as the first pass.
         measure = written.measure(beat.at.measure)
         if measure is None:  # the scene's own map placed it, so the written map has it
             raise ScoreError(f"measure {beat.at.measure} is not in the written score")
         quarters = (beat.at.beat - measure.first_beat) * measure.beat_length
-        directions.append(
-            Direction(beat.id, measure.index, quarters, words(beat), _rehearsal(spot))
+        at = measure.offset + quarters
+        places.append((measure.index, quarters))
+        labels.append(
+            label(number, moves_of(beat), hit=beat.hit, pass_number=beat.pass_number, at=at)
         )
-    return directions
+        given = _cue(beat)
+        if given:
+            cues[number - 1] = cue(given, at)
+    words = _fitted(dict(enumerate(labels)))
+    cue_words = _fitted(cues)
+    return [
+        Direction(spot.beat.id, index, quarters, words[n], cue_words.get(n), spot.beat.hit)
+        for n, (spot, (index, quarters)) in enumerate(zip(placed, places, strict=True))
+    ]
 
 
-def words(beat: Beat) -> str:
-    """``b07 grand jeté / flying kick``: the beat's id and moves, as the score shows them."""
-    moves = " / ".join(beat.named_moves())
-    text = f"{beat.id} {moves}" if moves else beat.id
-    if beat.pass_number:
-        text += f" (pass {beat.pass_number})"
-    return text
+def _fitted(texts: dict[int, Text]) -> dict[int, str]:
+    """Each text fitted among the others in score order, by its beat's place in the scene."""
+    order = sorted(texts, key=lambda n: texts[n].at)
+    return dict(zip(order, fit([texts[n] for n in order]), strict=True))
 
 
-def _rehearsal(spot: PlacedBeat) -> str | None:
-    """A cue, or the phrase for a beat on count 1.
+def moves_of(beat: Beat) -> list[str]:
+    """The beat's moves, or, where it has only actions, everyone's (as the beat sheet)."""
+    named = beat.named_moves() or [m for action in beat.actions for m in action.named_moves()]
+    return [" ".join(move.split()) for move in named]
 
-    A cue naming a mark the score prints already (what ``--pull`` writes) gets no second.
-    """
-    cue = spot.beat.cue
-    if cue:
-        return None if isinstance(cue, MarkCue) else cue
-    counts = spot.counts
-    if counts.phrase >= 1 and abs(counts.count - 1) < 1e-6:
-        return str(counts)
-    return None
+
+def _cue(beat: Beat) -> str | None:
+    """The cue as the score shows it: none for a mark the score prints already (what
+    ``--pull`` writes)."""
+    given = beat.cue
+    if not given or isinstance(given, MarkCue):
+        return None
+    return given
 
 
 def _plural(count: int, noun: str) -> str:
