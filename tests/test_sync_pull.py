@@ -48,22 +48,39 @@ def test_each_mark_the_scene_lacks_becomes_a_beat(scene_path: Path) -> None:
 
     beats = read_scene(scene_path).scene.beats
     assert [(b.id, str(b.at), b.cue) for b in beats] == [
-        ("mark-lento-lamentoso", "0:4", MarkCue(kind="words", text="Lento lamentoso")),
         ("mark-A", "1:1", MarkCue(kind="rehearsal", text="A")),
-        ("mark-cresc", "9:1", MarkCue(kind="words", text="cresc.")),
         ("b01", "17:1", None),  # B and its tempo word: Eve's beat is already there
         ("b02", "20:2", None),
         ("mark-C", "29:1", MarkCue(kind="rehearsal", text="C")),  # and 'Tarantella furiosa'
     ]
     text = scene_path.read_text(encoding="utf-8")
-    assert '    cue: text "Lento lamentoso"\n' in text and "    cue: rehearsal A\n" in text
-    assert [beat.id for beat in result.added] == [
-        "mark-lento-lamentoso",
-        "mark-A",
-        "mark-cresc",
-        "mark-C",
-    ]
-    assert "added 4 beats" in result.summary()
+    assert "    cue: rehearsal A\n" in text
+    assert [beat.id for beat in result.added] == ["mark-A", "mark-C"]
+    summary = result.summary()
+    assert "added 2 beats" in summary
+    assert (
+        "left out 4 tempo and dynamics words: Lento lamentoso, cresc., Valse macabre, "
+        "Tarantella furiosa" in summary
+    )
+
+
+def test_tempo_words_make_no_beats(tmp_path: Path) -> None:
+    """Words that name a tempo, or sit on a tempo change, are the music's, not the fight's."""
+    from choreo.sync.pull import is_tempo
+    from choreo.timing import MeasureMap, ScoreMark, TempoMark, build_measures
+
+    def mark(text: str, measure: str = "2") -> ScoreMark:
+        return ScoreMark(text, measure, 1.0, "words")
+
+    rows = [(str(n), 4.0, "4/4", 4, 1.0, 1.0) for n in (1, 2, 3)]
+    tempos = [TempoMark(0.0, 96.0), TempoMark(8.0, 60.0)]  # a change at bar 3
+    measures = MeasureMap(build_measures(rows, tempos), tuple(tempos))
+    for text in ("Allegro", "rit.", "a tempo", "Poco più mosso", "♩ = 96", "q = 120", "accel."):
+        assert is_tempo(mark(text), measures), text
+    assert is_tempo(mark("Valse macabre", "3"), measures)  # printed with the metronome mark
+    for text in ("dolce, come un ricordo", "Eve enters", "the door bangs", "Tempest"):
+        assert not is_tempo(mark(text), measures), text
+    assert not is_tempo(ScoreMark("A", "3", 1.0, "rehearsal"), measures)
 
 
 def test_comments_and_existing_beats_are_kept(scene_path: Path) -> None:
@@ -74,7 +91,7 @@ def test_comments_and_existing_beats_are_kept(scene_path: Path) -> None:
     assert "  # Eve is already on at mark B\n" in text
     existing = SCENE[SCENE.index("  - id: b01") :]
     assert existing in text
-    assert '    cue: text "Lento lamentoso"\n' in text
+    assert "    cue: rehearsal A\n" in text
 
 
 def test_pulling_again_adds_nothing_and_keeps_the_ids(scene_path: Path) -> None:

@@ -3,12 +3,16 @@
 A mark is already in the scene when a beat carries its id, or sits at its place (a mark
 and a tempo word printed together make one beat). New beats take ids from the mark
 (``mark-A``, ``mark-dolce``), so pulling again adds nothing and the ids stay put.
+Tempo words are the music's, not the fight's: a text printed where the tempo changes
+(``Lento lamentoso`` over its metronome mark) or one that starts with a tempo or dynamics
+word (``rit.``, ``a tempo``, ``Allegro``, ``♩ = 96``, ``cresc.``) makes no beat.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from choreo.model import Beat, Position, Scene, cue_for, id_from, next_beat_id
 from choreo.scene_score import measures_for
@@ -18,6 +22,19 @@ from choreo.timing import EPSILON, MeasureMap, OutsideScore, ScoreMark
 
 ID_PREFIX = "mark-"
 _ID_LENGTH = 64
+# A text that starts with a tempo word or a metronome mark names a tempo.
+_TEMPO = re.compile(
+    r"""^\W*(?:(?:un\s+)?(?:poco|molto|assai|più|piu|meno|sempre|ben|non\s+troppo)\s+)*
+    (?:grave|largo|larghetto|lento|adagio|adagietto|andante|andantino|moderato|allegretto
+    |allegro|vivace|vivo|presto|prestissimo|mosso|moto|tempo|a\s+tempo|l'istesso
+    |rit|ritard|ritardando|riten|ritenuto|rall|rallentando|accel|accelerando|allargando
+    |stringendo|calando|rubato|recit|recitativo|recitativ|langsam|schnell|mässig|mäßig
+    |lebhaft|ruhig|bewegt|lent|vif|modéré|vite|animé|cédez|retenu|slow|slower|fast|faster
+    |slowly|quickly|moderately|cresc|crescendo|dim|diminuendo|decresc|decrescendo
+    |morendo|smorzando|perdendosi)\b
+    |[♩♪𝅗𝅥𝅘𝅥𝅘𝅥𝅮]|^\W*(?:q|h|e|mm|m\.m\.)?\s*=\s*\d""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
@@ -29,9 +46,12 @@ class PullResult:
     added: tuple[Beat, ...]
     present: int
     left_out: tuple[ScoreMark, ...] = ()
+    tempo_words: tuple[ScoreMark, ...] = ()
 
     def summary(self) -> str:
-        if not self.added:
+        if not self.added and not self.present and not self.left_out:
+            lines = ["nothing to add: the score has no rehearsal marks or staff text"]
+        elif not self.added:
             every = "" if self.left_out else "all "
             lines = [f"nothing to add: the scene has {every}{self.present} of the score's marks"]
         else:
@@ -43,6 +63,11 @@ class PullResult:
             lines = [f"added {count} {noun} from the score's marks: {listed}"]
             if self.present:
                 lines.append(f"{self.present} marks were already in the scene")
+        if self.tempo_words:
+            listed = ", ".join(mark.text[:40] for mark in self.tempo_words[:8])
+            count = len(self.tempo_words)
+            noun = "word" if count == 1 else "words"
+            lines.append(f"left out {count} tempo and dynamics {noun}: {listed}")
         if self.left_out:
             count = len(self.left_out)
             listed = ", ".join(
@@ -60,12 +85,27 @@ def pull(scene_file: SceneFile) -> PullResult:
     scene = scene_file.scene
     synced_score(scene, scene_file.path)
     measures = measures_for(scene, scene_file.path)
-    added, left_out = skeletons(scene, measures)
-    present = len(measures.marks) - len(added) - len(left_out)
+    tempo = tuple(mark for mark in measures.marks if is_tempo(mark, measures))
+    marks = replace(measures, marks=tuple(m for m in measures.marks if m not in tempo))
+    added, left_out = skeletons(scene, marks)
+    present = len(marks.marks) - len(added) - len(left_out)
     if not added:
-        return PullResult(scene_file, (), present, tuple(left_out))
+        return PullResult(scene_file, (), present, tuple(left_out), tempo)
     saved = save_scene(scene_file, with_added_beats(scene, added, measures))
-    return PullResult(saved, tuple(added), present, tuple(left_out))
+    return PullResult(saved, tuple(added), present, tuple(left_out), tempo)
+
+
+def is_tempo(mark: ScoreMark, measures: MeasureMap) -> bool:
+    """A staff text naming a tempo, or printed just where the tempo changes."""
+    if mark.kind != "words":
+        return False
+    if _TEMPO.search(mark.text):
+        return True
+    try:
+        offset = measures.offset_of(Position.of(mark.measure, mark.beat))
+    except (ValueError, OutsideScore):
+        return False
+    return any(abs(tempo.offset - offset) < 1e-6 for tempo in measures.tempos)
 
 
 def skeletons(scene: Scene, measures: MeasureMap) -> tuple[list[Beat], list[ScoreMark]]:
