@@ -44,15 +44,22 @@ def test_the_synced_demo_score_renders_readably(project: Path, name: str) -> Non
     assert deepest_stack(texts, staff_tops(synced)) <= 2
 
 
-def test_the_score_keeps_its_own_page_and_system_breaks(project: Path) -> None:
-    """Lascia ch'io pianga prints its own system and page breaks: every bar stays on its
-    page and in its system. (Choreo adds no breaks and removes none.)"""
-    result = push(read_scene(project / "scenes" / "prague-alley.yaml"))
-    text = result.output.read_text(encoding="utf-8")
-    assert text.count('new-page="yes"') == 2 and text.count('new-system="yes"') == 18
+@pytest.mark.parametrize("name", DEMO_SCENES)
+def test_the_score_keeps_its_systems_and_its_own_page_breaks(project: Path, name: str) -> None:
+    """Choreo adds no break and removes none: each system holds the same bars as in the
+    score, and a score that prints its own page breaks (Lascia ch'io pianga) keeps every
+    bar on its page. (Without them, the labels' height may push a system to a new page.)"""
+    result = push(read_scene(project / "scenes" / f"{name}.yaml"))
     before = bar_layout(result.score, project / "original")
     after = bar_layout(result.output, project / "synced")
-    assert after == before
+    assert _systems(after) == _systems(before)
+    if 'new-page="yes"' in result.score.read_text(encoding="utf-8"):
+        assert after == before
+
+
+def _systems(layout: list[tuple[int, int]]) -> list[int]:
+    """The bars that start a system."""
+    return [bar for bar, place in enumerate(layout) if bar == 0 or layout[bar - 1] != place]
 
 
 def test_the_examples_page_is_the_synced_opera_house(tmp_path: Path) -> None:

@@ -309,3 +309,21 @@ def test_package_writes_an_mxl_that_names_its_score(tmp_path: Path) -> None:
 
 def test_escape_keeps_text_as_text() -> None:
     assert escape("kick & <turn>\x07") == "kick &amp; &lt;turn&gt;"
+
+
+def test_a_copy_synced_before_labels_loses_its_old_ids_and_rehearsal_marks() -> None:
+    """Earlier syncs wrote ``b07 ...`` words and rehearsal marks (cues, counts) with the
+    same ids: syncing again takes them all away."""
+    measure = '    <measure number="2">\n'
+    old = (
+        '      <direction placement="above" id="choreo.b9">\n'
+        "        <direction-type>\n          <rehearsal>3·1</rehearsal>\n"
+        "        </direction-type>\n      </direction>\n"
+        '      <direction placement="above" id="choreo-b9">\n'
+        "        <direction-type>\n          <words>b9 plié</words>\n"
+        "        </direction-type>\n      </direction>\n"
+    )
+    synced_before = PIANO.replace(measure, measure + old)
+    assert remove_directions(synced_before) == (PIANO, 2)
+    out = insert(remove_directions(synced_before)[0], [at("b9", 1, 0.0)])
+    assert "<rehearsal>" not in out and "b9 plié" not in out

@@ -18,9 +18,9 @@ SIZE = 8  # points: smaller than MuseScore's 10 pt staff text, still readable on
 CHAR_QUARTERS = 0.22  # an average 8 pt character, in quarter notes of the tightest spacing
 BOLD = 1.15  # a hit's bold letters are wider, and its box adds a character
 GAP_QUARTERS = 0.5  # kept clear between a text and the one that must not touch it
-LONGEST = 24  # characters: a label with room to spare still stops short of a system's end
+LONGEST = 28  # characters: a label with room to spare still stops short of a system's end
 LONGEST_CUE = 32  # characters: cues are few, and say more
-SHORTEST_CUE = 12  # characters: below that a cut cue says nothing
+SHORTEST_CUE = 16  # characters: below that a cut cue says nothing
 ELLIPSIS = "…"
 
 
@@ -83,11 +83,12 @@ def fit(texts: list[Text]) -> list[str]:
     for index, text in enumerate(texts):
         below = [row for row, end in zip(rows, ends, strict=True) if end > text.at]
         row = 1 + max(below, default=0)
-        # The first row reaches at most to the text after next; the second, to the next.
+        # The first row reaches at most to the text after next; the second, to the next;
+        # a text already stacked higher (beats at one moment) is kept to its least.
         following = index + (2 if row == 1 else 1)
-        room = float("inf")
+        room = float("inf") if row <= 2 else 0.0
         if following < len(texts):
-            room = texts[following].at - text.at - GAP_QUARTERS
+            room = min(room, texts[following].at - text.at - GAP_QUARTERS)
         fitted = text.fitted(room)
         shown.append(fitted)
         ends.append(text.at + text.width(fitted) + GAP_QUARTERS / 2)
