@@ -104,6 +104,20 @@ def staff_tops(pages: list[Path]) -> list[tuple[int, float]]:
     return tops
 
 
+def page_width(pages: list[Path]) -> float:
+    return float(ElementTree.parse(pages[0]).getroot().get("width", "0").removesuffix("px"))
+
+
+def staff_right(pages: list[Path]) -> float:
+    """Where MuseScore's staff lines end on the right: the right margin."""
+    return max(
+        float(line.get("points", "0,0").split()[-1].split(",")[0])
+        for svg in pages
+        for line in ElementTree.parse(svg).getroot().iter(f"{_SVG}polyline")
+        if line.get("class") == "StaffLines"
+    )
+
+
 def deepest_stack(texts: list[Box], tops: list[tuple[int, float]]) -> int:
     """How many of ``texts`` MuseScore stacked one above another at most, above any staff:
     a text is one deeper than the deepest of those beside it and nearer the staff."""

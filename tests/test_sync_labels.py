@@ -33,6 +33,12 @@ def test_a_crowded_label_keeps_the_fights_move_then_whole_words_then_its_number(
     assert crowded([], 0) == "7"
 
 
+def test_a_label_stops_where_the_score_starts_a_new_system() -> None:
+    texts = [label(3, ["arabesque", "pistol aim"], hit=False, pass_number=None, at=10.0)]
+    assert fit(texts) == ["3 arabesque / pistol aim"]
+    assert fit(texts, [4.0, 10.0 + 12 * CHAR_QUARTERS]) == ["3 pistol aim"]
+
+
 def test_a_cue_keeps_a_few_words_even_when_crowded() -> None:
     texts = [
         cue("House lights out; follow spot snaps on", 0.0),

@@ -11,7 +11,15 @@ import pytest
 from choreo.store import read_scene
 from choreo.sync import push
 from tests.musescore import musescore
-from tests.score_render import added_texts, bar_layout, deepest_stack, staff_tops, svg_pages
+from tests.score_render import (
+    added_texts,
+    bar_layout,
+    deepest_stack,
+    page_width,
+    staff_right,
+    staff_tops,
+    svg_pages,
+)
 
 MUSESCORE = shutil.which("mscore3")
 pytestmark = pytest.mark.skipif(MUSESCORE is None, reason="MuseScore 3 (mscore3) is not installed")
@@ -42,6 +50,11 @@ def test_the_synced_demo_score_renders_readably(project: Path, name: str) -> Non
     assert len(texts) == len(scene.beats) + result.cues
     assert sum(1 for box in texts if box.framed) == hits
     assert deepest_stack(texts, staff_tops(synced)) <= 2
+    # None runs off the page; where the score prints its own system breaks, none runs
+    # past the end of a system's staff lines.
+    assert max(box.right for box in texts) < page_width(synced)
+    if 'new-system="yes"' in result.score.read_text(encoding="utf-8"):
+        assert max(box.right for box in texts) <= staff_right(synced)
 
 
 @pytest.mark.parametrize("name", DEMO_SCENES)

@@ -327,3 +327,27 @@ def test_a_copy_synced_before_labels_loses_its_old_ids_and_rehearsal_marks() -> 
     assert remove_directions(synced_before) == (PIANO, 2)
     out = insert(remove_directions(synced_before)[0], [at("b9", 1, 0.0)])
     assert "<rehearsal>" not in out and "b9 plié" not in out
+
+
+def test_the_systems_a_score_breaks_itself_are_found() -> None:
+    """Lascia ch'io pianga breaks 10 systems itself (2 of them onto a new page), printed
+    in each of its parts; a <print> without a break (a page number) is not one."""
+    from choreo.sync.musicxml import system_starts
+    from choreo.sync.xml_layout import layout
+    from tests.conftest import SCORES
+
+    text = (SCORES / "lascia-chio-pianga.musicxml").read_text(encoding="utf-8")
+    starts = system_starts(layout(text))
+    measures = re.findall(r"<measure\b[^>]*>(.*?)</measure>", text.split("</part>")[0], re.S)
+    expected = {i for i, body in enumerate(measures) if re.search(r'<print new-\w+="yes"', body)}
+    assert starts == expected and len(starts) == 10
+    assert (
+        system_starts(
+            layout(
+                PIANO.replace(
+                    '<measure number="2">', '<measure number="2"><print page-number="2"/>'
+                )
+            )
+        )
+        == set()
+    )

@@ -12,6 +12,7 @@ characters against the least room MuseScore gives a quarter note in the demo sco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 SIZE = 8  # points: smaller than MuseScore's 10 pt staff text, still readable on a stand
@@ -75,8 +76,10 @@ def cue(text: str, at: float) -> Text:
     return Text(at, "", (" ".join(text.split()),), least=SHORTEST_CUE, longest=LONGEST_CUE)
 
 
-def fit(texts: list[Text]) -> list[str]:
-    """Each text (in score order) as long as its row allows."""
+def fit(texts: list[Text], system_ends: Sequence[float] = ()) -> list[str]:
+    """Each text (in score order) as long as its row allows, and never past the end of a
+    system (``system_ends``: where the score itself starts a new one, in quarter notes)."""
+    walls = sorted(system_ends)
     shown: list[str] = []
     ends: list[float] = []
     rows: list[int] = []
@@ -89,6 +92,9 @@ def fit(texts: list[Text]) -> list[str]:
         room = float("inf") if row <= 2 else 0.0
         if following < len(texts):
             room = min(room, texts[following].at - text.at - GAP_QUARTERS)
+        wall = next((wall for wall in walls if wall > text.at), None)
+        if wall is not None:
+            room = min(room, wall - text.at)
         fitted = text.fitted(room)
         shown.append(fitted)
         ends.append(text.at + text.width(fitted) + GAP_QUARTERS / 2)

@@ -19,7 +19,7 @@ from pathlib import Path
 from choreo.errors import ChoreoError, ScoreError
 from choreo.sync.labels import SIZE
 from choreo.sync.xml_file import ScoreDocument
-from choreo.sync.xml_layout import MARK_ID, WORDS_ID, Child, Part, children, layout
+from choreo.sync.xml_layout import MARK_ID, WORDS_ID, Child, Layout, Part, children, layout
 
 MUSIC21_DIVISIONS = 10080  # music21's divisions per quarter when a part never says
 TIME_EPSILON = 1e-3  # quarters: a beat written to three places still finds its note
@@ -101,6 +101,11 @@ class _Gap:
     before_note: bool
 
 
+def system_starts(found: Layout) -> set[int]:
+    """The measures the score itself prints at the start of a system or page."""
+    return set().union(*(part.breaks for part in found.parts))
+
+
 def insert_directions(
     document: ScoreDocument,
     text: str,
@@ -109,14 +114,16 @@ def insert_directions(
     part: int,
     parts: int,
     measures: int,
+    scanned: Layout | None = None,
 ) -> str:
     """``text`` with each direction at its time in music21 part ``part``'s measures.
 
     ``parts`` and ``measures`` are what music21 read (the measure map); a file whose
-    layout does not agree is refused rather than edited in the wrong place.
+    layout does not agree is refused rather than edited in the wrong place. ``scanned``
+    is the text's layout when the caller has it already.
     """
     where = document.path
-    found = layout(text, where).parts
+    found = (scanned or layout(text, where)).parts
     staffs = _staffs(found)
     if len(staffs) != parts or not 0 <= part < parts:
         raise ScoreError(

@@ -22,9 +22,10 @@ from choreo.project import project_of, safe_target
 from choreo.score import guard
 from choreo.store import PendingSave, SceneFile, atomic_write
 from choreo.sync.labels import Text, cue, fit, label
-from choreo.sync.musicxml import Direction, insert_directions, remove_directions
+from choreo.sync.musicxml import Direction, insert_directions, remove_directions, system_starts
 from choreo.sync.record import ScoreMaps, score_maps, sync_record, synced_score
 from choreo.sync.xml_file import XML_SUFFIXES, package, read_document
+from choreo.sync.xml_layout import layout
 
 OUTPUT_SUFFIXES = (*XML_SUFFIXES, ".mxl")
 
@@ -73,9 +74,10 @@ def push(
     if digest != maps.scene.content_hash:
         raise ScoreError("the score changed while it was being read; sync again", where=source)
     placed = _refuse_unplaced(scene_file, place_beats(scene, maps.scene))
-    directions = _directions(placed, maps)
     document = read_document(source, data)
     text, replaced = remove_directions(document.text, source)
+    scanned = layout(text, source)
+    directions = _directions(placed, maps, system_starts(scanned))
     text = insert_directions(
         document,
         text,
@@ -83,6 +85,7 @@ def push(
         part=maps.written.part,
         parts=len(maps.written.parts),
         measures=len(maps.written.measures),
+        scanned=scanned,
     )
     copy = package(document, text, target)
     record = sync_record(digest, maps, placed, scene)
@@ -178,10 +181,14 @@ def _refuse_unplaced(scene_file: SceneFile, spots: list[Spot]) -> list[PlacedBea
     )
 
 
-def _directions(placed: list[PlacedBeat], maps: ScoreMaps) -> list[Direction]:
+def _directions(
+    placed: list[PlacedBeat], maps: ScoreMaps, system_starts: set[int]
+) -> list[Direction]:
     """A direction per beat, its label (above the staff) and cue (below it) each fitted to
-    the room before the next ones."""
+    the room before the next ones and before a system the score itself breaks."""
     written = maps.written
+    breaks = [m.offset for m in written.measures if m.index in system_starts]
+    ends = [*breaks, written.end_offset]
     places: list[tuple[int, float]] = []
     labels: list[Text] = []
     cues: dict[int, Text] = {}
@@ -200,18 +207,18 @@ def _directions(placed: list[PlacedBeat], maps: ScoreMaps) -> list[Direction]:
         given = _cue(beat)
         if given:
             cues[number - 1] = cue(given, at)
-    words = _fitted(dict(enumerate(labels)))
-    cue_words = _fitted(cues)
+    words = _fitted(dict(enumerate(labels)), ends)
+    cue_words = _fitted(cues, ends)
     return [
         Direction(spot.beat.id, index, quarters, words[n], cue_words.get(n), spot.beat.hit)
         for n, (spot, (index, quarters)) in enumerate(zip(placed, places, strict=True))
     ]
 
 
-def _fitted(texts: dict[int, Text]) -> dict[int, str]:
+def _fitted(texts: dict[int, Text], ends: list[float]) -> dict[int, str]:
     """Each text fitted among the others in score order, by its beat's place in the scene."""
     order = sorted(texts, key=lambda n: texts[n].at)
-    return dict(zip(order, fit([texts[n] for n in order]), strict=True))
+    return dict(zip(order, fit([texts[n] for n in order], ends), strict=True))
 
 
 def moves_of(beat: Beat) -> list[str]:

@@ -49,6 +49,7 @@ class Part:
     measures: list[Measure] = field(default_factory=list)
     divisions: list[tuple[int, Fraction]] = field(default_factory=list)  # where, per quarter
     staves: int = 1
+    breaks: set[int] = field(default_factory=set)  # measures printed on a new system or page
 
 
 @dataclass(slots=True)
@@ -179,7 +180,8 @@ class _Scan:
 
 class _LayoutScan(_Scan):
     """Parts (depth 1), measures (2), and of the measures' children (3) only divisions,
-    staves and choreo's own directions: cheap enough for a 1,000-bar quartet."""
+    staves, printed breaks and choreo's own directions: cheap enough for a 1,000-bar
+    quartet."""
 
     def __init__(self, offsets: _Offsets, where: Path | None) -> None:
         super().__init__(offsets, where)
@@ -203,6 +205,9 @@ class _LayoutScan(_Scan):
         elif depth == 3 and name == "direction":
             if attributes.get("id", "").startswith((WORDS_ID, MARK_ID)):
                 self.earlier = self.parser.CurrentByteIndex
+        elif depth == 3 and name == "print" and self.part is not None:
+            if "yes" in (attributes.get("new-system"), attributes.get("new-page")):
+                self.part.breaks.add(len(self.part.measures))  # the measure being read
         elif depth == 4 and name in ("divisions", "staves") and self.names[3] == "attributes":
             self.number_at = self.parser.CurrentByteIndex
             self.read_number()
