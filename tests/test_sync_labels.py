@@ -17,8 +17,8 @@ def test_a_label_with_room_says_the_number_and_every_move() -> None:
 
 
 def test_a_crowded_label_keeps_the_fights_move_then_whole_words_then_its_number() -> None:
-    def crowded(moves: list[str], room_chars: int) -> str:
-        first = label(7, moves, hit=False, pass_number=None, at=0.0)
+    def crowded(moves: list[str], room_chars: int, fight: str | None = None) -> str:
+        first = label(7, moves, fight=fight or (moves[-1] if moves else None), at=0.0)
         # The next text overlaps this one, so this one may reach to the one after that.
         close = label(8, [], hit=False, pass_number=None, at=0.1)
         room = room_chars * CHAR_QUARTERS + GAP_QUARTERS
@@ -31,10 +31,13 @@ def test_a_crowded_label_keeps_the_fights_move_then_whole_words_then_its_number(
     assert crowded(["fouetté en tournant", "roundhouse kick"], 12) == "7"
     assert crowded(["fouetté", "roundhouse"], 6) == "7"
     assert crowded([], 0) == "7"
+    # Where everyone's actions are the moves, the short form is the combat action.
+    moves = ["développé", "push kick", "head snap"]
+    assert crowded(moves, 12, fight="push kick") == "7 push kick"
 
 
 def test_a_label_stops_where_the_score_starts_a_new_system() -> None:
-    texts = [label(3, ["arabesque", "pistol aim"], hit=False, pass_number=None, at=10.0)]
+    texts = [label(3, ["arabesque", "pistol aim"], fight="pistol aim", at=10.0)]
     assert fit(texts) == ["3 arabesque / pistol aim"]
     assert fit(texts, [4.0, 10.0 + 12 * CHAR_QUARTERS]) == ["3 pistol aim"]
 

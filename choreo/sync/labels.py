@@ -61,14 +61,23 @@ class Text:
         return f"{self.head} {tail}".strip() if tail else self.head
 
 
-def label(number: int, moves: list[str], *, hit: bool, pass_number: int | None, at: float) -> Text:
-    """``7 HIT tombé / wall slam``; when that is too long, the last move (the fight's)."""
+def label(
+    number: int,
+    moves: list[str],
+    *,
+    fight: str | None = None,
+    hit: bool = False,
+    pass_number: int | None = None,
+    at: float,
+) -> Text:
+    """``7 HIT tombé / wall slam``; when that is too long, ``fight`` alone (the combat
+    action, ``7 HIT wall slam``), then cut after a word."""
     head = f"{number} HIT" if hit else str(number)
     if pass_number:
         head += f" (pass {pass_number})"
     tails = [" / ".join(moves)] if moves else []
-    if len(moves) > 1:
-        tails.append(moves[-1])
+    if fight and len(moves) > 1:
+        tails.append(fight)
     return Text(at, head, tuple(tails), bold=hit)
 
 

@@ -29,8 +29,8 @@ _TEMPO = re.compile(
     |allegro|vivace|vivo|presto|prestissimo|mosso|moto|tempo|a\s+tempo|l'istesso
     |rit|ritard|ritardando|riten|ritenuto|rall|rallentando|accel|accelerando|allargando
     |stringendo|calando|rubato|recit|recitativo|recitativ|langsam|schnell|mässig|mäßig
-    |lebhaft|ruhig|bewegt|lent|vif|modéré|vite|animé|cédez|retenu|slow|slower|fast|faster
-    |slowly|quickly|moderately|cresc|crescendo|dim|diminuendo|decresc|decrescendo
+    |lebhaft|ruhig|bewegt|lent|vif|modéré|vite|animé|cédez|retenu|slowly|moderately
+    |cresc|crescendo|dim|diminuendo|decresc|decrescendo
     |morendo|smorzando|perdendosi)\b
     |[♩♪𝅗𝅥𝅘𝅥𝅘𝅥𝅮]|^\W*(?:q|h|e|mm|m\.m\.)?\s*=\s*\d""",
     re.IGNORECASE | re.VERBOSE,

@@ -201,8 +201,16 @@ def _directions(
         quarters = (beat.at.beat - measure.first_beat) * measure.beat_length
         at = measure.offset + quarters
         places.append((measure.index, quarters))
+        fight = beat.combat or next((a.combat for a in beat.actions if a.combat), None)
         labels.append(
-            label(number, moves_of(beat), hit=beat.hit, pass_number=beat.pass_number, at=at)
+            label(
+                number,
+                moves_of(beat),
+                fight=fight and " ".join(fight.split()),
+                hit=beat.hit,
+                pass_number=beat.pass_number,
+                at=at,
+            )
         )
         given = _cue(beat)
         if given:
