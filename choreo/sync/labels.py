@@ -12,6 +12,7 @@ characters against the least room MuseScore gives a quarter note in the demo sco
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,24 +91,22 @@ def fit(texts: list[Text], system_ends: Sequence[float] = ()) -> list[str]:
     system (``system_ends``: where the score itself starts a new one, in quarter notes)."""
     walls = sorted(system_ends)
     shown: list[str] = []
-    ends: list[float] = []
-    rows: list[int] = []
+    reaching: list[tuple[float, int]] = []  # (end, row) of the texts set so far that may overlap
     for index, text in enumerate(texts):
-        below = [row for row, end in zip(rows, ends, strict=True) if end > text.at]
-        row = 1 + max(below, default=0)
+        reaching = [(end, row) for end, row in reaching if end > text.at]
+        row = 1 + max((row for _, row in reaching), default=0)
         # The first row reaches at most to the text after next; the second, to the next;
         # a text already stacked higher (beats at one moment) is kept to its least.
         following = index + (2 if row == 1 else 1)
         room = float("inf") if row <= 2 else 0.0
         if following < len(texts):
             room = min(room, texts[following].at - text.at - GAP_QUARTERS)
-        wall = next((wall for wall in walls if wall > text.at), None)
-        if wall is not None:
-            room = min(room, wall - text.at)
+        wall = bisect_right(walls, text.at)
+        if wall < len(walls):
+            room = min(room, walls[wall] - text.at)
         fitted = text.fitted(room)
         shown.append(fitted)
-        ends.append(text.at + text.width(fitted) + GAP_QUARTERS / 2)
-        rows.append(row)
+        reaching.append((text.at + text.width(fitted) + GAP_QUARTERS / 2, row))
     return shown
 
 

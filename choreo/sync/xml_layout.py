@@ -18,8 +18,8 @@ from xml.parsers import expat
 
 from choreo.errors import ScoreError
 
-WORDS_ID = "choreo-"  # + beat id: the direction holding a beat's words
-MARK_ID = "choreo."  # + beat id: the direction holding its rehearsal mark
+WORDS_ID = "choreo-"  # + beat id: the direction holding a beat's label
+MARK_ID = "choreo."  # + beat id: the direction holding its cue (a rehearsal mark before)
 _TAG_REST = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")  # up to the tag's own ">"
 _WIDE = re.compile(r"[^\x00-\x7f]")
 
