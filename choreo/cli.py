@@ -152,9 +152,16 @@ def export(
     speed: Annotated[
         float, typer.Option("--speed", help="rehearsal speed, e.g. 0.5 for half speed")
     ] = 1.0,
+    count_in: Annotated[
+        int | None,
+        typer.Option(
+            "--count-in", metavar="BARS", help="MIDI: bars of clicks before the score (default 1)"
+        ),
+    ] = None,
 ) -> None:
     """Write the beat sheet (stdout by default); several scenes make one document."""
     from choreo.export import export_scenes
+    from choreo.export.midi import COUNT_IN_BARS
     from choreo.project import safe_target
     from choreo.scene_score import measures_of
     from choreo.store import atomic_write, read_scene
@@ -162,6 +169,8 @@ def export(
     binary = {ExportFormat.midi: "MIDI", ExportFormat.pdf: "PDF"}.get(output_format)
     if out is None and binary and sys.stdout.isatty():
         raise ChoreoError(f"{binary} is binary: give a file with -o, or pipe the output")
+    if count_in is not None and output_format is not ExportFormat.midi:
+        raise ChoreoError("--count-in is for --format midi")
     scene_files = [read_scene(path) for path in _scene_paths(scenes)]
     with _progress("reading scores"):
         data = export_scenes(
@@ -169,6 +178,7 @@ def export(
             format=output_format.value,
             performer=performer,
             speed=speed,
+            count_in=COUNT_IN_BARS if count_in is None else count_in,
             measures=measures_of,
         )
     if out is not None:

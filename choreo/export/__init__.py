@@ -14,7 +14,7 @@ from choreo.errors import ChoreoError
 from choreo.export.csv_sheet import render_csv
 from choreo.export.json_sheet import render_json
 from choreo.export.markdown import render_markdown
-from choreo.export.midi import render_midi
+from choreo.export.midi import COUNT_IN_BARS, render_midi
 from choreo.export.sheet import (
     MeasuresFor,
     SceneSheet,
@@ -35,6 +35,7 @@ def export_scenes(
     format: Format = "md",
     performer: str | None = None,
     speed: float = FULL_SPEED,
+    count_in: int = COUNT_IN_BARS,
     measures: MeasuresFor,
 ) -> bytes:
     """The scenes as one document: UTF-8 text for md, csv and json; a MIDI file for midi;
@@ -42,7 +43,8 @@ def export_scenes(
 
     ``performer`` makes a cue sheet of that cast id's beats; ``speed`` (0.25..1 at fight
     call) recomputes seconds and timecodes; ``measures`` gives each scene's measure map
-    (``choreo.scene_score.measures_of``: its score, or a steady grid).
+    (``choreo.scene_score.measures_of``: its score, or a steady grid); ``count_in`` is
+    the bars of clicks a MIDI file starts with.
     """
     if format not in FORMATS:
         raise ChoreoError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")
@@ -50,7 +52,7 @@ def export_scenes(
         raise ChoreoError("MIDI export takes one scene", hint="export each scene on its own")
     sheets = build_sheets(scene_files, performer=performer, speed=speed, measures=measures)
     if format == "midi":
-        return render_midi(sheets[0])
+        return render_midi(sheets[0], count_in=count_in)
     if format == "pdf":
         from choreo.export.pdf import render_pdf  # typst loads only for a PDF
 

@@ -1,14 +1,22 @@
-"""A rehearsal click track: the score's tempo map as clicks, the beats as markers.
+"""A rehearsal click track: a count-in, the score's tempo map as clicks, the beats as markers.
 
-Tick 0 is the score's first beat (the scene's ``score.start`` timecode), so a marker's
-time in a DAW is the beat's seconds on the sheet. MIDI has no pickups: a pickup measure
-simply starts the file, and the DAW's bar lines run from there.
+The file opens with the count-in (one bar of the first meter at the first tempo by
+default), then the score: a marker's time in a DAW is the beat's seconds on the sheet plus
+the count-in's length, and the SMPTE offset is set so the score's first beat falls on the
+scene's ``score.start`` timecode. MIDI has no pickups: a pickup measure simply follows the
+count-in, and the DAW's bar lines run from there.
+
+Marker text is ASCII: the Standard MIDI File spec gives text events no encoding but
+ASCII, and DAWs read the rest each their own way (Latin-1, the system's code page, UTF-8),
+so ``fouetté`` is written ``fouette`` and reads the same in every one of them.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from choreo.errors import ChoreoError
@@ -22,7 +30,17 @@ DOWNBEAT = (76, 120)  # hi wood block, accented
 OTHER_BEAT = (77, 80)  # low wood block
 CLICK_TICKS = 60  # a click is an eighth of a quarter long at most
 SMPTE_RATES = (24, 25, 29.97, 30)  # 23.976 has no SMPTE offset code
-CHARSET = "utf-8"  # marker names keep their accents: "grand jeté"
+CHARSET = "ascii"  # every text is transliterated first: a slip fails loudly, not as mojibake
+COUNT_IN_BARS = 1
+# What NFKD does not take apart into ASCII letters and accents.
+ASCII_SPELLINGS = str.maketrans(
+    {
+        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
+        "‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+        "–": "-", "—": "-", "−": "-", "·": ".", "•": "*", "×": "x", "→": "->", "←": "<-",
+    }
+)  # fmt: skip
 # A set_tempo event holds microseconds per quarter in three bytes: about 3.58 ♩/min at least.
 SLOWEST_QPM = 60e6 / 0xFFFFFF
 # Longer than any act of an opera: a beat sheeted at bar 99999 would otherwise ask for
@@ -30,9 +48,13 @@ SLOWEST_QPM = 60e6 / 0xFFFFFF
 LONGEST_HOURS = 6
 
 
-def render_midi(sheet: SceneSheet) -> bytes:
-    """A type 1 Standard MIDI File: conductor track (tempo, meter, markers) and clicks."""
+def render_midi(sheet: SceneSheet, *, count_in: int = COUNT_IN_BARS) -> bytes:
+    """A type 1 Standard MIDI File: conductor track (tempo, meter, markers) and clicks,
+    after ``count_in`` bars of clicks (0: the score starts at once)."""
     import mido  # only the MIDI export needs it
+
+    if count_in < 0:
+        raise ChoreoError(f"a count-in of {count_in} bars: give 0 bars or more")
 
     hours = sheet.measures.duration_seconds / sheet.speed / 3600
     if hours > LONGEST_HOURS:
@@ -44,26 +66,62 @@ def render_midi(sheet: SceneSheet) -> bytes:
             hint="check the beats' bars",
         )
     song = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER, charset=CHARSET)
+    bars = CountIn(sheet.measures.measures[0], count_in)
     # Both tracks end at the final barline, so the file lasts exactly as long as the score.
-    end = _tick(sheet.measures.end_offset)
-    title = mido.MetaMessage("track_name", name=one_line(sheet.scene.title))
-    song.tracks.append(_track([(0, title), *_conductor(sheet)], end))
+    end = bars.ticks + _tick(sheet.measures.end_offset)
+    title = mido.MetaMessage("track_name", name=ascii_text(one_line(sheet.scene.title)))
+    song.tracks.append(_track([(0, title), *_conductor(sheet, bars)], end))
     click = mido.MetaMessage("track_name", name="click")
-    song.tracks.append(_track([(0, click), *_clicks(sheet)], end))
+    song.tracks.append(_track([(0, click), *bars.clicks(), *_clicks(sheet, bars.ticks)], end))
     out = io.BytesIO()
     song.save(file=out)
     return out.getvalue()
 
 
-def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
+@dataclass(frozen=True, slots=True)
+class CountIn:
+    """Whole bars of clicks before the score, in its first meter at its first tempo (a
+    pickup's meter too: the count-in is the full bar the pickup is part of)."""
+
+    first: Measure  # the score's first measure
+    bars: int
+
+    @property
+    def ticks(self) -> int:
+        """How far the count-in shifts everything after it."""
+        return self.bars * self.first.beat_count * _tick(self.first.beat_length)
+
+    def seconds(self, sheet: SceneSheet) -> float:
+        quarters = self.ticks / TICKS_PER_QUARTER
+        return quarters * 60 / (sheet.measures.tempo_at(0.0) * sheet.speed)
+
+    def clicks(self) -> list[tuple[int, Any]]:
+        beat = _tick(self.first.beat_length)
+        length = min(CLICK_TICKS, beat // 2)
+        events = []
+        for number in range(self.bars * self.first.beat_count):
+            sound = OTHER_BEAT if number % self.first.beat_count else DOWNBEAT
+            events += _click(number * beat, sound, length)
+        return events
+
+
+def _conductor(sheet: SceneSheet, count_in: CountIn) -> list[tuple[int, Any]]:
     """Where the picture's timecode starts, tempo (scaled by the speed) and meter changes,
-    then a marker at each beat."""
+    then a marker at each beat; all after the count-in but the score's opening tempo and
+    meter, which the count-in clicks in."""
     import mido
+
+    shift = count_in.ticks
+
+    def tick_of(offset: float) -> int:
+        return 0 if offset <= EPSILON else shift + _tick(offset)
 
     events: list[tuple[int, Any]] = []
     # The first bar's timecode: with a recording it starts where the recording plays it.
     first_bar = sheet.measures.origin_seconds / sheet.speed
-    start = _smpte_offset(sheet.scene.score.start_timecode.plus_seconds(first_bar))
+    start = smpte_offset(
+        sheet.scene.score.start_timecode.plus_seconds(first_bar), count_in.seconds(sheet)
+    )
     if start is not None:
         events.append((0, start))
     end = sheet.measures.end_offset
@@ -76,41 +134,56 @@ def _conductor(sheet: SceneSheet) -> list[tuple[int, Any]]:
                     f"than a MIDI file can hold (♩={SLOWEST_QPM:.2f} at least)"
                 )
             tempo = mido.bpm2tempo(played)
-            events.append((_tick(mark.offset), mido.MetaMessage("set_tempo", tempo=tempo)))
+            events.append((tick_of(mark.offset), mido.MetaMessage("set_tempo", tempo=tempo)))
     meter = None
     for measure in sheet.measures.measures:
         signature = _time_signature(measure.time_signature)
         if signature is not None and signature != meter:
             top, bottom = signature
             change = mido.MetaMessage("time_signature", numerator=top, denominator=bottom)
-            events.append((_tick(measure.offset), change))
+            events.append((tick_of(measure.offset), change))
             meter = signature
     for spot in sheet.placed:
         name = marker_name(spot.beat)
-        events.append((_tick(spot.start_offset), mido.MetaMessage("marker", text=name)))
+        events.append((shift + _tick(spot.start_offset), mido.MetaMessage("marker", text=name)))
     # A stable sort keeps tempo and meter ahead of a marker on the same tick.
     return sorted(events, key=lambda event: event[0])
 
 
-def _clicks(sheet: SceneSheet) -> list[tuple[int, Any]]:
-    """A click on every whole beat of every measure; beat 1 is accented."""
-    import mido
-
+def _clicks(sheet: SceneSheet, shift: int) -> list[tuple[int, Any]]:
+    """A click on every whole beat of every measure, ``shift`` ticks on; beat 1 is accented."""
     events: list[tuple[int, Any]] = []
     for measure in sheet.measures.measures:
         length = min(CLICK_TICKS, _tick(measure.beat_length) // 2)
-        for tick, (note, velocity) in _beats_of(measure):
-            on = mido.Message("note_on", channel=PERCUSSION, note=note, velocity=velocity)
-            off = mido.Message("note_off", channel=PERCUSSION, note=note, velocity=0)
-            events += [(tick, on), (tick + length, off)]
+        for tick, sound in _beats_of(measure):
+            events += _click(shift + tick, sound, length)
     # Each click ends before the next starts, so time order alone keeps on/off pairs apart.
     return sorted(events, key=lambda event: event[0])
 
 
+def _click(tick: int, sound: tuple[int, int], length: int) -> list[tuple[int, Any]]:
+    import mido
+
+    note, velocity = sound
+    on = mido.Message("note_on", channel=PERCUSSION, note=note, velocity=velocity)
+    off = mido.Message("note_off", channel=PERCUSSION, note=note, velocity=0)
+    return [(tick, on), (tick + length, off)]
+
+
 def marker_name(beat: Beat) -> str:
-    """``b01 grand jeté / flying kick``: what the DAW shows at the beat."""
+    """``b01 grand jete / flying kick``, or ``HIT b03 ...`` for a hit: what the DAW shows
+    at the beat, in ASCII."""
     moves = " / ".join(one_line(move) for move in beat.named_moves())
-    return f"{beat.id} {moves}" if moves else beat.id
+    name = f"{beat.id} {moves}" if moves else beat.id
+    return ascii_text(f"HIT {name}" if beat.hit else name)
+
+
+def ascii_text(text: str) -> str:
+    """``fouetté`` → ``fouette``: accents dropped (NFKD), a few letters spelled out, and
+    ``?`` for anything else ASCII cannot say."""
+    spelled = unicodedata.normalize("NFKD", text.translate(ASCII_SPELLINGS))
+    kept = "".join(c for c in spelled if not unicodedata.combining(c))
+    return kept.encode("ascii", "replace").decode("ascii")
 
 
 def _beats_of(measure: Measure) -> list[tuple[int, tuple[int, int]]]:
@@ -135,16 +208,28 @@ def _time_signature(text: str) -> tuple[int, int] | None:
     return top, bottom
 
 
-def _smpte_offset(start: Timecode) -> Any | None:
-    """The scene's start timecode, so a DAW can line the clicks up with picture.
+def smpte_offset(start: Timecode, count_in_seconds: float) -> Any | None:
+    """Tick 0's timecode: the scene's start less the count-in, so a DAW lines the score's
+    first beat up with picture.
 
-    MIDI knows 24, 25, 29.97 and 30 fps and hours up to 23; other starts are left out.
+    MIDI knows 24, 25, 29.97 and 30 fps and hours up to 23; other starts, and a count-in
+    reaching back before 00:00:00:00, are left out.
     """
     import mido
 
-    hours, minutes, seconds, frames = start.fields()
     rate = next((r for r in SMPTE_RATES if math.isclose(r, start.fps)), None)
-    if rate is None or hours > 23:
+    if rate is None:
+        return None
+    # The count-in in frames at the true rate, as whole frames back plus hundredths forward.
+    back = count_in_seconds * (start.nominal * 1000 / 1001 if start.drop_frame else start.fps)
+    whole = math.ceil(back - 1e-6)
+    hundredths = round((whole - back) * 100)
+    if hundredths == 100:
+        whole, hundredths = whole - 1, 0
+    if whole > start.frames:
+        return None
+    hours, minutes, seconds, frames = Timecode(start.frames - whole, start.fps).fields()
+    if hours > 23:
         return None
     return mido.MetaMessage(
         "smpte_offset",
@@ -153,6 +238,7 @@ def _smpte_offset(start: Timecode) -> Any | None:
         minutes=minutes,
         seconds=seconds,
         frames=frames,
+        sub_frames=hundredths,
     )
 
 
