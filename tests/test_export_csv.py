@@ -1,9 +1,12 @@
-"""The CSV beat sheet, read back with Python's csv module."""
+"""The CSV beat sheet, read back with Python's csv module and opened in LibreOffice."""
 
 from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from choreo.export import export_scenes
-from choreo.export.csv_sheet import neutralise
+from choreo.export.csv_sheet import COLUMNS, NUMBERS, neutralise, reads_as_a_value
 from choreo.model import Beat, CastMember, Scene
 from choreo.placement import PlacedBeat, place_beats
 from choreo.scene_score import measures_of
@@ -69,7 +72,8 @@ HOSTILE = [
 
 
 def rows_of(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert data.startswith("\ufeff".encode())  # the byte order mark Excel needs for UTF-8
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
@@ -77,7 +81,7 @@ def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
     path.write_text(SCENE, encoding="utf-8")
     scene_file = read_scene(path)
     data = export_scenes([scene_file], format="csv", measures=measures_of)
-    assert data.startswith(b"scene,number,id,at,")
+    assert data.startswith(b"\xef\xbb\xbfscene,number,id,bar,beat,pass,")
     assert data.count(b"\r\n") == 3 and data.endswith(b"\r\n")  # RFC 4180 line ends
     rows = rows_of(data)
     placed = place_beats(scene_file.scene, steady_grid(120, 18))
@@ -87,7 +91,7 @@ def test_one_row_per_beat_with_the_placed_times(tmp_path: Path) -> None:
         assert row["scene"] == "opera-house"
         assert row["number"] == str(number)
         assert row["id"] == spot.beat.id
-        assert row["at"] == str(spot.beat.at)
+        assert (row["bar"], row["beat"]) == ("2", str(spot.beat.at).partition(":")[2])
         assert row["counts"] == str(spot.counts)
         assert row["timecode"] == str(spot.timecode)
         assert float(row["start_seconds"]) == pytest.approx(spot.start_seconds, abs=5e-4)
@@ -129,6 +133,7 @@ def test_hostile_text_reads_back_the_same_with_formulas_neutralised(text: str) -
     (row,) = rows_of(export_scenes([in_memory(scene)], format="csv", measures=measures_of))
     dangerous = text[0] in "=+-@\t\r"
     expected = "'" + text if dangerous else text
+    assert dangerous or not reads_as_a_value(text)  # the formula rule alone decides these
     for column in ("ballet", "combat", "notes", "safety", "camera", "cue", "target"):
         assert row[column] == expected
 
@@ -170,3 +175,144 @@ def test_cue_sheet_rows_and_half_speed(tmp_path: Path) -> None:
     for half, whole in zip(rows, full, strict=False):
         assert float(half["start_seconds"]) == pytest.approx(2 * float(whole["start_seconds"]))
         assert float(half["seconds"]) == pytest.approx(2 * float(whole["seconds"]))
+
+
+# -- what a spreadsheet makes of it ---------------------------------------------------
+
+READ_AS_VALUES = [
+    "1:1", "12:2.5", "1:1:1", "5pm", "5 p", "10:30 am",  # times
+    "1/2", "6/8", "1-2", "2026-12-01", "1 1/2", "May 4", "5 Jan", "Sept. 3",  # dates
+    "1e5", "50%", "$5", "(5)", "1,000", "007", " 12", "3 -", "1.", "TRUE", "false",  # numbers
+]  # fmt: skip
+TEXT_AS_IS = [
+    "01:00:04:12", "01:00:04;12", "3·5", "0·4", "12a", "3 guards", "1st", "DSR", "14C",
+    "May", "maybe 5", "grand jeté",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", READ_AS_VALUES)
+def test_text_a_spreadsheet_would_read_as_a_value_stays_text(text: str) -> None:
+    assert reads_as_a_value(text)
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", TEXT_AS_IS)
+def test_text_no_spreadsheet_reads_as_a_value_is_left_alone(text: str) -> None:
+    assert neutralise(text) == text
+
+
+SPREADSHEET_SCENE = """\
+schema: 1
+id: opera-house
+title: The grand stage
+score:
+  tempo: 96
+  start: "01:00:00:00"
+cast:
+  - id: zoe
+    name: Zoë Durand
+beats:
+  - id: b01
+    at: "1:1"
+    ballet: fouetté en tournant
+    combat: "May 4"
+    performers: [zoe]
+    notes: "1/2"
+    camera: "1:1"
+    safety: "=1+1"
+    target: "TRUE"
+    cue: "5 PM"
+  - id: b02
+    at: "3:2.5"
+    ballet: grand jeté
+    notes: Zoë lands, ½ turn
+    weapon: "1e5"
+  - id: b03
+    at: "12a:1"
+    ballet: plié
+"""
+
+ODF = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+# LibreOffice's CSV import: comma, double quotes, charset found from the file (its byte
+# order mark), from line 1, English (USA), quoted fields not forced to text, and special
+# numbers (dates, times, percentages) detected: as Excel types cells, and as the 1:1 that
+# became 01:01:00 AM was opened.
+IMPORT_AS_EXCEL_DOES = "CSV:44,34,,1,,1033,false,true"
+
+
+def spreadsheet_cells(path: Path) -> list[list[tuple[str, str]]]:
+    """Each row of a flat ODF spreadsheet as (type, shown text) per cell."""
+    rows = []
+    for row in ET.parse(path).iter(f"{{{ODF['table']}}}table-row"):
+        cells: list[tuple[str, str]] = []
+        for cell in row.findall("table:table-cell", ODF):
+            kind = cell.get(f"{{{ODF['office']}}}value-type", "empty")
+            shown = "\n".join("".join(p.itertext()) for p in cell.findall("text:p", ODF))
+            repeat = int(cell.get(f"{{{ODF['table']}}}number-columns-repeated", "1"))
+            cells += [(kind, shown)] * min(repeat, len(COLUMNS) + 1)
+        rows.append(cells)
+    return rows
+
+
+def open_in_libreoffice(tmp_path: Path, *files: Path) -> list[Path]:
+    """The CSV files opened and saved as flat ODF by a headless LibreOffice with a profile
+    of its own (parallel runs share none)."""
+    out = tmp_path / "opened"
+    command = [
+        "soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+        f"--infilter={IMPORT_AS_EXCEL_DOES}", "--convert-to", "fods", "--outdir", str(out),
+        *map(str, files),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    return [out / f"{file.stem}.fods" for file in files]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_reads_numbers_as_numbers_and_the_rest_as_the_crew_wrote_it(
+    tmp_path: Path,
+) -> None:
+    scene = tmp_path / "opera-house.yaml"
+    scene.write_text(SPREADSHEET_SCENE, encoding="utf-8")
+    data = export_scenes([read_scene(scene)], format="csv", measures=measures_of)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(data)
+    # The same import turns a bare position and a fraction into a time and a date.
+    control = tmp_path / "control.csv"
+    control.write_bytes(b"\xef\xbb\xbfat,notes\r\n1:1,1/2\r\n")
+    opened, control_opened = open_in_libreoffice(tmp_path, sheet, control)
+    assert [kind for kind, _ in spreadsheet_cells(control_opened)[1][:2]] == ["time", "date"]
+
+    header, *rows = spreadsheet_cells(opened)
+    assert [shown for _, shown in header[: len(COLUMNS)]] == list(COLUMNS)
+    written = rows_of(data)
+    assert len(rows) == len(written) == 3
+    for cells, row in zip(rows, written, strict=True):
+        got = dict(zip(COLUMNS, cells, strict=False))
+        for column, text in row.items():
+            kind, shown = got[column]
+            if not text:
+                assert kind == "empty", column
+            elif column in NUMBERS and text != "12a":
+                assert kind == "float", (column, text, shown)
+                assert float(shown) == pytest.approx(float(text)), column
+            else:
+                assert (kind, shown) == ("string", text), column
+    b01, b02, b03 = (dict(zip(COLUMNS, cells, strict=False)) for cells in rows)
+    assert (b01["bar"], b01["beat"], b02["bar"], b02["beat"]) == (
+        ("float", "1"), ("float", "1"), ("float", "3"), ("float", "2.5")
+    )  # fmt: skip
+    assert b03["bar"] == ("string", "12a")  # as the score prints it
+    assert b02["timecode"] == ("string", "01:00:05:22")  # 9.5 beats at 96: 5.9375 s
+    assert b02["counts"] == ("string", "2·2.5")
+    assert b01["ballet"] == ("string", "fouetté en tournant")
+    assert b02["notes"] == ("string", "Zoë lands, ½ turn")
+    assert (b01["notes"], b01["camera"], b01["combat"]) == (
+        ("string", "'1/2"), ("string", "'1:1"), ("string", "'May 4")
+    )  # fmt: skip
+    assert (b01["safety"], b01["target"], b01["cue"], b02["weapon"]) == (
+        ("string", "'=1+1"), ("string", "'TRUE"), ("string", "'5 PM"), ("string", "'1e5")
+    )  # fmt: skip
