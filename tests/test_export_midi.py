@@ -17,7 +17,7 @@ import pytest
 
 from choreo.errors import ChoreoError
 from choreo.export import export_scenes
-from choreo.export.midi import smpte_offset, ascii_text
+from choreo.export.midi import ascii_text, smpte_offset
 from choreo.model.timecode import Timecode
 from choreo.placement import PlacedBeat, place_beats
 from choreo.scene_score import measures_for, measures_of
