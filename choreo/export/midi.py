@@ -66,13 +66,14 @@ def render_midi(sheet: SceneSheet, *, count_in: int = COUNT_IN_BARS) -> bytes:
             hint="check the beats' bars",
         )
     song = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER, charset=CHARSET)
-    bars = CountIn(sheet.measures.measures[0], count_in)
-    # Both tracks end at the final barline, so the file lasts exactly as long as the score.
-    end = bars.ticks + _tick(sheet.measures.end_offset)
+    lead_in = CountIn(sheet.measures.measures[0], count_in)
+    # Both tracks end at the final barline: the file lasts the count-in plus the score.
+    end = lead_in.ticks + _tick(sheet.measures.end_offset)
     title = mido.MetaMessage("track_name", name=ascii_text(one_line(sheet.scene.title)))
-    song.tracks.append(_track([(0, title), *_conductor(sheet, bars)], end))
+    song.tracks.append(_track([(0, title), *_conductor(sheet, lead_in)], end))
     click = mido.MetaMessage("track_name", name="click")
-    song.tracks.append(_track([(0, click), *bars.clicks(), *_clicks(sheet, bars.ticks)], end))
+    clicks = [*lead_in.clicks(), *_clicks(sheet, lead_in.ticks)]
+    song.tracks.append(_track([(0, click), *clicks], end))
     out = io.BytesIO()
     song.save(file=out)
     return out.getvalue()
