@@ -54,17 +54,50 @@ ACTION_LABELS: dict[ActionPart, str] = {"ballet": "ballet", "combat": "combat",
                                         "reaction": "reaction"}  # fmt: skip
 
 
+# A widget's virtual size is a layout reactive: when a layout pass finds it changed (a row
+# shown, a label's text longer) it asks for a second pass over the whole screen. The form's
+# own rows, labels and boxes are sized by that first pass, and their virtual size moves
+# nothing, so they take it as a repaint. (The form's scrollbar still comes and goes with a
+# layout pass of its own.)
+def sized_by_layout() -> Reactive[Size]:
+    return Reactive(Size(0, 0), layout=False)
+
+
+class FieldRow(Horizontal):
+    """A field's label and its input, on one line (notes and safety: three)."""
+
+    virtual_size: Reactive[Size] = sized_by_layout()
+
+
+class FieldLabel(Label):
+    """A field's name, a performer's name, or a field's problem."""
+
+    virtual_size: Reactive[Size] = sized_by_layout()
+
+
+class ActionTable(Vertical):
+    """The form's action slots."""
+
+    virtual_size: Reactive[Size] = sized_by_layout()
+
+
 class FormInput(Input):
     """A single-line field of the beat form."""
 
-    # Input sets its virtual width to its text on every change; as a layout reactive that
-    # would lay out the whole screen each time the form shows another beat. A field has a
-    # fixed size, so a repaint is enough.
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    # Input sets its virtual width to its text on every change: a field has a fixed size,
+    # so a repaint is enough.
+    virtual_size: Reactive[Size] = sized_by_layout()
 
     def __init__(self, placeholder: str, tooltip: str, *, id: str) -> None:
         super().__init__(placeholder=placeholder, id=id, compact=True)
         self.tooltip = tooltip
+        self.completion: FieldCompletion | None = None  # its dropdown, if it completes
+
+    async def on_focus(self) -> None:
+        # The dropdown joins the screen when its field is first used: a widget mounted
+        # is one more for every later layout pass. Keys typed meanwhile wait for it.
+        if self.completion is not None and not self.completion.is_attached:
+            await self.screen.mount(self.completion)
 
     def on_blur(self) -> None:
         self.cursor_position = 0  # a long value shows its start, not where typing ended
@@ -113,6 +146,8 @@ class ActionSlot(Vertical):
     """One performer's action: whose it is, then a field for each part. The form keeps
     enough slots for the most people a beat names and hides those a beat does not use."""
 
+    virtual_size: Reactive[Size] = sized_by_layout()
+
     def __init__(self, slot: int, cursor_blink: bool) -> None:
         super().__init__(classes="action-slot", id=f"action-slot-{slot}")
         self.slot = slot
@@ -120,9 +155,11 @@ class ActionSlot(Vertical):
         self.performer: str | None = None
         self.inputs = {part: ActionInput(slot, part) for part in ACTION_PARTS}
         self.completions = {part: FieldCompletion(field) for part, field in self.inputs.items()}
+        for part, completion in self.completions.items():
+            self.inputs[part].completion = completion
         # Made here, not in compose: a slot is filled as soon as it is mounted.
-        self.who = Label("", classes="action-who", markup=False)
-        self.error = Label("", classes="field-error")
+        self.who = FieldLabel("", classes="action-who", markup=False)
+        self.error = FieldLabel("", classes="field-error")
         self._who = ""
         self._problem: str | None = None
 
@@ -130,8 +167,8 @@ class ActionSlot(Vertical):
         yield self.who
         for part, field_input in self.inputs.items():
             field_input.cursor_blink = self.cursor_blink
-            with Horizontal(classes="field-row action-row"):
-                yield Label(ACTION_LABELS[part], classes="field-label")
+            with FieldRow(classes="field-row action-row"):
+                yield FieldLabel(ACTION_LABELS[part], classes="field-label")
                 yield field_input
         yield self.error
 
@@ -146,7 +183,7 @@ class ActionSlot(Vertical):
         self.set_class(performer is None, "-unused")
         if who != self._who:
             self._who = who
-            self.who.update(who)
+            self.who.update(who, layout=False)  # one line, as wide as the form
         for part, field_input in self.inputs.items():
             field_input.performer = performer
             if keep_typed and field_input.has_focus:
@@ -172,6 +209,8 @@ class BeatForm(VerticalScroll):
     """Edits one beat. A field is committed on enter or when focus leaves it; a value
     that does not read shows its problem under the field and changes nothing."""
 
+    virtual_size: Reactive[Size] = sized_by_layout()
+
     def __init__(self, scene: Scene, *, id: str | None = None, cursor_blink: bool = True) -> None:
         super().__init__(id=id)
         self.index: int | None = None
@@ -181,6 +220,7 @@ class BeatForm(VerticalScroll):
         self._names: dict[str, str] = {}  # cast id -> name
         self._performed = False  # the scene follows the score as performed: beats have passes
         self._problems: dict[str, str | None] = {}
+        self._errors: dict[str, FieldLabel] = {}  # the line under a field that had a problem
         self._title = ""
         self._fields: list[FieldInput | NoteArea] = []
         self._completions: dict[str, FieldCompletion] = {}
@@ -194,33 +234,27 @@ class BeatForm(VerticalScroll):
         for field in FIELDS:
             yield from self._field_row(field)
             if field.name == "partner":
-                yield Vertical(*self._slots, id="actions")  # each performer's own action
+                yield ActionTable(*self._slots, id="actions")  # each performer's own action
 
     def _field_row(self, field: BeatField) -> ComposeResult:
-        with Horizontal(classes=f"field-row lines-{field.lines}", id=f"row-{field.name}"):
-            yield Label(field.label, classes="field-label")
+        with FieldRow(classes=f"field-row lines-{field.lines}", id=f"row-{field.name}"):
+            yield FieldLabel(field.label, classes="field-label")
             widget: FieldInput | NoteArea
             if field.lines > 1:
                 widget = NoteArea(field.name, field.placeholder, field.tooltip)
             else:
                 widget = FieldInput(field.name, field.placeholder, field.tooltip)
                 if field.name in COMPLETED:
-                    self._completions[field.name] = FieldCompletion(
+                    widget.completion = self._completions[field.name] = FieldCompletion(
                         widget, one_of_a_list=field.name in LISTS
                     )
             widget.cursor_blink = self.cursor_blink
             yield widget
-        yield Label("", classes="field-error", id=f"error-{field.name}")
 
     def _pass_row(self) -> Widget:
         if self._row_of_pass is None:
             self._row_of_pass = self.query_one("#row-pass")
         return self._row_of_pass
-
-    def on_mount(self) -> None:
-        # On the screen itself: inside the form a dropdown would be laid out in its row.
-        slots = [c for slot in self._slots for c in slot.completions.values()]
-        self.screen.mount(*self._completions.values(), *slots)
 
     def completion(self, field: str) -> FieldCompletion:
         return self._completions[field]
@@ -283,7 +317,6 @@ class BeatForm(VerticalScroll):
                 completion.choices = self._action_choices[part]
         self._slots.extend(new)
         self.query_one("#actions").mount(*new)
-        self.screen.mount(*[c for slot in new for c in slot.completions.values()])
 
     def show_beat(self, index: int | None, beat: Beat | None, *, keep_typed: bool = False) -> None:
         """Fill the fields from a beat (or empty them); with ``keep_typed`` the field being
@@ -359,10 +392,14 @@ class BeatForm(VerticalScroll):
         if self._problems.get(field) == problem:
             return  # unchanged: no layout pass for the whole screen
         self._problems[field] = problem
-        error = self.query_one(f"#error-{field}", Label)
+        row = self.query_one(f"#row-{field}")
+        error = self._errors.get(field)
+        if error is None:  # a field's first problem: its line is made now, under it
+            error = self._errors[field] = FieldLabel(classes="field-error", id=f"error-{field}")
+            self.mount(error, after=row)
         error.update(problem or "")
         error.set_class(problem is not None, "-shown")
-        self.query_one(f"#row-{field}").set_class(problem is not None, "-invalid")
+        row.set_class(problem is not None, "-invalid")
 
     @on(Input.Changed)
     def _check_as_typed(self, event: Input.Changed) -> None:
