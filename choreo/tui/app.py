@@ -23,6 +23,7 @@ from choreo.tui.screens.help import HelpScreen
 from choreo.tui.screens.opening import OpeningScreen
 from choreo.tui.screens.picker import ScenePicker
 from choreo.tui.screens.questions import Question
+from choreo.tui.screens.scene_screen import SceneScreen
 from choreo.tui.screens.settings import SettingsScreen
 from choreo.tui.widgets.beat_form import FORM_KEYS
 from choreo.tui.widgets.beat_table import BeatTable
@@ -119,8 +120,8 @@ class ChoreoApp(App[None]):
             ("Anywhere", _bindings(ChoreoApp.BINDINGS)),
             ("Editing a scene", _bindings(EditorScreen.BINDINGS)),
             ("In the beat table", _bindings(BeatTable.BINDINGS)),
-            ("Cast and props (c)", _bindings(CastScreen.BINDINGS)),
-            ("Scene settings (s)", _bindings(SettingsScreen.BINDINGS)),
+            ("Cast and props (c)", _bindings([*CastScreen.BINDINGS, *SceneScreen.BINDINGS])),
+            ("Scene settings (s)", _bindings([*SettingsScreen.BINDINGS, *SceneScreen.BINDINGS])),
         ]
         self.push_screen(HelpScreen(sections, PALETTE_COMMANDS, [FORM_KEYS, COMPLETION_KEYS]))
 

@@ -10,7 +10,6 @@ and changes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -18,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
 from choreo.model import CastMember, Scene
@@ -34,6 +32,7 @@ from choreo.tui.cast_edits import (
 )
 from choreo.tui.edits import EditRefused
 from choreo.tui.fields import FieldError
+from choreo.tui.screens.scene_screen import SceneScreen
 from choreo.tui.widgets.completion import Choice, FieldCompletion
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ class MemberInput(Input):
         self.tooltip = MEMBER_HINTS[field]
 
 
-class CastScreen(ModalScreen[None]):
+class CastScreen(SceneScreen):
     """The open scene's cast; edits go to the editor's history at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,18 +76,10 @@ class CastScreen(ModalScreen[None]):
                 tooltip="Edit the highlighted performer's name, id, doubles and props"),
         Binding("escape", "back", "Close", id="cast-close",
                 tooltip="From a field: back to the list; from the list: close"),
-        Binding("ctrl+z", "undo", "Undo", id="cast-undo", priority=True,
-                tooltip="Undo the last edit (of the cast or anything else)"),
-        Binding("ctrl+y", "redo", "Redo", id="cast-redo", priority=True, show=False,
-                tooltip="Redo the edit undone last"),
     ]  # fmt: skip
 
-    CSS_PATH = "scene_screens.tcss"
-
     def __init__(self, editor: EditorScreen) -> None:
-        super().__init__(classes="scene-screen")
-        self.editor = editor
-        self.session = editor.session
+        super().__init__(editor, problem_id="cast-problem")
         self.table: DataTable[Text | str] = DataTable(
             id="cast-table", cursor_type="row", zebra_stripes=True
         )
@@ -96,14 +87,9 @@ class CastScreen(ModalScreen[None]):
         self.new_name = Input(
             id="cast-new-name", compact=True, placeholder="name of a new performer, then enter"
         )
-        self.problem = Label("", id="cast-problem", markup=False)
         self.doubles_completion = FieldCompletion(self.inputs["doubles"])
         self.props_completion = PropsCompletion(self.inputs["props"], one_of_a_list=True)
         self._shown: CastMember | None = None
-
-    @property
-    def scene(self) -> Scene:
-        return self.session.scene
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cast-box", classes="scene-box"):
@@ -131,7 +117,7 @@ class CastScreen(ModalScreen[None]):
         cursor_blink = self.editor.settings.cursor_blink
         for field_input in (*self.inputs.values(), self.new_name):
             field_input.cursor_blink = cursor_blink
-        self.show_cast(0)
+        self.show_scene(0)
         (self.table if self.scene.cast else self.new_name).focus()  # no cast: name one
 
     # -- showing ---------------------------------------------------------------------
@@ -139,7 +125,7 @@ class CastScreen(ModalScreen[None]):
     def row(self) -> int:
         return self.table.cursor_row if self.table.row_count else 0
 
-    def show_cast(self, row: int | None = None) -> None:
+    def show_scene(self, row: int | None = None) -> None:
         """The cast as the scene has it now, the cursor on ``row`` (or where it is)."""
         scene = self.scene
         row = self.row if row is None else row
@@ -195,17 +181,10 @@ class CastScreen(ModalScreen[None]):
         event.stop()
         self.action_edit_member()
 
-    def say(self, problem: str | None) -> None:
-        """One line under the form: why the last change was not made, or nothing."""
-        self.problem.update(problem or "")
-        self.problem.set_class(problem is not None, "-shown")
-
     # -- edits -----------------------------------------------------------------------
     def _change(self, label: str, scene: Scene, row: int | None = None) -> None:
-        self.say(None)
-        if scene is not self.scene:
-            self.editor.change_scene(label, scene)
-        self.show_cast(row)
+        self.change(label, scene)
+        self.show_scene(row)
 
     @on(Input.Submitted, "#cast-new-name")
     def _add_named(self, event: Input.Submitted) -> None:
@@ -279,24 +258,13 @@ class CastScreen(ModalScreen[None]):
             return
         self.dismiss(None)
 
-    def action_undo(self) -> None:
-        self._history(self.editor.action_undo)
-
-    def action_redo(self) -> None:
-        self._history(self.editor.action_redo)
-
-    def _history(self, step: Callable[[], None]) -> None:
-        """Undo or redo; what is typed in a field counts as an edit first, as in the
-        editor's form, so ctrl+z in a field takes back that field."""
+    def apply_typed(self) -> bool:
         focused = self.focused
-        if isinstance(focused, MemberInput) and not self._commit(focused):
-            self._show_member()  # it did not read: the field goes back to the scene's
-            return
-        if isinstance(focused, Input):
-            self.table.focus()
-        step()
-        self.say(None)
-        self.show_cast()
+        return self._commit(focused) if isinstance(focused, MemberInput) else True
+
+    def before_history(self) -> None:
+        if isinstance(self.focused, Input):
+            self.table.focus()  # the member shown may change under the field
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters typed in a field are text, not keys.

@@ -9,7 +9,6 @@ value that does not read is said in one line and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -17,10 +16,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
-from choreo.model import PALETTE_COLOURS, Scene
+from choreo.model import PALETTE_COLOURS
 from choreo.project import reference_to
 from choreo.scene_score import project_scores
 from choreo.timing import MeasureMap
@@ -33,6 +31,7 @@ from choreo.tui.scene_settings import (
     setting_text,
     with_setting,
 )
+from choreo.tui.screens.scene_screen import SceneScreen
 
 if TYPE_CHECKING:
     from choreo.tui.screens.editor import EditorScreen
@@ -70,37 +69,24 @@ class SettingSelect(Select[str]):
         self.setting: SettingName = setting
 
 
-class SettingsScreen(ModalScreen[None]):
+class SettingsScreen(SceneScreen):
     """The open scene's settings; edits go to the editor's history at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="settings-close",
                 tooltip="Close the settings (a value being typed is applied first)"),
-        Binding("ctrl+z", "undo", "Undo", id="settings-undo", priority=True,
-                tooltip="Undo the last edit (of the settings or anything else)"),
-        Binding("ctrl+y", "redo", "Redo", id="settings-redo", priority=True, show=False,
-                tooltip="Redo the edit undone last"),
     ]  # fmt: skip
 
-    CSS_PATH = "scene_screens.tcss"
-
     def __init__(self, editor: EditorScreen) -> None:
-        super().__init__(classes="scene-screen")
-        self.editor = editor
-        self.session = editor.session
+        super().__init__(editor, problem_id="settings-problem")
         self.fields: dict[SettingName, SettingInput | SettingSelect] = {
             name: SettingInput(name)
             if name in TYPED
             else SettingSelect(name, self._options(name), self._value(name))
             for name in ORDER_OF_ROWS
         }
-        self.problem = Label("", id="settings-problem", markup=False)
         self.score_status = Label("", id="settings-score-status", markup=False)
         self._score_seen: tuple[MeasureMap | None, str | None] | None = None
-
-    @property
-    def scene(self) -> Scene:
-        return self.session.scene
 
     def compose(self) -> ComposeResult:
         with Vertical(id="settings-box", classes="scene-box"):
@@ -120,13 +106,12 @@ class SettingsScreen(ModalScreen[None]):
         for field in self.fields.values():
             if isinstance(field, Input):
                 field.cursor_blink = self.editor.settings.cursor_blink
-        self.show_settings()
+        self.show_scene()
         self.fields["title"].focus()
         self.set_interval(SCORE_FOLLOW_SECONDS, self._follow_score)
 
     # -- showing ---------------------------------------------------------------------
-    def show_settings(self) -> None:
-        """Every field as the scene has it now (after opening, an edit or an undo)."""
+    def show_scene(self) -> None:
         scene = self.scene
         for name, field in self.fields.items():
             if isinstance(field, SettingInput):
@@ -214,10 +199,6 @@ class SettingsScreen(ModalScreen[None]):
             self._fill(part, self._options("part"))
             self._show_score_status()
 
-    def say(self, problem: str | None) -> None:
-        self.problem.update(problem or "")
-        self.problem.set_class(problem is not None, "-shown")
-
     # -- edits -----------------------------------------------------------------------
     def _apply(self, name: SettingName, text: str) -> bool:
         """The setting's text into the scene; False when it does not read."""
@@ -226,10 +207,10 @@ class SettingsScreen(ModalScreen[None]):
         except FieldError as error:
             self.say(error.message)
             return False
-        self.say(None)
-        if scene is not self.scene:
-            self.editor.change_scene(f"{name} of the scene", scene)
-            self.show_settings()
+        changed = scene is not self.scene
+        self.change(f"{name} of the scene", scene)
+        if changed:
+            self.show_scene()
         return True
 
     @on(Input.Submitted, "SettingInput")
@@ -260,19 +241,8 @@ class SettingsScreen(ModalScreen[None]):
             return
         self.dismiss(None)
 
-    def action_undo(self) -> None:
-        self._history(self.editor.action_undo)
-
-    def action_redo(self) -> None:
-        self._history(self.editor.action_redo)
-
-    def _history(self, step: Callable[[], None]) -> None:
-        """Undo or redo; what is typed in a field counts as an edit first, as in the
-        editor's form, so ctrl+z in a field takes back that field."""
+    def apply_typed(self) -> bool:
         focused = self.focused
-        if isinstance(focused, SettingInput) and not self._apply(focused.setting, focused.value):
-            self.show_settings()  # it did not read: the field goes back to the scene's
-            return
-        step()
-        self.say(None)
-        self.show_settings()
+        if isinstance(focused, SettingInput):
+            return self._apply(focused.setting, focused.value)
+        return True

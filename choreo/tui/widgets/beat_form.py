@@ -127,6 +127,13 @@ class NoteArea(TextArea):
     class Left(Message):
         area: NoteArea
 
+    # Its size is fixed (three lines): a note of another length moves only its scrollbar.
+    virtual_size: Reactive[Size] = sized_by_layout()
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.container_size:  # laid out already; else the first layout does this
+            self._scroll_update(size)
+
     def __init__(self, field: FieldName, placeholder: str, tooltip: str) -> None:
         super().__init__(
             id=f"field-{field}", compact=True, soft_wrap=True, placeholder=placeholder,

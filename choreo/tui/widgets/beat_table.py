@@ -437,7 +437,7 @@ class BeatTable(ScrollView, can_focus=True):
             self._number_style = numbers
             self._lines.clear()
         if len(old) != len(rows):
-            self.virtual_size = Size(self.virtual_size.width, len(rows) + 1)
+            self._scroll_through(Size(self.virtual_size.width, len(rows) + 1))
         self.refresh()
         if cursor is not None and rows:
             self.move_cursor(row=cursor)
@@ -531,7 +531,18 @@ class BeatTable(ScrollView, can_focus=True):
         self._layout_for = fitted_for
         self._lines.clear()
         total = sum(width + 1 for width in widths)
-        self.virtual_size = Size(total, len(self._rows) + 1)
+        self._scroll_through(Size(total, len(self._rows) + 1))
+
+    def _scroll_through(self, size: Size) -> None:
+        """Set what the scrollbars scroll through. The table's own size is the screen's
+        to give, so this moves only the scrollbars, not every widget on the screen (a
+        scrollbar that comes or goes still asks for a layout pass of its own)."""
+        if size == self.virtual_size:
+            return
+        self.set_reactive(BeatTable.virtual_size, size)
+        if self.container_size:  # laid out already; else the first layout does this
+            self._scroll_update(size)
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
