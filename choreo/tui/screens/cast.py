@@ -85,7 +85,9 @@ class CastScreen(SceneScreen):
         )
         self.inputs = {field: MemberInput(field) for field in MEMBER_FIELDS}
         self.new_name = Input(
-            id="cast-new-name", compact=True, placeholder="name of a new performer, then enter (another, or escape)"
+            id="cast-new-name",
+            compact=True,
+            placeholder="name of a new performer, then enter (another, or escape)",
         )
         self.doubles_completion = FieldCompletion(self.inputs["doubles"])
         self.props_completion = PropsCompletion(self.inputs["props"], one_of_a_list=True)

@@ -20,7 +20,9 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from choreo.checks import ScoreReading, diagnose
@@ -111,6 +113,10 @@ class EditorScreen(SceneSafety):
     VERTICAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-tiny"), (20, "-short"), (34, "-tall")
     ]  # fmt: skip
+
+    # Textual repaints the whole screen when focus moves; the widgets that gain and lose
+    # focus repaint themselves (their focus styles change), which is all that changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(
         self,
