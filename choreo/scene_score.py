@@ -85,6 +85,16 @@ def project_scores(scene_path: Path) -> list[Path]:
     )
 
 
+def project_recordings(scene_path: Path) -> list[Path]:
+    """The recordings (audio files) in the scene's project ``scores/``."""
+    from choreo.score.files import AUDIO
+
+    folder = scores_folder(scene_path)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in AUDIO and p.is_file())
+
+
 def grid_for(scene: Scene) -> MeasureMap:
     last = max((b.at.measure_value for b in scene.beats), default=0)
     last = max([last, *(p.at.measure_value for p in scene.score.sync)])

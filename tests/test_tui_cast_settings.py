@@ -4,6 +4,7 @@ each change applies at once, ctrl+z takes it back, and the saved file says exact
 from __future__ import annotations
 
 import shutil
+import wave
 from pathlib import Path
 from typing import Any
 
@@ -367,3 +368,32 @@ async def test_restored_edits_to_the_settings_show_in_the_header(tmp_path: Path)
         await settle(pilot)
         assert editor.header.scene_title == "Rooftop at dusk"
         assert "steady 4/4 at 60" in editor.header.score_status
+
+
+async def test_the_recording_is_chosen_from_the_projects_audio_files(tmp_path: Path) -> None:
+    path = with_score(tmp_path, "studio-waltz.musicxml")
+    with wave.open(str(tmp_path / "scores" / "take-1.wav"), "wb") as take:
+        take.setnchannels(1)
+        take.setsampwidth(2)
+        take.setframerate(8000)
+        take.writeframes(b"\x00\x10" * 8000)
+    before = path.read_text()
+    app = app_on(path)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await opened(pilot)
+        session = editor.session
+        assert session is not None
+        screen = await settings_screen(pilot)
+        recording = screen.fields["recording"]
+        assert isinstance(recording, Select)
+        assert [value for _, value in recording._options] == ["", "../scores/take-1.wav"]
+        recording.value = "../scores/take-1.wav"
+        await settle(pilot)
+        assert session.scene.score.recording == "../scores/take-1.wav"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert session.scene.score.recording is None and recording.value == ""
+        await pilot.press("ctrl+y", "escape", "ctrl+s")
+        await settle(pilot)
+        await until(pilot, lambda: not editor.header.dirty)
+    assert changed_lines(before, path.read_text()) == ["+  recording: ../scores/take-1.wav"]

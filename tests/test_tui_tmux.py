@@ -239,7 +239,7 @@ def test_a_fight_built_from_a_new_scene_with_keys_and_completion_only(project: P
         session.keys("Enter", "Escape", "Escape")
         session.wait_for(lambda: "Cast and props" not in session.screen(), "the cast to close")
 
-        session.keys("s", *["Tab"] * 5)  # title, location, palette, score, part: tempo
+        session.keys("s", *["Tab"] * 6)  # title, location, palette, score, part, recording
         session.wait_for_text("Scene settings")
         session.type("72")
         session.keys("Tab", "Enter")  # fps: its list

@@ -2,8 +2,8 @@
 it back into a new scene.
 
 A value that does not read is a :class:`~choreo.tui.fields.FieldError` in one line; the
-scene does not change. The score file is stored relative to the scene file, and choosing
-another score follows its first part.
+scene does not change. The score file and the recording are stored relative to the scene
+file, and choosing another score follows its first part.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from choreo.model.scene import FPS_CHOICES, Palette
 from choreo.tui.fields import FieldError
 
 SettingName = Literal[
-    "title", "location", "palette", "score", "part", "tempo", "fps", "start", "order", "phrase"
-]
+    "title", "location", "palette", "score", "part", "recording", "tempo", "fps", "start",
+    "order", "phrase",
+]  # fmt: skip
 PALETTES: tuple[str, ...] = get_args(Palette)
 ORDERS = ("written", "performed")
 FPS_TEXTS: tuple[str, ...] = tuple(format_beat(fps) for fps in FPS_CHOICES)
-_SCORE_SETTINGS = ("score", "part", "tempo", "fps", "start", "order", "phrase")
+_SCORE_SETTINGS = ("score", "part", "recording", "tempo", "fps", "start", "order", "phrase")
 
 
 def setting_text(scene: Scene, name: SettingName) -> str:
@@ -31,6 +32,8 @@ def setting_text(scene: Scene, name: SettingName) -> str:
     score = scene.score
     if name == "score":
         return score.file or ""
+    if name == "recording":
+        return score.recording or ""
     if name in ("tempo", "fps"):
         return format_beat(getattr(score, name))
     if name in _SCORE_SETTINGS:
@@ -52,6 +55,9 @@ def with_setting(scene: Scene, name: SettingName, text: str) -> Scene:
         data.pop("part", None)  # another score: follow its first part
         if text:
             data["file"] = text
+    elif name == "recording":
+        if text:  # none chosen: the scene names no recording
+            data["recording"] = text
     else:
         data[name] = _score_value(name, text)
     try:

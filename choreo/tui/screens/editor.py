@@ -101,8 +101,8 @@ class EditorScreen(SceneSafety):
                 tooltip="Cast and props: add, rename or remove performers, who doubles whom, "
                 "starting props"),
         Binding("s", "settings", "Settings", id="settings",
-                tooltip="Scene settings: title, location, palette, score, part, tempo, fps, "
-                "start, order, phrase"),
+                tooltip="Scene settings: title, location, palette, score, part, recording, "
+                "tempo, fps, start, order, phrase"),
     ]  # fmt: skip
     # Small screens give the table the room (editor.tcss): the form folds away when narrow,
     # the timeline and the checks shrink when short and fold when tiny.

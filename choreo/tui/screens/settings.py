@@ -1,5 +1,5 @@
 """The scene settings screen (``s``): title, location, palette, the score and its part,
-tempo, frame rate, start timecode, order and phrase.
+the recording, tempo, frame rate, start timecode, order and phrase.
 
 A change is an edit of the open scene at once: the beats are placed again behind the
 screen, and a change of score, part, order or tempo reads the score again in the editor's
@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, Select
 
 from choreo.model import PALETTE_COLOURS
 from choreo.project import reference_to
-from choreo.scene_score import project_scores
+from choreo.scene_score import project_recordings, project_scores
 from choreo.timing import MeasureMap
 from choreo.tui.fields import FieldError
 from choreo.tui.scene_settings import (
@@ -47,7 +47,8 @@ TYPED: dict[SettingName, str] = {
     "phrase": "counts in a dancer's phrase, 2 to 32",
 }
 ORDER_OF_ROWS: tuple[SettingName, ...] = (
-    "title", "location", "palette", "score", "part", "tempo", "fps", "start", "order", "phrase",
+    "title", "location", "palette", "score", "part", "recording", "tempo", "fps", "start",
+    "order", "phrase",
 )  # fmt: skip
 ORDER_NAMES = {"written": "written (as printed)", "performed": "performed (repeats played)"}
 
@@ -142,6 +143,8 @@ class SettingsScreen(SceneScreen):
             return [(ORDER_NAMES[order], order) for order in ORDERS]
         if name == "score":
             return self._score_options()
+        if name == "recording":
+            return self._recording_options()
         if name == "part":
             parts = self._parts()
             if parts is None:
@@ -158,6 +161,16 @@ class SettingsScreen(SceneScreen):
         current = self.scene.score.file
         if current and current not in [value for _, value in options]:
             options.append((current, current))  # a corpus work, or a file kept elsewhere
+        return options
+
+    def _recording_options(self) -> list[tuple[Text | str, str]]:
+        path = self.editor.path
+        options: list[tuple[Text | str, str]] = [("none", "")]
+        for recording in project_recordings(path):
+            options.append((recording.name, reference_to(recording, path)))
+        current = self.scene.score.recording
+        if current and current not in [value for _, value in options]:
+            options.append((current, current))  # a file kept elsewhere
         return options
 
     def _parts(self) -> tuple[str, ...] | None:
