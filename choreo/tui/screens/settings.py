@@ -9,6 +9,7 @@ value that does not read is said in one line and changes nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -50,6 +51,7 @@ ORDER_OF_ROWS: tuple[SettingName, ...] = (
     "title", "location", "palette", "score", "part", "recording", "tempo", "fps", "start",
     "order", "phrase",
 )  # fmt: skip
+Option = tuple[Text | str, str]  # what a list shows, and the setting's text it stands for
 ORDER_NAMES = {"written": "written (as printed)", "performed": "performed (repeats played)"}
 
 
@@ -61,9 +63,7 @@ class SettingInput(Input):
 
 
 class SettingSelect(Select[str]):
-    def __init__(
-        self, setting: SettingName, options: list[tuple[Text | str, str]], value: str
-    ) -> None:
+    def __init__(self, setting: SettingName, options: list[Option], value: str) -> None:
         super().__init__(
             options, value=value, id=f"setting-{setting}", allow_blank=False, compact=True
         )
@@ -125,13 +125,13 @@ class SettingsScreen(SceneScreen):
                 self._fill(field, self._options(name))
         self._show_score_status()
 
-    def _fill(self, select: SettingSelect, options: list[tuple[Text | str, str]]) -> None:
+    def _fill(self, select: SettingSelect, options: list[Option]) -> None:
         with select.prevent(Select.Changed):
             select.set_options(options)
             select.value = self._value(select.setting)
         select.disabled = select.setting == "part" and len(options) < 2
 
-    def _options(self, name: SettingName) -> list[tuple[Text | str, str]]:
+    def _options(self, name: SettingName) -> list[Option]:
         scene = self.scene
         if name == "palette":
             return [("none", "")] + [
@@ -142,9 +142,10 @@ class SettingsScreen(SceneScreen):
         if name == "order":
             return [(ORDER_NAMES[order], order) for order in ORDERS]
         if name == "score":
-            return self._score_options()
+            files = project_scores(self.editor.path)
+            return self._files("none (a steady 4/4 grid)", files, scene.score.file)
         if name == "recording":
-            return self._recording_options()
+            return self._files("none", project_recordings(self.editor.path), scene.score.recording)
         if name == "part":
             parts = self._parts()
             if parts is None:
@@ -153,24 +154,14 @@ class SettingsScreen(SceneScreen):
             return [(f"{index} {part}", str(index)) for index, part in enumerate(parts)]
         raise ValueError(name)
 
-    def _score_options(self) -> list[tuple[Text | str, str]]:
+    def _files(self, none: str, files: list[Path], current: str | None) -> list[Option]:
+        """None, the project's files (written relative to the scene), and the scene's own
+        when it is none of them (a corpus work, a file kept elsewhere)."""
         path = self.editor.path
-        options: list[tuple[Text | str, str]] = [("none (a steady 4/4 grid)", "")]
-        for score in project_scores(path):
-            options.append((score.name, reference_to(score, path)))
-        current = self.scene.score.file
+        options: list[Option] = [(none, "")]
+        options += [(file.name, reference_to(file, path)) for file in files]
         if current and current not in [value for _, value in options]:
-            options.append((current, current))  # a corpus work, or a file kept elsewhere
-        return options
-
-    def _recording_options(self) -> list[tuple[Text | str, str]]:
-        path = self.editor.path
-        options: list[tuple[Text | str, str]] = [("none", "")]
-        for recording in project_recordings(path):
-            options.append((recording.name, reference_to(recording, path)))
-        current = self.scene.score.recording
-        if current and current not in [value for _, value in options]:
-            options.append((current, current))  # a file kept elsewhere
+            options.append((current, current))
         return options
 
     def _parts(self) -> tuple[str, ...] | None:
