@@ -3,14 +3,17 @@ clock, on the sink's own thread; and a one-line refusal where the machine has no
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from choreo.audio.player import NullSink, Player, SoundDeviceSink
+from choreo.audio.player import BLOCK_FRAMES, NullSink, Player, SoundDeviceSink
 from choreo.audio.recording import Recording
 from choreo.errors import ChoreoError
 from tests.conftest import REPO
@@ -168,3 +171,47 @@ def test_importing_the_player_loads_no_audio_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert result.stdout.strip() == "[]"
+
+
+PLAY_THROUGH_PORTAUDIO = """
+import json, time
+import numpy as np
+from choreo.audio.player import Player, SoundDeviceSink
+from choreo.audio.recording import Recording
+from choreo.errors import ChoreoError
+
+try:
+    player = Player(SoundDeviceSink())
+except ChoreoError as error:
+    print(json.dumps({"refused": str(error)}))
+    raise SystemExit
+recording = Recording(np.full(22050, 0.1, dtype=np.float32), 22050)
+player.play(recording, 0.5, count_in=(0.0, 0.1), count_in_seconds=0.2)
+deadline = time.monotonic() + 60
+while player.playing and time.monotonic() < deadline:
+    time.sleep(0.01)
+ended = {"playing": player.playing, "position": player.position()}
+player.play(recording, 0.0)
+player.stop()
+print(json.dumps({"ended": ended, "stopped": player.playing}))
+"""
+
+
+def test_the_real_sink_plays_through_portaudio_to_the_end(tmp_path: Path) -> None:
+    # ALSA's null output, made the default by a private ~/.asoundrc: a real PortAudio
+    # stream and callback on a machine without a sound card.
+    (tmp_path / ".asoundrc").write_text("pcm.!default {\n  type null\n}\n")
+    result = subprocess.run(
+        [sys.executable, "-c", PLAY_THROUGH_PORTAUDIO],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    said = json.loads(result.stdout.strip().splitlines()[-1])
+    if "refused" in said:
+        pytest.skip(f"PortAudio has no ALSA here: {said['refused']}")
+    assert said["ended"]["playing"] is False  # it stopped by itself at the end
+    assert said["ended"]["position"] == pytest.approx(1.0, abs=BLOCK_FRAMES / 22050)
+    assert said["stopped"] is False

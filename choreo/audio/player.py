@@ -332,9 +332,11 @@ class SoundDeviceSink:
             return not self._ended
 
     def close(self) -> None:
+        heard = self.sounding()
         stream, self._stream = self._stream, None
         with self._lock:
             self._ended = True
+            self._block_start, self._block_heard_at = heard, 0.0  # kept once silent
         if stream is not None:
             stream.abort()
             stream.close()
