@@ -92,8 +92,10 @@ class Player:
 
         if not 0 < speed <= 1:
             raise ChoreoError(f"cannot play at speed {speed}: speeds run from above 0 to 1")
-        if start < 0 or count_in_seconds < 0:
-            raise ChoreoError("cannot play from before the music's start")
+        if start < 0:
+            raise ChoreoError(f"cannot play from second {start:g}: the music starts at 0")
+        if count_in_seconds < 0:
+            raise ChoreoError(f"a count-in cannot last {count_in_seconds:g} s")
         self.stop()
         rate = recording.rate
         lead = _count_in(rate, count_in, count_in_seconds)
