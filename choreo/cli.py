@@ -49,6 +49,7 @@ class ExportFormat(StrEnum):
     json = "json"
     midi = "midi"
     pdf = "pdf"
+    wav = "wav"
 
 
 # -- shared helpers -------------------------------------------------------------------
@@ -142,7 +143,7 @@ def check(
 def export(
     scenes: Annotated[list[Path], typer.Argument(help="scene files or folders")],
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", help="md, csv, json, midi or pdf")
+        ExportFormat, typer.Option("--format", help="md, csv, json, midi, pdf or wav")
     ] = ExportFormat.md,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="file to write")] = None,
     performer: Annotated[
@@ -171,6 +172,9 @@ def export(
         raise ChoreoError(f"{binary} is binary: give a file with -o, or pipe the output")
     if count_in is not None and output_format is not ExportFormat.midi:
         raise ChoreoError("--count-in is for --format midi")
+    if output_format is ExportFormat.wav:
+        _export_rehearsal_track(scenes, out, performer=performer, speed=speed)
+        return
     scene_files = [read_scene(path) for path in _scene_paths(scenes)]
     with _progress("reading scores"):
         data = export_scenes(
@@ -187,6 +191,28 @@ def export(
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
+
+
+def _export_rehearsal_track(
+    scenes: list[Path], out: Path | None, *, performer: str | None, speed: float
+) -> None:
+    """The rehearsal track of one scene, written to ``out`` only when all of it is made."""
+    from choreo.project import safe_target
+    from choreo.store import atomic_write, read_scene
+
+    if out is None:
+        raise ChoreoError("a rehearsal track is a WAV file: give the file to write with -o")
+    paths = _scene_paths(scenes)
+    if len(paths) != 1:
+        raise ChoreoError("a rehearsal track is of one scene", hint="export each scene on its own")
+    target = safe_target(out, project=None, what="the rehearsal track")
+    scene_file = read_scene(paths[0])
+    from choreo.audio.rehearsal import render_rehearsal
+
+    with _progress("making the rehearsal track"):
+        data = render_rehearsal(scene_file, performer=performer, speed=speed)
+    atomic_write(target, data, backup=False)
+    typer.echo(f"wrote {out}", err=True)
 
 
 @app.command()

@@ -189,13 +189,20 @@ def ascii_text(text: str) -> str:
 
 def _beats_of(measure: Measure) -> list[tuple[int, tuple[int, int]]]:
     """The tick and sound of each whole beat sounding in the measure."""
-    clicks = []
+    return [
+        (_tick(measure.offset_of_beat(beat)), DOWNBEAT if beat == 1.0 else OTHER_BEAT)
+        for beat in whole_beats(measure)
+    ]
+
+
+def whole_beats(measure: Measure) -> list[float]:
+    """The numbers of the whole beats sounding in the measure (a click track's clicks)."""
+    beats = []
     beat = float(math.ceil(measure.first_beat - EPSILON))
     while beat < measure.last_beat - EPSILON:
-        sound = DOWNBEAT if beat == 1.0 else OTHER_BEAT
-        clicks.append((_tick(measure.offset_of_beat(beat)), sound))
+        beats.append(beat)
         beat += 1.0
-    return clicks
+    return beats
 
 
 def _time_signature(text: str) -> tuple[int, int] | None:
