@@ -11,7 +11,7 @@ import importlib
 import sys
 import time
 
-SUITES = ("score", "export", "sync", "tui", "align")
+SUITES = ("score", "export", "sync", "tui", "align", "rehearsal")
 
 
 def main(names: list[str]) -> None:

@@ -290,3 +290,39 @@ def test_without_espeak_ng_the_track_is_refused_in_one_line(
     )  # fmt: skip
     assert_one_line_error(result, "eSpeak NG is not installed")
     assert not out.exists()
+
+
+def test_a_scene_without_a_score_gets_click_and_calls_to_the_fights_end(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bare.yaml"
+    path.write_text(
+        "schema: 1\nid: bare\ntitle: Bare\nscore: {tempo: 120}\n"
+        "beats:\n  - {id: b01, at: '2:1', combat: jab}\n  - {id: b02, at: '3:3', combat: cross}\n",
+        encoding="utf-8",
+    )
+    scene_file = read_scene(path)
+    sheet = build_sheets([scene_file], measures=measures_of)[0]
+    assert full_speed_music(scene_file, sheet.measures) is None
+    track = rehearsal_track(sheet, None)
+    assert not track.music.any()
+    # A 4/4 count-in of 2 s, then the steady grid's bars 1 to 3 (b02 lasts to bar 3's end).
+    assert track.click_seconds == pytest.approx([0.5 * k for k in range(4 + 12)])
+    assert [c.label for c in track.cues] == ["b01 jab", "b02 cross"]
+    assert _misplaced([4.0, 7.0], _onsets(track.voice, track.rate)) == []
+
+
+def test_a_scene_with_a_recording_is_rehearsed_to_the_recording(
+    scene_file: SceneFile, full_speed: SceneSheet, music: Recording, tmp_path: Path
+) -> None:
+    import soundfile
+
+    soundfile.write(tmp_path / "take.flac", music.samples[::2], music.rate // 2)  # 22.05 kHz
+    path = tmp_path / "recorded.yaml"
+    path.write_text(
+        SCENE.replace("tempo: 120}", "tempo: 120, recording: take.flac}"), encoding="utf-8"
+    )
+    recorded = read_scene(path)
+    heard = full_speed_music(recorded, full_speed.measures)
+    assert heard is not None and heard.rate == 44100
+    assert heard.seconds == pytest.approx(music.seconds, abs=0.01)

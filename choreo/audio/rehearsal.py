@@ -118,8 +118,8 @@ def rehearsal_track(sheet: SceneSheet, music: Recording | None) -> RehearsalTrac
     end_offset = measures.end_offset
     if music is None and sheet.placed:  # no music to click through: stop at the fight's end
         last = max(p.end_offset for p in sheet.placed)
-        bar = measures.measure_at_offset(max(last - EPSILON, first.offset))
-        end_offset = min(bar.end_offset if bar is not None else last, end_offset)
+        bars = (m.end_offset for m in measures.measures if m.end_offset >= last - EPSILON)
+        end_offset = next(bars, end_offset)
     for measure in measures.measures:
         if measure.offset >= end_offset - EPSILON:
             break
