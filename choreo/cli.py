@@ -14,11 +14,14 @@ import threading
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
 from choreo.errors import ChoreoError, ScoreError, printable
+
+if TYPE_CHECKING:
+    from choreo.export import Format
 
 app = typer.Typer(
     name="choreo",
@@ -179,7 +182,7 @@ def export(
     with _progress("reading scores"):
         data = export_scenes(
             scene_files,
-            format=output_format.value,
+            format=cast("Format", output_format.value),  # wav returned above
             performer=performer,
             speed=speed,
             count_in=COUNT_IN_BARS if count_in is None else count_in,

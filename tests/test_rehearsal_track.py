@@ -264,11 +264,13 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_no_file_no_espeak_or_an_unwritable_file_is_one_line(
+def test_no_file_two_scenes_or_an_unwritable_file_is_one_line(
     scene_file: SceneFile, tmp_path: Path
 ) -> None:
     result = choreo("export", scene_file.path, "--format", "wav")
     assert_one_line_error(result, "-o")
+    two = ("export", scene_file.path, scene_file.path, "--format", "wav", "-o", tmp_path / "t.wav")
+    assert_one_line_error(choreo(*two), "one scene")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file", encoding="utf-8")
     result = choreo("export", scene_file.path, "--format", "wav", "-o", blocker / "track.wav")
@@ -326,3 +328,13 @@ def test_a_scene_with_a_recording_is_rehearsed_to_the_recording(
     heard = full_speed_music(recorded, full_speed.measures)
     assert heard is not None and heard.rate == 44100
     assert heard.seconds == pytest.approx(music.seconds, abs=0.01)
+
+
+def test_the_track_modules_load_no_audio_library_until_a_track_is_made() -> None:
+    code = (
+        "import sys, choreo.audio.rehearsal, choreo.audio.music, choreo.audio.speech\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'numpy', 'librosa', 'pedalboard', 'soundfile'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

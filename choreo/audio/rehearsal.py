@@ -100,6 +100,8 @@ def rehearsal_track(sheet: SceneSheet, music: Recording | None) -> RehearsalTrac
 
     rate = music.rate if music is not None else RATE
     measures, speed = sheet.measures, sheet.speed
+    if not measures.measures:
+        raise ChoreoError(f"scene {sheet.scene.id}: the score has no bars to count or click")
     first = measures.measures[0]
     first_seconds = measures.seconds_at(first.offset) / speed
     beat_seconds = (
