@@ -174,6 +174,18 @@ def test_the_music_keeps_its_pitch_at_half_speed(track: RehearsalTrack, music: R
     assert _pitch_change(music, Recording(dropped, music.rate))[1] < 0.9
 
 
+def test_the_music_at_half_speed_sounds_at_twice_its_seconds(
+    track: RehearsalTrack, music: Recording
+) -> None:
+    # Rubber Band makes up for its own latency: each note starts at twice its second.
+    written = _onsets(music.samples, music.rate)
+    heard = _onsets(track.music, track.rate) - track.lead
+    late = np.array([heard[np.argmin(np.abs(heard - 2 * t))] - 2 * t for t in written])
+    assert len(written) > 30
+    assert np.median(np.abs(late)) <= TOLERANCE
+    assert np.mean(np.abs(late) <= TOLERANCE + 0.01) >= 0.9
+
+
 def read_cues(data: bytes) -> tuple[int, list[tuple[int, str]]]:
     """The data's sample count and each cue (its sample, its label), by a walk of the
     file's RIFF chunks."""
