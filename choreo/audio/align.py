@@ -78,9 +78,7 @@ def align(
 def _score_features(notes: Sequence[Sounding], start: float) -> tuple[Any, Any]:
     """Quantized chroma and DLNCO features of the notes, from ``start`` on."""
     import pandas as pd
-    from synctoolbox.feature.chroma import pitch_to_chroma, quantize_chroma
     from synctoolbox.feature.csv_tools import df_to_pitch_features, df_to_pitch_onset_features
-    from synctoolbox.feature.dlnco import pitch_onset_features_to_DLNCO
 
     table = pd.DataFrame(
         {
@@ -92,15 +90,7 @@ def _score_features(notes: Sequence[Sounding], start: float) -> tuple[Any, Any]:
         }
     )
     pitch = df_to_pitch_features(table, feature_rate=FEATURE_RATE)
-    chroma = quantize_chroma(f_chroma=pitch_to_chroma(f_pitch=pitch))
-    onsets = df_to_pitch_onset_features(table)
-    dlnco = pitch_onset_features_to_DLNCO(
-        f_peaks=onsets,
-        feature_rate=FEATURE_RATE,
-        feature_sequence_length=chroma.shape[1],
-        visualize=False,
-    )
-    return chroma, dlnco
+    return _chroma_and_dlnco(pitch, df_to_pitch_onset_features(table))
 
 
 def _at_rate(recording: Recording) -> NDArray[np.float32]:
@@ -130,8 +120,6 @@ def _music(samples: NDArray[np.float32]) -> tuple[NDArray[np.float32], float]:
 
 def _recording_features(samples: NDArray[np.float32]) -> tuple[Any, Any]:
     """Quantized chroma and DLNCO features of the recording, from its filterbanks."""
-    from synctoolbox.feature.chroma import pitch_to_chroma, quantize_chroma
-    from synctoolbox.feature.dlnco import pitch_onset_features_to_DLNCO
     from synctoolbox.feature.pitch import audio_to_pitch_features
     from synctoolbox.feature.pitch_onset import audio_to_pitch_onset_features
     from synctoolbox.feature.utils import estimate_tuning
@@ -142,6 +130,14 @@ def _recording_features(samples: NDArray[np.float32]) -> tuple[Any, Any]:
             f_audio=samples, Fs=RATE, tuning_offset=tuning, feature_rate=FEATURE_RATE
         )
         onsets = audio_to_pitch_onset_features(f_audio=samples, Fs=RATE, tuning_offset=tuning)
+    return _chroma_and_dlnco(pitch, onsets)
+
+
+def _chroma_and_dlnco(pitch: Any, onsets: Any) -> tuple[Any, Any]:
+    """The two features the alignment compares, from pitch features and pitch onsets."""
+    from synctoolbox.feature.chroma import pitch_to_chroma, quantize_chroma
+    from synctoolbox.feature.dlnco import pitch_onset_features_to_DLNCO
+
     chroma = quantize_chroma(f_chroma=pitch_to_chroma(f_pitch=pitch))
     dlnco = pitch_onset_features_to_DLNCO(
         f_peaks=onsets,

@@ -8,13 +8,13 @@ sounds as dancers say it. Its robotic voice is clear at speed, which a call must
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from choreo.audio.programs import installed
 from choreo.audio.recording import Recording
 from choreo.errors import ChoreoError
 from choreo.export.calls import ENGLISH, Words
@@ -29,13 +29,8 @@ _TIMEOUT = 60
 
 def espeak() -> str:
     """The ``espeak-ng`` program, or one line that says how to install it."""
-    found = shutil.which("espeak-ng")
-    if found is None:
-        raise ChoreoError(
-            "eSpeak NG is not installed: choreo speaks the calls with it",
-            hint="apt-get install espeak-ng",
-        )
-    return found
+    used_for = "choreo speaks the calls with it"
+    return installed("espeak-ng", name="eSpeak NG", used_for=used_for, packages="espeak-ng")
 
 
 def speak(words: Sequence[Words], *, pace: int = WORDS_PER_MINUTE) -> Recording:

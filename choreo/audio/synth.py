@@ -9,13 +9,13 @@ to seconds) bends the timeline, so a test can make "a recording" with a known te
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from choreo.audio.programs import installed
 from choreo.audio.recording import Recording
 from choreo.errors import ChoreoError
 from choreo.score.notes import ScoreNotes
@@ -176,13 +176,12 @@ def _read_rendered(wav: Path, rate: int) -> Recording:
 
 def fluidsynth() -> str:
     """The ``fluidsynth`` program, or one line that says how to install it."""
-    found = shutil.which("fluidsynth")
-    if found is None:
-        raise ChoreoError(
-            "FluidSynth is not installed: choreo plays the score with it",
-            hint="apt-get install fluidsynth fluid-soundfont-gm",
-        )
-    return found
+    return installed(
+        "fluidsynth",
+        name="FluidSynth",
+        used_for="choreo plays the score with it",
+        packages="fluidsynth fluid-soundfont-gm",
+    )
 
 
 def soundfont() -> Path:

@@ -271,7 +271,7 @@ def read_request(request: dict[str, Any]) -> dict[str, Any]:
     except MemoryError:
         raise
     except Exception as error:  # a defect in choreo or music21: one line, never a traceback
-        return {"crash": f"{type(error).__name__}: {error}".splitlines()[0][:300]}
+        return _crash(error)
     answer: dict[str, Any] = {"written": written.to_dict()}
     if request["performed"]:
         try:
@@ -279,6 +279,10 @@ def read_request(request: dict[str, Any]) -> dict[str, Any]:
         except ScoreError as error:
             answer["performed"] = {"error": _said(error)}
     return answer
+
+
+def _crash(error: Exception) -> dict[str, Any]:
+    return {"crash": f"{type(error).__name__}: {error}".splitlines()[0][:300]}
 
 
 def _notes_answer(path: Path, score_format: str) -> dict[str, Any]:
@@ -291,7 +295,7 @@ def _notes_answer(path: Path, score_format: str) -> dict[str, Any]:
     except MemoryError:
         raise
     except Exception as error:  # a defect in choreo or music21: one line, never a traceback
-        return {"crash": f"{type(error).__name__}: {error}".splitlines()[0][:300]}
+        return _crash(error)
 
 
 def _said(error: ScoreError) -> dict[str, Any]:
