@@ -213,7 +213,7 @@ def run(
     seed: int = 16,
     scores_share: float = 0.25,
     cli_every: int = 0,
-    hang_seconds: float = 30.0,
+    hang_seconds: float = 300.0,  # a backstop: a stalled machine is not a slow input
     progress: Callable[[Figures], None] | None = None,
 ) -> Figures:
     """``runs`` mutants of the seeds, about ``scores_share`` of them scores; an input still
