@@ -133,7 +133,18 @@ def test_exports_follow_the_recording(tmp_path: Path) -> None:
     assert [b["start_seconds"] for b in beats] == pytest.approx([1.0, 6.0, 13.0])
     markdown = choreo("export", scene, "--format", "md", cwd=tmp_path).stdout
     assert "01:00:06:00" in markdown and "01:00:13:00" in markdown
-    midi = choreo("export", scene, "--format", "midi", "-o", tmp_path / "c.mid", cwd=tmp_path)
+    # No count-in here, so the file's time is the recording's (a count-in moves it back).
+    midi = choreo(
+        "export",
+        scene,
+        "--format",
+        "midi",
+        "--count-in",
+        "0",
+        "-o",
+        tmp_path / "c.mid",
+        cwd=tmp_path,
+    )
     assert midi.returncode == 0, midi.stderr
     song = mido.MidiFile(file=io.BytesIO((tmp_path / "c.mid").read_bytes()))
     offsets = [m for m in mido.merge_tracks(song.tracks) if m.type == "smpte_offset"]
