@@ -16,6 +16,7 @@ from typing import Any
 
 from choreo.errors import ScoreError
 from choreo.score import timeline
+from choreo.score.abc_text import abc_for_music21
 from choreo.score.fingerprint import bar_prints
 from choreo.score.guard import MAX_METER_QUARTERS, AbsurdMeter, score_bytes
 from choreo.score.repeats import RepeatSigns, has_repeats
@@ -58,7 +59,10 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
             else:
                 reader = converter.Converter()
                 # parseFileNoPickle neither reads nor writes music21's shared pickle cache.
-                with _abc_reading(path) if score_format == "abc" else contextlib.nullcontext():
+                if score_format == "abc":  # the text with what music21 misreads rewritten
+                    with _abc_reading(path):
+                        reader.parseData(abc_for_music21(path), number=number, format="abc")
+                else:
                     reader.parseFileNoPickle(path, number=number, format=score_format)
                 parsed = reader.stream
     except ScoreError:

@@ -1,0 +1,418 @@
+"""ABC text as music21 should read it: what it misreads is rewritten or refused.
+
+music21's ABC reader silently misreads several constructs of the ABC 2.1 standard (an
+unknown letter becomes a C, ``x`` and ``Z2`` rests vanish, ``H`` eats its note, ``::``
+loses the bars around it), and every later bar moves. This module reads the first tune's
+text before music21 does. Where the standard's meaning has a spelling music21 reads right,
+the text is rewritten to it (``x`` to ``z``, ``Z2`` to two whole-bar rests, ``+p+`` to
+``!p!``, ``H`` to ``!fermata!``); where not, the file is refused on the line at fault.
+Every rewrite keeps the line count, so music21's reading and choreo's errors point at the
+user's lines. Pure text: no music21 here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from choreo.errors import ScoreError, printable
+
+_NOTES = "ABCDEFGabcdefg"
+# ABC 2.1 §4.14: the decorations every tune may use without a U: field. music21 reads all
+# but H right; H (fermata) makes it drop the note that follows.
+_PREDEFINED = ".~HLMOPSTuv"
+_USER_SYMBOLS = re.compile(r"[H-Wh-w~]")  # §4.16: what a U: field may define
+_FIELD_LINE = re.compile(r"([A-Za-z+]):")
+_INLINE_FIELD = re.compile(r"\[([A-Za-z]):([^\]\n]*)\]")
+_LENGTH = re.compile(r"(\d*)(/*)(\d*)")
+_TUPLET = re.compile(r"\(\d+(?::\d*)?(?::\d*)?")
+# The longest ``!…!`` music21 skips whole; past it the letters inside become notes.
+_LONGEST_DECORATION = 19
+_OLD_CHORD = re.compile(r"[\^_=A-Ga-g,'0-9/ ]+")  # ABC 1.6 wrote chords as +CEG+
+
+
+@dataclass
+class _Voice:
+    """What a ``Z`` whole-bar rest needs: the meter (a bar in whole notes) and unit."""
+
+    bar: Fraction | None
+    unit: Fraction
+
+
+@dataclass
+class _Tune:
+    voices: dict[str, _Voice] = field(default_factory=dict)
+    voice: str = ""
+    symbols: dict[str, str] = field(default_factory=dict)  # U: letter -> !decoration!
+
+    @property
+    def current(self) -> _Voice:
+        return self.voices[self.voice]
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, col: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.col = message, col
+        self.line: int | None = None
+
+
+def abc_for_music21(path: Path) -> str:
+    """The text of an ABC file with its first tune as music21 reads it right; refuses
+    (ScoreError on the line at fault) what music21 would misread and cannot be rewritten."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScoreError(
+            f"the ABC file is not UTF-8 text (byte {error.start}); music21 reads only UTF-8",
+            where=path,
+            hint="save the file as UTF-8",
+        ) from None
+    return rewrite_abc(text, where=path)
+
+
+def rewrite_abc(text: str, *, where: str | Path | None = None) -> str:
+    """ABC text with its first tune as music21 reads it right, or a ScoreError on the line
+    at fault."""
+    lines = text.split("\n")
+    try:
+        _rewrite(lines)
+    except _Refused as refused:
+        raise ScoreError(refused.message, where=where, line=refused.line, col=refused.col) from None
+    return "\n".join(lines)
+
+
+def _rewrite(lines: list[str]) -> None:
+    """Rewrite ``lines`` in place, from the file header through the first tune."""
+    starts = [i for i, line in enumerate(lines) if line.startswith("X:")]
+    first = starts[0] if starts else 0
+    end = starts[1] if len(starts) > 1 else len(lines)
+    header: dict[str, str] = {}
+    for line in lines[:first]:  # the file header's fields hold for every tune
+        found = _FIELD_LINE.match(line)
+        if found and found.group(1) in "LMU":
+            header.setdefault(found.group(1), line[2:])
+    tune = _Tune()
+    meter: Fraction | None = _meter(header.get("M", "")) if "M" in header else None
+    unit: Fraction | None = _unit(header["L"]) if "L" in header else None
+    in_body = False
+    blank_at: int | None = None
+    for index in range(first, end):
+        line = lines[index]
+        try:
+            if not line.strip():
+                if in_body and blank_at is None:
+                    blank_at = index
+                continue
+            if line.startswith("%"):
+                continue
+            found = _FIELD_LINE.match(line)
+            if blank_at is not None and not found:
+                raise _Refused(
+                    f"line {blank_at + 1} is blank, which ends the tune in ABC, but music21 "
+                    f"reads on and takes this line for notes; remove the blank line (or the "
+                    f"text after it); refused"
+                )
+            if found:
+                letter, value = found.group(1), line[2:]
+                if not in_body:
+                    if letter == "M":
+                        meter = _meter(value)
+                    elif letter == "L":
+                        unit = _unit(value)
+                    elif letter == "K":
+                        in_body = True
+                        base = _Voice(meter, unit or _default_unit(meter))
+                        tune.voices[""] = base
+                    if letter == "U":
+                        _define(tune, value)
+                    continue
+                lines[index] = _body_field(tune, letter, value, line)
+                continue
+            if not in_body:
+                continue  # free text before K: is music21's problem to refuse
+            lines[index] = _music(tune, line)
+        except _Refused as refused:
+            refused.line = index + 1
+            raise
+
+
+def _define(tune: _Tune, value: str) -> None:
+    """``U:p = !pianissimo!``: the letter stands for that decoration (§4.16)."""
+    symbol, _, meaning = value.partition("=")
+    symbol, meaning = symbol.strip(), meaning.strip()
+    if len(symbol) != 1 or not _USER_SYMBOLS.fullmatch(symbol):
+        return  # not a symbol ABC lets a tune define; its uses are refused as unknown
+    if len(meaning) > 2 and meaning[0] == meaning[-1] and meaning[0] in "!+":
+        tune.symbols[symbol] = f"!{meaning[1:-1]}!"
+    else:
+        tune.symbols[symbol] = ""  # an empty or odd meaning: the symbol is dropped
+
+
+def _body_field(tune: _Tune, letter: str, value: str, line: str) -> str:
+    if letter == "M":
+        tune.current.bar = _meter(value)
+    elif letter == "L":
+        tune.current.unit = _unit(value) or tune.current.unit
+    elif letter == "V":
+        _switch_voice(tune, value)
+    elif letter == "U":
+        _define(tune, value)
+    elif letter == "m":
+        raise _Refused("ABC macros (m:) are not expanded by music21; refused", 1)
+    elif letter == "+" or (letter.islower() and letter != "w"):
+        # music21 reads these lines as notes: ``+:`` continues a text field, ``s:`` holds
+        # symbols, ``r:`` a remark; none of them has a duration.
+        return "%" + line
+    return line
+
+
+def _switch_voice(tune: _Tune, value: str) -> None:
+    name = value.split()[0] if value.split() else ""
+    if name not in tune.voices:
+        base = tune.voices[""]
+        tune.voices[name] = _Voice(base.bar, base.unit)
+    tune.voice = name
+
+
+def _music(tune: _Tune, line: str) -> str:
+    """One line of the tune body, rewritten where music21 would misread it."""
+    out: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if c == "%":
+            out.append(line[i:])
+            break
+        if c == '"':
+            j = line.find('"', i + 1)
+            j = n - 1 if j < 0 else j
+            out.append(line[i : j + 1])
+            i = j + 1
+        elif c in "!+":
+            i = _decoration(line, i, out)
+        elif c == "[":
+            i = _bracket(tune, line, i, out)
+        elif c in "|:":
+            i = _bar(line, i, out)
+        elif c == "(":
+            found = _TUPLET.match(line, i)
+            j = found.end() if found else i + 1
+            out.append(line[i:j])
+            i = j
+        elif c == "&":
+            raise _Refused(
+                "`&` (a voice overlay) is read by music21 as more notes in the bar, "
+                "not as a second voice over it; refused",
+                i + 1,
+            )
+        elif c in _NOTES or c in "^_=":
+            i = _note(line, i, out)
+        elif c in "zx":
+            out.append("z")  # §4.5: x is a rest that is not printed; same length
+            i = _length(line, i + 1, out)
+        elif c in "ZX":
+            i = _bar_rests(tune, line, i, out)
+        elif c == "y":  # §4.5 spacer: no duration; music21 takes y2 for a note
+            out.append("y")
+            i += 1
+            while i < n and (line[i].isdigit() or line[i] == "/"):
+                i += 1
+        elif c in tune.symbols:
+            out.append(tune.symbols[c])
+            i += 1
+        elif c == "H":
+            out.append("!fermata!")
+            i += 1
+        elif c in "kK":
+            # music21's own accents (O'Neill's tunes use k), read right only where they
+            # start a token: after a decoration letter it takes them for a note.
+            out.append(" " + c)
+            i += 1
+        elif c.isalpha() and c not in _PREDEFINED:
+            raise _Refused(
+                f"`{printable(c)}` is not an ABC note, rest or decoration (music21 would "
+                f"read it as a C and shift every later bar); refused",
+                i + 1,
+            )
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _decoration(line: str, i: int, out: list[str]) -> int:
+    """``!trill!`` or ABC 2.0's ``+trill+``. A lone ``!`` is ABC 2.0's line break."""
+    mark = line[i]
+    j = line.find(mark, i + 1)
+    if j < 0:
+        if mark == "+":
+            raise _Refused("a `+` that opens no `+…+` decoration; refused", i + 1)
+        out.append(mark)
+        return i + 1
+    name = line[i + 1 : j]
+    if mark == "+" and _OLD_CHORD.fullmatch(name):
+        raise _Refused(
+            f"`+{printable(name)}+` is an ABC 1.6 chord, which music21 does not read; "
+            f"write it as [{printable(name)}]; refused",
+            i + 1,
+        )
+    if j - i > _LONGEST_DECORATION:
+        out.append(" " * (j - i + 1))  # no duration; music21 would read its letters as notes
+    else:
+        out.append(f"!{name}!")
+    return j + 1
+
+
+def _bracket(tune: _Tune, line: str, i: int, out: list[str]) -> int:
+    """An inline field ``[M:3/4]``, a bar ``[|``, an ending ``[1`` or a chord ``[CEG]2``."""
+    found = _INLINE_FIELD.match(line, i)
+    if found:
+        letter, value = found.groups()
+        if letter == "L":
+            raise _Refused(
+                "an inline `[L:…]` is ignored by music21, which reads the notes after it "
+                "with the old unit length; write it as an L: line of its own; refused",
+                i + 1,
+            )
+        if letter == "M":
+            tune.current.bar = _meter(value)
+        elif letter == "V":
+            _switch_voice(tune, value)
+        elif letter == "U":
+            _define(tune, value)
+        if letter.islower():
+            out.append(" " * (found.end() - i))  # a remark: music21 would make a bar of it
+        else:
+            out.append(found.group())
+        return found.end()
+    following = line[i + 1 : i + 2]
+    if following == "|" or following.isdigit():
+        return _bar(line, i, out)
+    j = line.find("]", i + 1)
+    if j < 0:
+        raise _Refused("a chord `[` that is never closed; refused", i + 1)
+    out.append("[")
+    k = i + 1
+    while k < j:
+        c = line[k]
+        if c in _NOTES or c in "^_=":
+            k = _note(line, k, out, end=j)
+        elif c in "!+":
+            k = _decoration(line, k, out)
+        elif c == '"':
+            close = line.find('"', k + 1)
+            close = j if close < 0 else close
+            out.append(line[k : close + 1])
+            k = close + 1
+        elif c in " -.~()" or c in _PREDEFINED:
+            out.append(c)
+            k += 1
+        else:
+            raise _Refused(
+                f"`{printable(c)}` inside the chord `{printable(line[i : j + 1])}` is no "
+                f"note; refused",
+                k + 1,
+            )
+    out.append("]")
+    return _length(line, j + 1, out)
+
+
+def _bar(line: str, i: int, out: list[str]) -> int:
+    """A bar line and any ending numbers after it. ``::`` (end one repeat, start the next)
+    becomes ``:|:``: music21 loses the bars around a bare ``::``."""
+    j = i
+    while j < len(line) and (
+        line[j] in "|:" or (line[j] == "]" and j > i) or (line[j] == "[" and j == i)
+    ):
+        j += 1
+    token = line[i:j]
+    out.append(token.replace("::", ":|:") if "|" not in token else token)
+    while j < len(line) and (line[j].isdigit() or (line[j] in ",-" and j > i)):
+        if line[j] in ",-" and not line[j + 1 : j + 2].isdigit():
+            break
+        out.append(line[j])
+        j += 1
+    return j
+
+
+def _note(line: str, i: int, out: list[str], end: int | None = None) -> int:
+    """Accidentals, a note letter, octave marks and a length."""
+    stop = len(line) if end is None else end
+    j = i
+    while j < stop and line[j] in "^_=":
+        j += 1
+    if j >= stop or line[j] not in _NOTES:
+        out.append(line[i:j])  # an accidental on nothing: music21's own problem
+        return j
+    j += 1
+    while j < stop and line[j] in ",'":
+        j += 1
+    out.append(line[i:j])
+    return _length(line, j, out)
+
+
+def _length(line: str, i: int, out: list[str]) -> int:
+    """A length as written. ``3//`` (3/4) is written ``3/4``: music21 reads it as 3/2.
+    A length of 0 is refused: music21 keeps a zero-length note in the bar's count."""
+    found = _LENGTH.match(line, i)
+    assert found is not None  # the pattern matches the empty string
+    numerator, slashes, denominator = found.groups()
+    if (numerator and int(numerator) == 0) or (denominator and int(denominator) == 0):
+        raise _Refused(f"a note length of `{found.group()}` is no length; refused", i + 1)
+    if numerator and len(slashes) > 1 and not denominator:
+        out.append(f"{numerator}/{2 ** len(slashes)}")
+    else:
+        out.append(found.group())
+    return found.end()
+
+
+def _bar_rests(tune: _Tune, line: str, i: int, out: list[str]) -> int:
+    """``Z4`` (or the unprinted ``X4``): four bars of rest (§4.5), written as four whole-bar
+    rests, since music21 gives ``Z`` no bars at all."""
+    found = re.compile(r"\d*").match(line, i + 1)
+    assert found is not None
+    count = int(found.group()) if found.group() else 1
+    voice = tune.current
+    if voice.bar is None:
+        raise _Refused(
+            f"`{printable(line[i : found.end()])}` rests a number of bars, but the tune has "
+            f"no meter to say how long a bar is; refused",
+            i + 1,
+        )
+    if count == 0:
+        raise _Refused("`Z0` rests no bars at all; refused", i + 1)
+    units = voice.bar / voice.unit
+    rest = "z" + (
+        str(units.numerator) if units.denominator == 1 else f"{units.numerator}/{units.denominator}"
+    )
+    out.append("|".join([rest] * count))
+    return found.end()
+
+
+def _meter(value: str) -> Fraction | None:
+    """A bar's length in whole notes: ``6/8``, ``C`` (4/4), ``C|`` (2/2), ``(2+3)/8``;
+    None for ``none`` or what has no figures."""
+    text = value.split("%")[0].strip()
+    if text in ("C", "C|"):  # 4/4 and 2/2
+        return Fraction(1)
+    top, slash, bottom = text.partition("/")
+    counts = re.findall(r"\d+", top)
+    if not slash or not counts or not bottom.strip().isdigit() or int(bottom) == 0:
+        return None
+    return Fraction(sum(int(c) for c in counts), int(bottom))
+
+
+def _unit(value: str) -> Fraction | None:
+    text = value.split("%")[0].strip()
+    found = re.fullmatch(r"(\d+)/(\d+)", text)
+    if not found or int(found.group(2)) == 0:
+        return None if not text.isdigit() else Fraction(int(text))
+    return Fraction(int(found.group(1)), int(found.group(2)))
+
+
+def _default_unit(meter: Fraction | None) -> Fraction:
+    """§3.1.7: 1/16 under a meter shorter than 3/4, else 1/8 (also without a meter)."""
+    return Fraction(1, 16) if meter is not None and meter < Fraction(3, 4) else Fraction(1, 8)
