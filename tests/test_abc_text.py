@@ -53,6 +53,44 @@ def test_whole_bar_rests_follow_the_meter_and_unit(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("head", "qpm"),
+    [
+        ("X:1\nM:4/4\nL:1/8\nQ:120\nK:C\n", 60),  # old Q:120: unit notes a minute
+        ("X:1\nM:4/4\nL:1/8\nQ:C2=90\nK:C\n", 90),  # old Q:C2=: two unit notes
+        ("X:1\nM:4/4\nQ:1/4 =90\nL:1/8\nK:C\n", 90),  # music21 read 450
+        ("X:1\nM:4/4\nL:1/8\nK:C\nQ:1/4=75\n", 75),  # before the first note: the tune's
+    ],
+)
+def test_tempos_are_read_as_the_standard_means(tmp_path: Path, head: str, qpm: int) -> None:
+    read = _score(tmp_path, "C2D2E2F2|G2A2B2c2|", head)
+    assert [t["qpm"] for t in read["tempos"]] == [qpm]
+    assert read["duration_seconds"] == pytest.approx(8 * 60 / qpm)
+
+
+@pytest.mark.parametrize(
+    "voices",
+    [
+        # in turns: music21 made four parts, and part 1's second turn was lost
+        "V:1\nC D E F|G A B c|\nV:2\nE F G A|B c d e|\nV:1\nc d e f|\nV:2\nB A G F|",
+        # [V:] at a line's start: music21 read both voices as one part of 6 bars
+        "[V:1]C D E F|G A B c|\n[V:2]E F G A|B c d e|\n[V:1]c d e f|\n[V:2]B A G F|",
+        # names not starting with a digit: music21 read one part
+        'V:S name="Sop"\nC D E F|G A B c|\nV:A\nE F G A|B c d e|\nV:S\nc d e f|\nV:A\nB A G F|',
+    ],
+)
+def test_each_voice_is_one_part(tmp_path: Path, voices: str) -> None:
+    head = HEAD.replace("K:C", "V:1\nV:2\nK:C") if voices.startswith("V:1") else HEAD
+    for part in ("0", "1"):
+        path = tmp_path / "tune.abc"
+        path.write_text(head + voices + "\n", encoding="utf-8")
+        result = choreo("score", path, "--format", "json", "--part", part)
+        assert result.returncode == 0, result.stderr
+        read = json.loads(result.stdout)
+        assert read["parts"] == ["Part 1", "Part 2"]
+        assert [m["quarter_length"] for m in read["measures"]] == [4, 4, 4]
+
+
+@pytest.mark.parametrize(
     ("body", "where", "words"),
     [
         ("C D p E F|G A B c|", ":7:5:", "`p` is not an ABC note"),
@@ -62,6 +100,9 @@ def test_whole_bar_rests_follow_the_meter_and_unit(tmp_path: Path) -> None:
         ("+CEG+ D E F|", ":7:1:", "ABC 1.6 chord"),
         ("C D E0 F|", ":7:6:", "length"),
         ("Z2|C D E F|", ":7:1:", "no meter"),
+        ("V:1\nC D E F|[V:2]c d e f|", ":8:9:", "voice change inside a line"),
+        ("C D E F|\nQ:1/4=90\nG A B c|", ":8:1:", "tempo change Q:1/4=90 is ignored"),
+        ("C D E F|[Q:1/4=90]G A B c|", ":7:9:", "tempo change"),
     ],
 )
 def test_what_cannot_be_rewritten_is_refused_on_its_line(
@@ -74,7 +115,7 @@ def test_what_cannot_be_rewritten_is_refused_on_its_line(
     assert_one_line_error(result, f"tune.abc{where}", words, "refused")
 
 
-def test_rewrites_keep_every_line_where_it_was() -> None:
+def test_rewrites_keep_a_single_voice_line_by_line() -> None:
     text = HEAD + "Z2|x D +p+E HF|\nw: la\n+:more\n"
     rewritten = rewrite_abc(text)
     assert rewritten.count("\n") == text.count("\n")

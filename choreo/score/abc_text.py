@@ -2,12 +2,14 @@
 
 music21's ABC reader silently misreads several constructs of the ABC 2.1 standard (an
 unknown letter becomes a C, ``x`` and ``Z2`` rests vanish, ``H`` eats its note, ``::``
-loses the bars around it), and every later bar moves. This module reads the first tune's
+loses the bars around it, tempo changes and ``Q:120`` go wrong), and every later bar and
+second moves. This module reads the first tune's
 text before music21 does. Where the standard's meaning has a spelling music21 reads right,
 the text is rewritten to it (``x`` to ``z``, ``Z2`` to two whole-bar rests, ``+p+`` to
 ``!p!``, ``H`` to ``!fermata!``); where not, the file is refused on the line at fault.
-Every rewrite keeps the line count, so music21's reading and choreo's errors point at the
-user's lines. Pure text: no music21 here.
+Refusals name the user's line and column. A tune written in voices is handed to music21
+with each voice's lines gathered under one ``V:`` line, as it reads voices only that way.
+Pure text: no music21 here.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ class _Tune:
     voices: dict[str, _Voice] = field(default_factory=dict)
     voice: str = ""
     symbols: dict[str, str] = field(default_factory=dict)  # U: letter -> !decoration!
+    order: list[str] = field(default_factory=list)  # voice names as first met
+    sections: dict[str, list[str]] = field(default_factory=dict)  # voice name -> its lines
+    qpm: float | None = None  # the header's tempo
+    played: bool = False  # whether a line of music has come yet
 
     @property
     def current(self) -> _Voice:
@@ -53,6 +59,8 @@ class _Tune:
 
 
 class _Refused(Exception):
+    """A construct music21 would misread; the scan adds the line it is on."""
+
     def __init__(self, message: str, col: int | None = None) -> None:
         super().__init__(message)
         self.message, self.col = message, col
@@ -76,16 +84,15 @@ def abc_for_music21(path: Path) -> str:
 def rewrite_abc(text: str, *, where: str | Path | None = None) -> str:
     """ABC text with its first tune as music21 reads it right, or a ScoreError on the line
     at fault."""
-    lines = text.split("\n")
     try:
-        _rewrite(lines)
+        lines = _rewrite(text.split("\n"))
     except _Refused as refused:
         raise ScoreError(refused.message, where=where, line=refused.line, col=refused.col) from None
     return "\n".join(lines)
 
 
-def _rewrite(lines: list[str]) -> None:
-    """Rewrite ``lines`` in place, from the file header through the first tune."""
+def _rewrite(lines: list[str]) -> list[str]:
+    """The file header and the first tune as music21 reads them right, the rest as is."""
     starts = [i for i, line in enumerate(lines) if line.startswith("X:")]
     first = starts[0] if starts else 0
     end = starts[1] if len(starts) > 1 else len(lines)
@@ -97,16 +104,39 @@ def _rewrite(lines: list[str]) -> None:
     tune = _Tune()
     meter: Fraction | None = _meter(header.get("M", "")) if "M" in header else None
     unit: Fraction | None = _unit(header["L"]) if "L" in header else None
+    head = lines[:first]
+    tempos: list[int] = []  # where the header's Q: lines are in ``head``
     in_body = False
     blank_at: int | None = None
     for index in range(first, end):
         line = lines[index]
         try:
-            if not line.strip():
-                if in_body and blank_at is None:
-                    blank_at = index
+            if not in_body:
+                found = _FIELD_LINE.match(line)
+                letter = found.group(1) if found else ""
+                if letter == "M":
+                    meter = _meter(line[2:])
+                elif letter == "L":
+                    unit = _unit(line[2:])
+                elif letter == "U":
+                    _define(tune, line[2:])
+                elif letter == "V":  # declared here, placed where its music is
+                    tune.order.append(_voice_name(line[2:]))
+                    line = "%" + line
+                elif letter == "K":
+                    in_body = True
+                    tune.voices[""] = _Voice(meter, unit or _default_unit(meter))
+                    for at in tempos:  # the header's unit, wherever the header sets it
+                        head[at] = _tempo_field(head[at], tune.current.unit)
+                        tune.qpm = _qpm(head[at][2:]) or tune.qpm
+                elif letter == "Q":
+                    tempos.append(len(head))
+                head.append(line)
                 continue
-            if line.startswith("%"):
+            if not line.strip() or line.startswith("%"):
+                if not line.strip() and blank_at is None:
+                    blank_at = index
+                tune.sections.setdefault(tune.voice, []).append(line)
                 continue
             found = _FIELD_LINE.match(line)
             if blank_at is not None and not found:
@@ -115,28 +145,43 @@ def _rewrite(lines: list[str]) -> None:
                     f"reads on and takes this line for notes; remove the blank line (or the "
                     f"text after it); refused"
                 )
-            if found:
-                letter, value = found.group(1), line[2:]
-                if not in_body:
-                    if letter == "M":
-                        meter = _meter(value)
-                    elif letter == "L":
-                        unit = _unit(value)
-                    elif letter == "K":
-                        in_body = True
-                        base = _Voice(meter, unit or _default_unit(meter))
-                        tune.voices[""] = base
-                    if letter == "U":
-                        _define(tune, value)
-                    continue
-                lines[index] = _body_field(tune, letter, value, line)
+            if found and found.group(1) == "V":
+                _switch_voice(tune, line[2:])
                 continue
-            if not in_body:
-                continue  # free text before K: is music21's problem to refuse
-            lines[index] = _music(tune, line)
+            if found and found.group(1) == "Q" and not tune.played:
+                # a tempo before the first note is the tune's own: music21 reads it there
+                head.insert(len(head) - 1, _tempo_field(line, tune.current.unit))
+                tune.qpm = _qpm(head[-2][2:]) or tune.qpm
+                continue
+            if found:
+                line = _body_field(tune, found.group(1), line[2:], line)
+            else:
+                tune.played = True
+                inline = _INLINE_FIELD.match(line.lstrip())
+                if inline and inline.group(1) == "V":  # [V:2] starting a line
+                    _switch_voice(tune, inline.group(2))
+                    line = line.lstrip()[inline.end() :]
+                line = _music(tune, line)
+            tune.sections.setdefault(tune.voice, []).append(line)
         except _Refused as refused:
             refused.line = index + 1
             raise
+    return head + _voice_blocks(tune) + lines[end:]
+
+
+def _voice_blocks(tune: _Tune) -> list[str]:
+    """Each voice's music in one block under one ``V:`` line. music21 makes a part of every
+    ``V:`` line whose name starts with a digit (and none of the others), so a voice written
+    in turns (V:1, V:2, V:1, V:2) became four parts and ``V:S``, ``V:A`` one part."""
+    named = [name for name in tune.order if name in tune.sections]
+    loose = tune.sections.pop("", [])
+    if not named:
+        return loose
+    tune.sections[named[0]] = loose + tune.sections[named[0]]  # music before any V:
+    blocks: list[str] = []
+    for number, name in enumerate(named, start=1):
+        blocks += [f"V:{number}", *tune.sections[name]]
+    return blocks
 
 
 def _define(tune: _Tune, value: str) -> None:
@@ -156,10 +201,11 @@ def _body_field(tune: _Tune, letter: str, value: str, line: str) -> str:
         tune.current.bar = _meter(value)
     elif letter == "L":
         tune.current.unit = _unit(value) or tune.current.unit
-    elif letter == "V":
-        _switch_voice(tune, value)
     elif letter == "U":
         _define(tune, value)
+    elif letter == "Q":
+        _tempo_change(tune, value, 1)
+        return _tempo_field(line, tune.current.unit)
     elif letter == "m":
         raise _Refused("ABC macros (m:) are not expanded by music21; refused", 1)
     elif letter == "+" or (letter.islower() and letter != "w"):
@@ -169,8 +215,15 @@ def _body_field(tune: _Tune, letter: str, value: str, line: str) -> str:
     return line
 
 
+def _voice_name(value: str) -> str:
+    words = value.split("%")[0].split()
+    return words[0] if words else ""
+
+
 def _switch_voice(tune: _Tune, value: str) -> None:
-    name = value.split()[0] if value.split() else ""
+    name = _voice_name(value)
+    if name not in tune.order:
+        tune.order.append(name)
     if name not in tune.voices:
         base = tune.voices[""]
         tune.voices[name] = _Voice(base.bar, base.unit)
@@ -280,10 +333,18 @@ def _bracket(tune: _Tune, line: str, i: int, out: list[str]) -> int:
         if letter == "M":
             tune.current.bar = _meter(value)
         elif letter == "V":
-            _switch_voice(tune, value)
+            raise _Refused(
+                "a voice change inside a line: music21 does not see it; start the line "
+                "with it; refused",
+                i + 1,
+            )
         elif letter == "U":
             _define(tune, value)
-        if letter.islower():
+        if letter == "Q":
+            _tempo_change(tune, value, i + 1)
+            tempo = _tempo(value, tune.current.unit)
+            out.append(" " * (found.end() - i) if tempo is None else f"[Q:{tempo}]")
+        elif letter.islower():
             out.append(" " * (found.end() - i))  # a remark: music21 would make a bar of it
         else:
             out.append(found.group())
@@ -390,6 +451,55 @@ def _bar_rests(tune: _Tune, line: str, i: int, out: list[str]) -> int:
     )
     out.append("|".join([rest] * count))
     return found.end()
+
+
+def _tempo_change(tune: _Tune, value: str, col: int) -> None:
+    """music21 reads only the header's tempo: a change in the body is lost, and with it
+    every later second. Restating the header's tempo changes nothing and passes."""
+    tempo = _tempo(value, tune.current.unit)
+    qpm = _qpm(tempo) if tempo is not None else None
+    if qpm is not None and qpm != tune.qpm:
+        shown = printable(value.split("%")[0].strip())[:40]
+        raise _Refused(
+            f"the tempo change Q:{shown} is ignored by music21, which would time every later "
+            f"bar at the tune's first tempo; refused",
+            col,
+        )
+
+
+def _qpm(tempo: str) -> float | None:
+    """Quarter notes a minute of a tempo as :func:`_tempo` writes it (``1/8 3/8=40``)."""
+    found = re.search(r"((?:\d+/\d+\s*)+)=(\d+(?:\.\d+)?)", tempo)
+    if not found:
+        return None
+    beat = sum(Fraction(b) for b in found.group(1).split())
+    return float(beat * 4) * float(found.group(2))
+
+
+def _tempo_field(line: str, unit: Fraction) -> str:
+    tempo = _tempo(line[2:], unit)
+    return "%" + line if tempo is None else f"Q:{tempo}"
+
+
+def _tempo(value: str, unit: Fraction) -> str | None:
+    """A tempo music21 reads right (§3.1.8), or None for one with no number, which leaves
+    choreo's default tempo in force (music21 made 132 of "Allegro").
+
+    music21 reads the old ``Q:120`` and ``Q:C2=120`` (unit notes a minute) as quarters, and
+    ``1/4 =120`` as 450: rewritten as ``Q:1/8=120``, ``Q:1/4=120`` (at L:1/8), ``1/4=120``."""
+    text = value.split("%")[0]
+    words = re.findall(r'"[^"]*"', text)
+    rest = re.sub(r"\s*=\s*", "=", re.sub(r'"[^"]*"', " ", text)).strip()
+    if not rest:
+        return None
+    old = re.fullmatch(r"(?:C(\d*)(/*)(\d*)=)?(\d+(?:\.\d+)?)", rest)
+    if old:
+        numerator, slashes, denominator, count = old.groups()
+        beat = unit * int(numerator or 1)
+        if slashes:
+            beat /= int(denominator) if denominator else 2 ** len(slashes)
+        rest = f"{beat.numerator}/{beat.denominator}={count}"
+    return " ".join([*words, rest])
 
 
 def _meter(value: str) -> Fraction | None:
