@@ -52,6 +52,11 @@ def test_whole_bar_rests_follow_the_meter_and_unit(tmp_path: Path) -> None:
     assert [m["quarter_length"] for m in measures] == [3, 3, 3, 3]
 
 
+def test_a_tune_without_meter_or_unit_has_eighth_notes(tmp_path: Path) -> None:
+    read = _score(tmp_path, "CDEF GABc|", "X:1\nT:t\nQ:1/4=60\nK:C\n")  # music21 refused it
+    assert [m["quarter_length"] for m in read["measures"]] == [4]
+
+
 @pytest.mark.parametrize(
     ("head", "qpm"),
     [

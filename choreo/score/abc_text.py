@@ -116,6 +116,7 @@ def _rewrite(lines: list[str]) -> list[str]:
                 letter = found.group(1) if found else ""
                 if letter == "M":
                     meter = _meter(line[2:])
+                    header["M"] = line[2:]
                 elif letter == "L":
                     unit = _unit(line[2:])
                 elif letter == "U":
@@ -126,6 +127,8 @@ def _rewrite(lines: list[str]) -> list[str]:
                 elif letter == "K":
                     in_body = True
                     tune.voices[""] = _Voice(meter, unit or _default_unit(meter))
+                    if "M" not in header and unit is None:
+                        head.append("L:1/8")  # §3.1.7's unit without a meter; music21 has none
                     for at in tempos:  # the header's unit, wherever the header sets it
                         head[at] = _tempo_field(head[at], tune.current.unit)
                         tune.qpm = _qpm(head[at][2:]) or tune.qpm
