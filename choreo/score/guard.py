@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from choreo.errors import ScoreError, printable
+from choreo.score.abc_meter import abc_meters, read_abc_meter
 
 MAX_SCORE_MB = 50.0  # the file as stored
 MAX_UNZIPPED_MB = 200.0  # all members of an .mxl archive, uncompressed
@@ -377,31 +377,23 @@ def _check_text(path: Path, score_format: str) -> None:
         _check_abc_meters(path)
 
 
-# ``M:6/8``, ``M:(2+3)/8`` or inline ``[M:1000/1]``; ``M:C`` and ``M:none`` have no figures.
-_ABC_METER = re.compile(rb"(?:^|\[)M:([^\]\n/]*)/([^\]\n]*)", re.MULTILINE)
-
-
 def _check_abc_meters(path: Path) -> None:
-    """Each figure as music21 reads it: every digit in it, whatever stands between
-    (``1e-300/4`` is 1300/4 to music21, and additive ``(2+3)/8`` is 23/8)."""
-    text = path.read_bytes()
-    for found in _ABC_METER.finditer(text):
-        beats, beat_type = (re.sub(rb"\D", b"", figure) for figure in found.groups())
-        if not beats or not beat_type:
-            continue  # music21 refuses it itself
-        written = b"/".join(found.groups()).decode("utf-8", "replace").strip()
+    """Each ``M:`` field as choreo has music21 read it (:mod:`choreo.score.abc_meter`):
+    one it cannot read, or an absurd one, is refused naming its line."""
+    for written in abc_meters(path.read_bytes()):
+        shown = printable(written.text.strip())[:40]
         try:
-            check_meter([(str(_count(beats)), str(_count(beat_type)))], "?", written=written)
+            meter = read_abc_meter(written.text)
+            beats = "+".join(map(str, meter.groups))
+            check_meter([(beats, str(meter.beat_type))], "?", written=written.text.strip())
+        except ValueError as reason:
+            raise ScoreError(
+                f"the meter M:{shown} {reason}", where=path, line=written.line
+            ) from None
         except AbsurdMeter as error:
             error.message = error.message.replace("measure ? has", "the tune has")
-            error.where, error.line = str(path), text.count(b"\n", 0, found.start()) + 1
+            error.where, error.line = str(path), written.line
             raise
-
-
-def _count(digits: bytes) -> int:
-    """A whole number as written; past nine digits it is beyond every cap anyway (and
-    Python refuses to convert 5,000 digits)."""
-    return int(digits[:10])
 
 
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:

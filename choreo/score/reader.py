@@ -16,6 +16,7 @@ from typing import Any
 
 from choreo.errors import ScoreError
 from choreo.score import timeline
+from choreo.score.abc_meter import AbcMeter, read_abc_meter
 from choreo.score.abc_text import abc_for_music21
 from choreo.score.fingerprint import bar_prints
 from choreo.score.guard import MAX_METER_QUARTERS, AbsurdMeter, score_bytes
@@ -79,6 +80,8 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
             raise ScoreError("the file holds no score", where=path)
         notes.append(f"the file holds {len(scores)} scores; following the first")
         parsed = scores[0]
+    if score_format == "abc":
+        _count_from_one(parsed)
     return ReadScore(parsed, tuple(notes), timing)
 
 
@@ -88,10 +91,32 @@ def _abc_reading(path: Path) -> Iterator[None]:
     and quadratic in the tune's length (a 10 KB tune took minutes): skipped. It gives the
     overflow of an overfull bar a meter of its own, whose accents take minutes to lay out
     when the overflow is long (a missing bar line, ``F65536``): refused past the longest
-    meter choreo accepts."""
-    from music21 import stream
+    meter choreo accepts. It reads an additive meter's figures as one number (``(2+3)/8``
+    as 23/8): choreo's reading of the ``M:`` field is used instead."""
+    from music21 import abcFormat, meter, stream
 
     beam, best = stream.Stream.makeBeams, stream.Measure.bestTimeSignature
+    metadata = abcFormat.ABCMetadata
+    parameters, time_signature = (
+        metadata.getTimeSignatureParameters,
+        metadata.getTimeSignatureObject,
+    )
+
+    def meter_read(self: Any) -> AbcMeter | None:
+        text = str(self.data).strip()
+        return None if text in ("C", "C|") or text.casefold() == "none" else read_abc_meter(text)
+
+    def meter_parameters(self: Any) -> Any:
+        read = meter_read(self)
+        if read is None:
+            return parameters(self)
+        return sum(read.groups), read.beat_type, "normal"
+
+    def meter_object(self: Any) -> Any:
+        read = meter_read(self) if self.isMeter() else None
+        if read is None:
+            return time_signature(self)
+        return meter.TimeSignature(read.music21_name)
 
     def meter_for_overflow(self: Any) -> Any:
         if self.highestTime > MAX_METER_QUARTERS:
@@ -105,11 +130,28 @@ def _abc_reading(path: Path) -> Iterator[None]:
 
     stream.Stream.makeBeams = _leave_unbeamed  # type: ignore[method-assign]
     stream.Measure.bestTimeSignature = meter_for_overflow  # type: ignore[method-assign]
+    metadata.getTimeSignatureParameters = meter_parameters  # type: ignore[method-assign]
+    metadata.getTimeSignatureObject = meter_object  # type: ignore[method-assign]
     try:
         yield
     finally:
         stream.Stream.makeBeams = beam  # type: ignore[method-assign]
         stream.Measure.bestTimeSignature = best  # type: ignore[method-assign]
+        metadata.getTimeSignatureParameters = parameters  # type: ignore[method-assign]
+        metadata.getTimeSignatureObject = time_signature  # type: ignore[method-assign]
+
+
+def _count_from_one(score: Any) -> None:
+    """music21 numbers a tune's first bar 0 when it is full, as it does a pickup: a full
+    first bar is bar 1 (ABC writes no numbers; every player counts so)."""
+    from music21 import stream
+
+    parts = list(score.parts) if isinstance(score, stream.Score) else [score]
+    for part in parts:
+        bars = list(part.getElementsByClass(stream.Measure))
+        if bars and bars[0].number == 0 and not bars[0].paddingLeft:
+            for bar in bars:
+                bar.number += 1
 
 
 def _leave_unbeamed(self: Any, *, inPlace: bool = False, **_: Any) -> Any:
