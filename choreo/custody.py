@@ -5,36 +5,25 @@ A cast member's ``props`` are what they hold when the scene starts. After a beat
 a disarm moves the weapon it takes from the partner to the disarmer, then the beat's
 ``handoffs`` move props in the order they are listed (a pass or throw to a performer, a
 drop ``to: floor``, a pick-up ``from: floor``). The armourer's list and the weapon checks
-both read :func:`follow_custody`, so they never disagree.
+both read :func:`follow_custody`, so they never disagree. A prop is what its kind says
+(``props.yaml``): a move or beat that needs a sword is met by a rapier, and a disarm of a
+sword takes it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
 from choreo.model import FLOOR, Beat, Scene
-from choreo.vocabulary import Vocabulary, normalize
+from choreo.vocabulary import Vocabulary, is_of_kind, kinds_of, normalize
 
 Hands = Mapping[str, tuple[str, ...]]  # holder id (a performer, or FLOOR) → props held
 WeaponClass = Literal["blade", "firearm"]
-
-# Words in a prop's name that make it a blade or a firearm ("rubber knife" is a blade:
-# the safety note is about the action, not what the prop is made of).
-_BLADES = frozenset(
-    {
-        "knife", "knives", "dagger", "sword", "longsword", "broadsword", "smallsword", "rapier",
-        "sabre", "saber", "cutlass", "katana", "machete", "blade", "bayonet", "razor", "axe",
-        "epee", "foil",
-    }
-)  # fmt: skip
-_FIREARMS = frozenset(
-    {"pistol", "revolver", "gun", "handgun", "rifle", "shotgun", "musket", "carbine", "firearm"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +52,9 @@ class Holding:
     transfers: tuple[Transfer, ...]
 
     def holds(self, who: str, prop: str) -> bool:
-        """Whether ``who`` holds ``prop`` at the beat's start."""
-        return prop in self.before.get(who, ())
+        """Whether ``who`` holds ``prop`` at the beat's start: that prop, or one of that
+        kind when ``prop`` names a kind (a rapier is a sword)."""
+        return held_as(self.before.get(who, ()), prop) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +113,24 @@ def follow_custody(scene: Scene, vocabulary: Vocabulary) -> Custody:
             if transfer is None:
                 continue
             held = hands[transfer.from_]
-            if transfer.prop not in held:
+            moved = held_as(held, transfer.prop)  # a disarm of a sword takes the rapier
+            if moved is None:
                 problems.append(CustodyProblem(beat.id, transfer.prop, _not_held(transfer, held)))
                 continue
-            held.remove(transfer.prop)
-            hands[transfer.to].append(transfer.prop)
-            transfers.append(transfer)
+            held.remove(moved)
+            hands[transfer.to].append(moved)
+            transfers.append(dataclasses.replace(transfer, prop=moved))
         after = _frozen(hands) if transfers else before
         holdings.append(Holding(beat.id, before, after, tuple(transfers)))
     return Custody(holdings, problems)
+
+
+def held_as(held: Sequence[str], wanted: str) -> str | None:
+    """The prop of ``held`` that is ``wanted``: that very prop first, else the first of
+    that kind (``sword`` is met by a rapier; ``rapier`` only by a rapier)."""
+    if wanted in held:
+        return wanted
+    return next((prop for prop in held if is_of_kind(prop, wanted)), None)
 
 
 def wielder(beat: Beat) -> str | None:
@@ -169,13 +168,10 @@ def _says_disarm(name: str) -> bool:
 
 
 def weapon_class(prop: str) -> WeaponClass | None:
-    """``blade`` or ``firearm`` when a word of the prop's name says so, else None."""
-    words = {normalize(word) for word in re.split(r"\W+", prop)}
-    if words & _FIREARMS:
-        return "firearm"
-    if words & _BLADES:
-        return "blade"
-    return None
+    """``blade`` or ``firearm`` when the prop's kind says so (``props.yaml``), else None;
+    a firearm when it is both (a pistol with a bayonet)."""
+    safety = {kind.safety for kind in kinds_of(prop)}
+    return "firearm" if "firearm" in safety else "blade" if "blade" in safety else None
 
 
 def weapon_classes(beat: Beat, vocabulary: Vocabulary) -> set[WeaponClass]:

@@ -17,8 +17,6 @@ from choreo.vocabulary import (
     KINDS,
     LEVELS,
     LISTING_WIDTH,
-    PROP_WEAPON_CLASSES,
-    PROPS,
     REACTION_CATEGORIES,
     WEAPON_CLASSES,
     Kind,
@@ -27,6 +25,7 @@ from choreo.vocabulary import (
     describe_move,
     moves_table,
     normalize,
+    prop_kinds,
 )
 from tests.run_cli import assert_one_line_error, choreo
 
@@ -119,7 +118,7 @@ def test_every_combat_entry_is_valid(vocabulary: Vocabulary) -> None:
         assert move.kind == "combat"
         assert move.category in CATEGORIES, move
         assert isinstance(move.risk, int) and 1 <= move.risk <= 5, move
-        assert move.prop is None or move.prop in PROPS, move
+        assert move.prop is None or move.prop in prop_kinds(), move
         assert move.weapon_class in WEAPON_CLASSES, move
         assert (move.family, move.level, move.counts, move.custom) == (None, None, 1.0, False)
 
@@ -151,7 +150,7 @@ def test_a_prop_belongs_to_its_weapon_class(vocabulary: Vocabulary) -> None:
         if move.prop == "dagger":  # the off-hand dagger of rapier and dagger
             assert move.weapon_class == "rapier-dagger", move
         elif move.prop is not None:
-            assert move.weapon_class == PROP_WEAPON_CLASSES[move.prop], move
+            assert move.weapon_class == prop_kinds()[move.prop].weapon_class, move
     # Checks can tell a firearm or a blade beat from the move alone.
     classes = {m.name: m.weapon_class for m in vocabulary.moves("combat")}
     assert classes["pistol shot"] == classes["rifle butt"] == classes["reload"] == "firearm"

@@ -44,13 +44,16 @@ RULES: dict[str, Rule] = {
         Rule(
             "unknown-prop",
             "error",
-            "a beat's weapon or a handed-off prop that no cast member holds at the start",
+            "a beat's weapon or a handed-off prop that no cast member holds at the start (by "
+            "name, or by kind: a rapier is a sword)",
         ),
         Rule(
             "missing-prop",
             "error",
-            "a weapon used, disarmed or handed on by someone who does not hold it at that beat "
-            "(cast props at the start, then disarms and handoffs)",
+            "a weapon used, disarmed or handed on by someone who does not hold it, or one of "
+            "the kind the move needs (a rapier for a sword parry, a dagger for a knife slash), "
+            "at that beat (cast props at the start, then disarms and handoffs); a beat's "
+            "weapon not of that kind",
         ),
         Rule(
             "no-safety-note",

@@ -11,12 +11,13 @@ from choreo.custody import (
     CustodyProblem,
     Holding,
     combat_actions,
+    held_as,
     is_disarm,
     weapon_classes,
     wielder,
 )
 from choreo.model import FLOOR, Beat, Scene
-from choreo.vocabulary import Kind, Vocabulary
+from choreo.vocabulary import Kind, Vocabulary, is_of_kind
 
 SAFETY_RISK = 4
 
@@ -28,6 +29,7 @@ class _Use:
     who: str
     prop: str
     move: str
+    wrong_kind: str | None = None  # the kind the move needs, when the beat's weapon is not
 
 
 def check_weapons(
@@ -41,9 +43,9 @@ def check_weapons(
     """One beat: its props are the cast's, each weapon is in the right hands at this beat,
     and a weapon beat or a risky move has a safety note. ``problems`` are custody's for
     this beat (a handoff or disarm whose prop is not there)."""
-    known = {prop for member in scene.cast for prop in member.props}
+    known = list(dict.fromkeys(prop for member in scene.cast for prop in member.props))
     named = [beat.weapon, *(handoff.prop for handoff in beat.handoffs)]
-    unknown = list(dict.fromkeys(p for p in named if p and p not in known))
+    unknown = list(dict.fromkeys(p for p in named if p and held_as(known, p) is None))
     for prop in unknown:
         findings.add(
             "unknown-prop",
@@ -53,6 +55,12 @@ def check_weapons(
         )
     cast = scene.cast_ids()
     for use in _uses(beat, vocabulary):
+        if use.wrong_kind and use.prop not in unknown:
+            findings.add(
+                "missing-prop",
+                beat.id,
+                f"{use.move} needs a {use.wrong_kind}, and the beat's weapon is a {use.prop}",
+            )
         if use.who in cast and use.prop not in unknown and not holding.holds(use.who, use.prop):
             held = ", ".join(holding.before.get(use.who, ())) or "nothing"
             findings.add(
@@ -82,9 +90,11 @@ def _uses(beat: Beat, vocabulary: Vocabulary) -> list[_Use]:
         move = vocabulary.lookup(name, "combat")
         if move is None:
             continue
-        prop = beat.weapon if who == delivered_by and beat.weapon else move.prop
-        if prop:
-            uses.setdefault((who, prop), _Use(who, prop, move.name))
+        if who == delivered_by and beat.weapon:  # the beat names the very prop wielded
+            wrong = move.prop if move.prop and not is_of_kind(beat.weapon, move.prop) else None
+            uses.setdefault((who, beat.weapon), _Use(who, beat.weapon, move.name, wrong))
+        elif move.prop:
+            uses.setdefault((who, move.prop), _Use(who, move.prop, move.name))
     if beat.weapon and delivered_by and not disarm:
         uses.setdefault(
             (delivered_by, beat.weapon), _Use(delivered_by, beat.weapon, "the beat's weapon")
@@ -93,7 +103,7 @@ def _uses(beat: Beat, vocabulary: Vocabulary) -> list[_Use]:
 
 
 def _where_it_is(holding: Holding, prop: str) -> str:
-    holders = [who for who, props in holding.before.items() if prop in props]
+    holders = [who for who, props in holding.before.items() if held_as(props, prop)]
     if not holders:
         return ""
     places = ["on the floor" if who == FLOOR else f"with {who}" for who in holders]

@@ -3,16 +3,18 @@
 The bundled terms live in ``ballet.yaml``, ``combat.yaml`` (the stage-combat actions the
 SAFD and Fight Directors Canada glossaries teach, each with its weapon class and risk) and
 ``reaction.yaml`` (the sells, knaps, recoils and falls of the partner who receives an
-action) beside this module; every term has a one-sentence definition for the crew. A scene
-may add its own moves (``Scene.moves``), which override bundled ones of the same name.
-Names are matched by :func:`normalize`, so accents, case, hyphens, spaces and apostrophes
-never make a move unknown.
+action) beside this module, with ``props.yaml``, the kinds of prop those moves need; every
+term has a one-sentence definition for the crew. A scene may add its own moves
+(``Scene.moves``), which override bundled ones of the same name. Names are matched by
+:func:`normalize`, so accents, case, hyphens, spaces and apostrophes never make a move
+unknown.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -37,20 +39,7 @@ REACTION_CATEGORIES = ("sell", "knap", "recoil", "fall")
 WEAPON_CLASSES = (
     "unarmed", "knife", "sword", "rapier-dagger", "quarterstaff", "firearm", "found-object",
 )  # fmt: skip
-# The props bundled moves need, and the weapon class each belongs to (a scene's own move
-# with one of these props and no weapon_class gets that class).
-PROP_WEAPON_CLASSES = {
-    "knife": "knife",
-    "dagger": "knife",
-    "pistol": "firearm",
-    "rifle": "firearm",
-    "sword": "sword",
-    "staff": "quarterstaff",
-    "chair": "found-object",
-    "rope": "found-object",
-    "bottle": "found-object",
-}
-PROPS = tuple(PROP_WEAPON_CLASSES)
+Safety = Literal["blade", "firearm"]
 # The width ``choreo moves`` wraps definitions to: an 80-column terminal.
 LISTING_WIDTH = 80
 
@@ -81,6 +70,48 @@ class Move:
     weapon_class: str | None = None  # combat: one of WEAPON_CLASSES; None when unknown
     definition: str | None = None  # one plain sentence; every bundled move has one
     custom: bool = False  # added by a scene
+
+
+@dataclass(frozen=True, slots=True)
+class PropKind:
+    """A kind of prop (``props.yaml``): a sword, a knife, a pistol; what a combat move's
+    ``prop`` names, and what a cast member's prop is by the words of its name."""
+
+    name: str
+    weapon_class: str | None  # one of WEAPON_CLASSES; None for kinds no move is fought with
+    safety: Safety | None  # a beat that uses or moves one needs a safety note
+    words: frozenset[str]  # normalized
+
+
+@functools.lru_cache(maxsize=1)
+def prop_kinds() -> dict[str, PropKind]:
+    """The bundled prop kinds by name, in data order."""
+    text = resources.files(__name__).joinpath("props.yaml").read_text(encoding="utf-8")
+    entries: list[dict[str, Any]] = YAML(typ="safe").load(text)
+    return {
+        entry["kind"]: PropKind(
+            entry["kind"],
+            entry["weapon_class"],
+            entry["safety"],
+            frozenset(normalize(word) for word in entry["words"]),
+        )
+        for entry in entries
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def kinds_of(prop: str) -> tuple[PropKind, ...]:
+    """The kinds a prop is by the words of its name: "Eve's rapier" is a sword, "rubber
+    knife" a knife, "dagger" a dagger and a knife; "knifepoint map" is none."""
+    words = {normalize(word) for word in re.split(r"[\W_]+", prop)}
+    return tuple(kind for kind in prop_kinds().values() if words & kind.words)
+
+
+def is_of_kind(prop: str, wanted: str) -> bool:
+    """Whether a held ``prop`` is what a move or beat names as ``wanted``: the same prop
+    (whatever its case or accents), or, when ``wanted`` is a kind, a prop of that kind."""
+    key = normalize(wanted)
+    return normalize(prop) == key or any(kind.name == key for kind in kinds_of(prop))
 
 
 # A sheet or a check asks for the same few names again and again.
@@ -271,7 +302,8 @@ def _scene_weapon_class(move: CombatMove) -> str | None:
     """A scene's combat move without a weapon class: its prop's, else unarmed; a firearm
     action is a firearm's, and a blade action or an unknown prop has no class to guess."""
     if move.prop:
-        return PROP_WEAPON_CLASSES.get(move.prop.strip().casefold())
+        kind = prop_kinds().get(normalize(move.prop))
+        return kind.weapon_class if kind else None
     return {"firearm": "firearm", "blade": None}.get(move.category, "unarmed")
 
 
@@ -331,14 +363,16 @@ __all__ = [
     "KINDS",
     "LEVELS",
     "LISTING_WIDTH",
-    "PROPS",
-    "PROP_WEAPON_CLASSES",
     "REACTION_CATEGORIES",
     "WEAPON_CLASSES",
     "Kind",
     "Move",
+    "PropKind",
     "Vocabulary",
     "describe_move",
+    "is_of_kind",
+    "kinds_of",
     "moves_table",
     "normalize",
+    "prop_kinds",
 ]
