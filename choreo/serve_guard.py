@@ -22,7 +22,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -44,6 +44,16 @@ def guarded_server(command: str, host: str, port: int, token: str) -> Server:
     return GuardedServer(
         command, host=host, port=port, title="choreo", token=token, templates_path=PAGE
     )
+
+
+def content_disposition(disposition: str, file_name: str) -> str:
+    """The ``Content-Disposition`` of a download named ``file_name``, as RFC 6266 writes
+    it: a quoted ASCII ``filename`` for old browsers (what ASCII cannot say, quotes,
+    backslashes and control characters become ``_``) and the exact name in
+    ``filename*``, UTF-8 and percent-encoded."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in file_name)
+    exact = quote(file_name, safe="")
+    return f"{disposition}; filename=\"{fallback or 'download'}\"; filename*=UTF-8''{exact}"
 
 
 def cookie_name(port: int) -> str:
@@ -88,8 +98,8 @@ def refusal(request: web.Request, *, host: str, port: int, token: str) -> str | 
 class GuardedServer(Server):
     """textual-serve's ``Server`` behind the guard, with a cap on running editors.
 
-    It overrides ``_make_app`` and ``handle_index`` (the page's context), hence the exact
-    pin of textual-serve.
+    It overrides ``_make_app``, ``handle_index`` (the page's context) and
+    ``handle_download`` (its file name header), hence the exact pin of textual-serve.
     """
 
     def __init__(self, command: str, *, token: str, **options: Any) -> None:
@@ -151,6 +161,30 @@ class GuardedServer(Server):
             "config": {"static": {"url": "/static/"}},
             "application": {"name": self.title},
         }
+
+    async def handle_download(self, request: web.Request) -> web.StreamResponse:
+        """A file the editor delivers (an export), as textual-serve sends it but with its
+        name quoted: textual-serve writes it bare, so a scene named with a space, a quote,
+        a semicolon or a letter beyond ASCII broke or forged the header."""
+        key = request.match_info["key"]
+        try:
+            download = await self.download_manager.get_download_metadata(key)
+        except KeyError:
+            raise web.HTTPNotFound(text="choreo serve: no such download\n") from None
+        response = web.StreamResponse()
+        content_type = download.mime_type
+        if download.encoding:
+            content_type += f"; charset={download.encoding}"
+        response.headers["Content-Type"] = content_type
+        disposition = "inline" if download.open_method == "browser" else "attachment"
+        response.headers["Content-Disposition"] = content_disposition(
+            disposition, download.file_name
+        )
+        await response.prepare(request)
+        async for chunk in self.download_manager.download(key):
+            await response.write(chunk)
+        await response.write_eof()
+        return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         if self.sessions >= MAX_SESSIONS:

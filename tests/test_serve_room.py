@@ -13,7 +13,7 @@ import socket
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from aiohttp import ClientSession, ClientWebSocketResponse, CookieJar, WSMsgType
@@ -201,7 +201,25 @@ def test_an_export_in_the_browser_downloads_to_the_browser(
     scene = project / "scenes" / "corridor.yaml"
     with serving(project, tmp_path / "serve.log", str(scene)) as served:
         disposition, sheet = asyncio.run(export_from_the_browser(served, keys))
-    assert disposition == "attachment; filename=corridor.md"
+    assert disposition == "attachment; filename=\"corridor.md\"; filename*=UTF-8''corridor.md"
     written = scene.with_suffix(".md").read_bytes()  # and next to the scene, as ctrl+e says
     assert sheet == written
     assert b"# " in sheet and b"corridor" in sheet.lower()
+
+
+def test_a_download_named_with_spaces_quotes_semicolons_and_accents_keeps_its_name(
+    project: Path, tmp_path: Path
+) -> None:
+    # textual-serve wrote the name bare: `filename=duel "by night"; à l'aube.md` forged a
+    # second parameter. The quoted ASCII name and the exact UTF-8 one (RFC 6266) say it.
+    scene = project / "scenes" / 'duel "by night"; à l\'aube.yaml'
+    (project / "scenes" / "corridor.yaml").rename(scene)
+    with serving(project, tmp_path / "serve.log", str(scene)) as served:
+        disposition, sheet = asyncio.run(export_from_the_browser(served, ["\x05"]))
+    assert disposition == (
+        'attachment; filename="duel _by night_; _ l\'aube.md"; '
+        "filename*=UTF-8''duel%20%22by%20night%22%3B%20%C3%A0%20l%27aube.md"
+    )
+    exact = disposition.split("filename*=UTF-8''", 1)[1]
+    assert unquote(exact, errors="strict") == scene.with_suffix(".md").name
+    assert sheet == scene.with_suffix(".md").read_bytes()
