@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from choreo.demo import is_installed_demo
 from choreo.lock import scene_key, state_dir
 from choreo.store import MAX_SCENE_BYTES, atomic_write
 
@@ -35,7 +36,12 @@ def journal_path(scene_path: Path) -> Path:
 
 
 def write_journal(scene_path: Path, text: str, base_digest: str) -> None:
-    """Journal ``text`` atomically; raises :class:`~choreo.errors.SaveError` if it cannot."""
+    """Journal ``text`` atomically; raises :class:`~choreo.errors.SaveError` if it cannot.
+
+    The demo installed with choreo has no journal: it cannot be saved, and the copy ``c``
+    makes of it is another file, so its edits could never be restored, only left behind."""
+    if is_installed_demo(scene_path):
+        return
     path = journal_path(scene_path)
     record = {
         "version": JOURNAL_VERSION,

@@ -162,3 +162,28 @@ def test_sigkill_while_journaling_leaves_a_whole_journal(
                 os.unlink(journal_path(scene).parent / leftovers[0])
     print(f"\nSIGKILL while journaling: {kills} kills, {interrupted} mid-write, 0 torn")
     assert interrupted > 0
+
+
+async def test_edits_to_the_read_only_demo_are_not_journaled(
+    project: Path, state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo installed with choreo (here: a copy where an installation keeps it) cannot
+    # be saved, and its copy in the user's folder is another file: a journal of its edits
+    # could never be restored, only left in the state folder.
+    from choreo import demo
+    from tests.test_tui_editor import SIZE, app_on, opened, until
+
+    monkeypatch.setattr(demo, "INSTALLED", project)
+    path = project / "scenes" / "corridor.yaml"
+    app = app_on(path, journal_seconds=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await opened(pilot)
+        assert editor.header.read_only
+        await pilot.press("d")  # an edit: a beat deleted
+        await until(pilot, lambda: editor.header.dirty)
+        started = time.monotonic()
+        await until(pilot, lambda: time.monotonic() - started > 0.5)  # many journal ticks
+        await until(pilot, lambda: not any(w.is_running for w in app.workers))
+        assert editor.header.dirty
+    assert read_journal(path) is None
+    assert not journal_path(path).exists()
