@@ -411,3 +411,25 @@ def test_long_scenes_wrap_the_sparkline_and_drop_the_chart() -> None:
     assert [line[:4] for line in spark] == ["   1", "  41", "  81"]
     assert "".join(line[5:] for line in spark) == "▃▅▇█▁" * 20
     assert "mermaid" not in document
+
+
+def test_a_stunt_double_who_is_in_the_cast_is_named_once(tmp_path: Path) -> None:
+    # Eve's stunt double by name is Kim Lee, who is also in the cast doubling her: the
+    # cast table said "Kim Lee, Kim Lee (kim)".
+    from tests.run_cli import choreo
+
+    scene = tmp_path / "duel.yaml"
+    scene.write_text(
+        "schema: 1\nid: duel\ntitle: Duel\nscore:\n  tempo: 120\ncast:\n"
+        "  - {id: eve, name: Eve, double: Kim  lee, props: [knife]}\n"
+        "  - {id: kim, name: Kim Lee, doubles: eve}\n"
+        "  - {id: ann, name: Ann, double: Stunt double A}\n"
+        "beats:\n  - {id: b1, at: '1:1', combat: dodge, performers: [eve, ann]}\n",
+        encoding="utf-8",
+    )
+    result = choreo("export", scene, "-o", tmp_path / "duel.md")
+    assert result.returncode == 0, result.stderr
+    rows = [" ".join(line.split()) for line in (tmp_path / "duel.md").read_text().splitlines()]
+    assert "| eve | Eve | Kim Lee (kim) | | knife |" in rows
+    assert "| kim | Kim Lee | | Eve | |" in rows
+    assert "| ann | Ann | Stunt double A | | |" in rows

@@ -208,13 +208,21 @@ def _performer_fact(sheet: SceneSheet, performer: str, ink: Ink) -> str:
 
 
 def _doubles_of(sheet: SceneSheet, character: str, ink: Ink) -> list[str]:
-    """Who doubles the character: the cast's stunt double by name, and cast members."""
+    """Who doubles the character: the cast's stunt double by name, and cast members; a
+    stunt double who is also in the cast (``double: Kim Lee`` and Kim Lee doubling the
+    character) is named once, as the cast member."""
+    doubling = [m for m in sheet.scene.cast if m.doubles == character]
     member = sheet.scene.member(character)
-    found = [ink.text(member.double)] if member and member.double else []
-    found += [
-        f"{ink.text(m.name)} ({ink.text(m.id)})" for m in sheet.scene.cast if m.doubles == character
-    ]
+    named = member.double if member and member.double else None
+    if named and any(_same_name(named, m.name) for m in doubling):
+        named = None
+    found = [ink.text(named)] if named else []
+    found += [f"{ink.text(m.name)} ({ink.text(m.id)})" for m in doubling]
     return found
+
+
+def _same_name(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
 def _beat_count(sheet: SceneSheet) -> str:
