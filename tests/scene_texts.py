@@ -12,14 +12,8 @@ from ruamel.yaml.comments import CommentedMap
 from choreo.model import Scene
 from choreo.store import SceneFile
 
-PLAIN_SCENE = """\
-# A rooftop fight, no score yet.
-schema: 1
-id: rooftop
-title: Rooftop at dawn
-palette: doubt   # faded grey
-score:
-  tempo: 120
+# Eve with a knife and a pistol, and Guard 1: the cast of the scenes written here.
+CAST = """\
 cast:
   - id: eve
     name: Eve
@@ -27,7 +21,17 @@ cast:
     props: [knife, pistol]
   - id: guard1
     name: Guard 1
-beats:
+"""
+
+PLAIN_SCENE = f"""\
+# A rooftop fight, no score yet.
+schema: 1
+id: rooftop
+title: Rooftop at dawn
+palette: doubt   # faded grey
+score:
+  tempo: 120
+{CAST}beats:
   # the approach
   - id: b01
     at: "1:1"
@@ -84,14 +88,7 @@ score:{score}
   tempo: 96
   fps: 24
   start: "01:00:00:00"
-cast:
-  - id: eve
-    name: Eve
-    double: Stunt double A
-    props: [knife, pistol]
-  - id: guard1
-    name: Guard 1
-beats:
+{cast}beats:
 """
 
 
@@ -105,7 +102,7 @@ def long_scene_text(
     ``take`` 2 differs from take 1 in its title and every note, and is longer.
     """
     title = "The marathon" if take == 1 else "The marathon, second take with longer notes"
-    head = _LONG_HEAD.format(title=title, score=f"\n  file: {score}" if score else "")
+    head = _LONG_HEAD.format(title=title, score=f"\n  file: {score}" if score else "", cast=CAST)
     lines = [head.rstrip("\n")]
     width = max(2, len(str(beats)))
     for index in range(beats):

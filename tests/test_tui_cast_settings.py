@@ -24,6 +24,7 @@ from tests.test_tui_editor import (
     app_on,
     changed_lines,
     opened,
+    saved,
     until,
     with_score,
     write_scene,
@@ -91,12 +92,10 @@ async def test_a_new_scene_gets_a_cast_and_a_double_and_saves_without_a_conflict
         await settle(pilot)
         assert app.screen is editor and editor.header.dirty
         assert editor.form.completion("performers").choices[0].name == "eve"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await until(pilot, lambda: not editor.header.dirty)
+        await saved(pilot, editor)
         assert not any(isinstance(s, ConflictQuestion) for s in app.screen_stack)
-    saved = path.read_text(encoding="utf-8")
-    assert saved == fresh + (
+    written = path.read_text(encoding="utf-8")
+    assert written == fresh + (
         "cast:\n"
         "  - id: eve\n"
         "    name: Eve\n"
@@ -162,9 +161,7 @@ async def test_a_new_id_follows_into_the_beats_and_only_those_lines_change(
         await pilot.press("escape")
         await settle(pilot)
         assert editor.table.cell(1, "performers") == "eve, henchman"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await until(pilot, lambda: not editor.header.dirty)
+        await saved(pilot, editor)
     assert changed_lines(ROOFTOP, path.read_text()) == [
         "-  - id: guard1",
         "+  - id: henchman",
@@ -246,9 +243,7 @@ async def test_tempo_and_fps_apply_at_once_and_save_as_typed(tmp_path: Path) -> 
         await pilot.press("ctrl+y", "ctrl+y", "escape")
         await settle(pilot)
         assert isinstance(app.screen, type(editor))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await until(pilot, lambda: not editor.header.dirty)
+        await saved(pilot, editor)
     assert changed_lines(ROOFTOP, path.read_text()) == [
         "-  tempo: 120",
         "+  tempo: 60",

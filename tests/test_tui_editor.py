@@ -141,6 +141,13 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def saved(pilot: Pilot[Any], editor: EditorScreen) -> None:
+    """ctrl+s, then wait until the save is written and the unsaved marker gone."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await until(pilot, lambda: not editor.header.dirty)
+
+
 async def opened(pilot: Pilot[Any]) -> EditorScreen:
     """The editor once its scene is read and its beats' times are known."""
     app = pilot.app
