@@ -103,8 +103,11 @@ def _abc_reading(path: Path) -> Iterator[None]:
     )
 
     def meter_read(self: Any) -> AbcMeter | None:
+        """choreo's reading of an ``M:`` field; None where music21's own is right."""
         text = str(self.data).strip()
-        return None if text in ("C", "C|") or text.casefold() == "none" else read_abc_meter(text)
+        if not self.isMeter() or text in ("C", "C|") or text.casefold() == "none":
+            return None
+        return read_abc_meter(text)
 
     def meter_parameters(self: Any) -> Any:
         read = meter_read(self)
@@ -113,7 +116,7 @@ def _abc_reading(path: Path) -> Iterator[None]:
         return sum(read.groups), read.beat_type, "normal"
 
     def meter_object(self: Any) -> Any:
-        read = meter_read(self) if self.isMeter() else None
+        read = meter_read(self)
         if read is None:
             return time_signature(self)
         return meter.TimeSignature(read.music21_name)
