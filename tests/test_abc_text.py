@@ -113,7 +113,8 @@ def test_each_voice_is_one_part(tmp_path: Path, voices: str) -> None:
 def test_what_cannot_be_rewritten_is_refused_on_its_line(
     tmp_path: Path, body: str, where: str, words: str
 ) -> None:
-    head = HEAD.replace("M:4/4", "M:none") if "no meter" in words else HEAD
+    # No meter at all (M:none, free meter, is refused at its own line first).
+    head = HEAD.replace("M:4/4", "% free meter") if "no meter" in words else HEAD
     path = tmp_path / "tune.abc"
     path.write_text(head + body + "\n", encoding="utf-8")
     result = choreo("score", path, "--format", "json")
