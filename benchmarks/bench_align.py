@@ -1,8 +1,10 @@
 """Alignment figures: `choreo align` on a 3-minute recording with a known tempo curve.
 
 Target (issue 15): a 3-minute recording aligns in under 10 s on 2 cores. Printed, never
-asserted: the whole command as a user waits for it (start-up, reading, features, DTW)
-and the alignment alone once the libraries are loaded, with the error at every bar.
+asserted: the whole command as a user waits for it (start-up, reading, features, DTW),
+first on a machine where numba has not yet compiled Sync Toolbox's DTW (once, cached in
+choreo's cache folder) and then as every later run goes, each time with a score it has
+not read before; the alignment alone once the libraries are loaded; the error at every bar.
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from tests.test_audio_align import tempo_curve
 WORK = "haydn/opus74no1/movement1"  # a string quartet's first movement, cut to 3 minutes
 MINUTES = 3.0
 TARGET_SECONDS = 10.0
+LATER_RUNS = 2
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="choreo-bench-") as folder:
-        os.environ["CHOREO_CACHE_DIR"] = str(Path(folder) / "cache")  # never the user's
+        # Never the user's caches; one numba cache for every run, as a user has.
+        os.environ["CHOREO_CACHE_DIR"] = str(Path(folder) / "cache")
+        os.environ["NUMBA_CACHE_DIR"] = str(Path(folder) / "numba")
         _align(Path(folder))
 
 
@@ -52,25 +57,32 @@ def _align(folder: Path) -> None:
     soundfile.write(folder / "take.wav", heard.samples, heard.rate)
     print(f"   recording: {heard.seconds / 60:.1f} min, {len(measures.measures)} bars of {WORK}")
     scene = folder / "fight.yaml"
-    scene.write_text(f"id: f\ntitle: F\nscore:\n  file: {score.name}\n", encoding="utf-8")
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "choreo", "align", str(scene), "--recording", "take.wav"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    whole_command = time.perf_counter() - started
-    if done.returncode != 0:
-        print(f"   choreo align failed: {done.stderr.strip()}")
-        return
+    timings: list[float] = []
+    for run in range(1 + LATER_RUNS):
+        scene.write_text(f"id: f\ntitle: F\nscore:\n  file: {score.name}\n", encoding="utf-8")
+        cache = folder / f"cache-{run}"  # the score unread, as a scene's first align finds it
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "choreo", "align", str(scene), "--recording", "take.wav"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=dict(os.environ, CHOREO_CACHE_DIR=str(cache)),
+        )
+        timings.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            print(f"   choreo align failed: {done.stderr.strip()}")
+            return
+    print(f"   choreo align, first run on this machine (numba compiles): {timings[0]:.1f} s")
+    later = ", ".join(f"{t:.1f}" for t in timings[1:])
     print(
-        f"   choreo align (the whole command): {whole_command:.1f} s (target {TARGET_SECONDS:g} s)"
+        f"   choreo align (the whole command), later runs: {later} s (target {TARGET_SECONDS:g} s)"
     )
     placed = place_notes(measures, notes)
+    align(heard, lambda: placed)  # loads the libraries
     started = time.perf_counter()
-    align(placed, heard)
+    align(heard, lambda: placed)
     print(f"   alignment alone, libraries loaded: {time.perf_counter() - started:.1f} s")
     truth = {m.number: played(m.start_seconds) for m in measures.measures}
     points = read_scene(scene).scene.score.sync

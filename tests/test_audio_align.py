@@ -4,6 +4,7 @@ a ritardando, silence before the music), on pieces of different kinds."""
 
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +110,10 @@ def test_the_scene_names_the_recording_and_its_points(aligned: Aligned) -> None:
     assert score.sync[0].seconds > LEAD_IN - 0.1  # the silence before the music is skipped
 
 
-def test_the_command_line_aligns_and_replaces_earlier_points(tmp_path: Path) -> None:
+def test_the_command_line_aligns_and_replaces_earlier_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)  # choreo's own choice is tested
     score = "corpus:bach/bwv66.6"
     measures = load_measure_map(score)
     notes = load_score_notes(score)
@@ -133,6 +137,8 @@ def test_the_command_line_aligns_and_replaces_earlier_points(tmp_path: Path) -> 
     assert [str(p.at) for p in sync] == ["0:4", *(f"{n}:1" for n in range(1, 10))]
     truth = [played(m.start_seconds) for m in measures.measures]
     assert [p.seconds for p in sync] == pytest.approx(truth, abs=0.05)
+    # The DTW's compiled code is cached in choreo's cache folder, not in the library.
+    assert list((Path(os.environ["CHOREO_CACHE_DIR"]) / "numba").rglob("*.nbi"))
 
 
 def test_what_align_cannot_do_is_one_line(tmp_path: Path) -> None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from choreo.audio.align import Alignment, Progress, align
 from choreo.audio.recording import read_recording
-from choreo.audio.synth import place_notes
+from choreo.audio.synth import Sounding, place_notes
 from choreo.errors import ChoreoError
-from choreo.model import Position
+from choreo.model import Position, Scene
 from choreo.model.recording import MAX_RECORDING_SECONDS, SyncPoint
 from choreo.project import reference_to, scene_folder
 from choreo.scene_score import measures_for
-from choreo.score.notes import load_score_notes
+from choreo.score.notes import ScoreNotes, load_score_notes
 from choreo.store import SceneFile, save_scene
 from choreo.timing import MeasureMap, clock
 
@@ -62,19 +63,29 @@ def align_scene(
         )
     tell("reading the recording")
     heard = read_recording(audio_path)
-    tell("reading the score")
     own_time = scene.model_copy(
         update={"score": scene.score.model_copy(update={"recording": None, "sync": []})}
     )
-    measures = measures_for(own_time, path)
-    notes = load_score_notes(scene.score.file, base=scene_folder(path))
-    alignment = align(place_notes(measures, notes), heard, tell)
+    # music21 reads the score in child processes while this one hears the recording.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="choreo-score") as pool:
+        score = pool.submit(_read_score, own_time, path, scene.score.file)
+
+        def notes() -> list[Sounding]:
+            return place_notes(*score.result())
+
+        alignment = align(heard, notes, tell)
+    measures = score.result()[0]
     points = bar_points(measures, alignment)
     edited = scene.model_copy(deep=True)
     edited.score.recording = reference
     edited.score.sync = points
     saved = save_scene(scene_file, edited)
     return Aligned(saved, tuple(points), len(measures.measures), reference)
+
+
+def _read_score(scene: Scene, path: Path, score_file: str) -> tuple[MeasureMap, ScoreNotes]:
+    """The scene's score in its own time (no recording) and its notes."""
+    return measures_for(scene, path), load_score_notes(score_file, base=scene_folder(path))
 
 
 def bar_points(measures: MeasureMap, alignment: Alignment) -> list[SyncPoint]:
