@@ -19,7 +19,7 @@ import contextlib
 import io
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,9 @@ _LOWEST, _HIGHEST = 21, 108  # the piano's keys: the filterbanks' range
 # score's; and its filters, the only ones run at the full rate, cost as much as all the
 # rest. The onsets keep it: an attack shows in its overtones too.
 _CHROMA_HIGHEST = 95
+# The onsets in two parts on the two threads: the top keys' part (filtered at the full
+# rate) ends about when the rest has done half, and its thread takes the chroma's pass.
+_ONSET_PARTS = ((_LOWEST, 100), (101, _HIGHEST))
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,7 +93,7 @@ def align(
         score_start = min(n.start for n in playable)
         score_features = _score_features(playable, score_start)
         tell("hearing the recording")
-        heard_features = _chroma_and_dlnco(*(part.result() for part in hearing))
+        heard_features = _chroma_and_dlnco(*hearing())
         tell("aligning")
         path = _warping_path(score_features, heard_features)
     return Alignment(
@@ -169,19 +172,26 @@ def _music(samples: NDArray[np.float32]) -> tuple[NDArray[np.float32], float]:
     return samples[start:end], start / RATE
 
 
-def _hear(samples: NDArray[np.float32], pool: Executor) -> tuple[Future[Any], Future[Any]]:
-    """The recording's pitch features and pitch onsets, from its filterbanks, each on a
-    thread of ``pool``: the filters (scipy's) free the interpreter while they run, so the
-    two passes take two cores."""
+def _hear(samples: NDArray[np.float32], pool: Executor) -> Callable[[], tuple[Any, Any]]:
+    """The recording's pitch features and pitch onsets, from its filterbanks, computed on
+    ``pool``'s threads (scipy's filters free the interpreter while they run); the function
+    returned waits for them."""
     from synctoolbox.feature.pitch import audio_to_pitch_features
     from synctoolbox.feature.pitch_onset import audio_to_pitch_onset_features
     from synctoolbox.feature.utils import estimate_tuning
 
     tuning = estimate_tuning(samples, RATE)
-    # The onsets take longer (peak picking after the filters): first on a thread.
-    onsets = pool.submit(
-        audio_to_pitch_onset_features, f_audio=samples, Fs=RATE, tuning_offset=tuning
-    )
+    onset_parts = [
+        pool.submit(
+            audio_to_pitch_onset_features,
+            f_audio=samples,
+            Fs=RATE,
+            tuning_offset=tuning,
+            midi_min=lowest,
+            midi_max=highest,
+        )
+        for lowest, highest in _ONSET_PARTS
+    ]
     pitch = pool.submit(
         audio_to_pitch_features,
         f_audio=samples,
@@ -191,7 +201,14 @@ def _hear(samples: NDArray[np.float32], pool: Executor) -> tuple[Future[Any], Fu
         midi_min=_LOWEST,
         midi_max=_CHROMA_HIGHEST,
     )
-    return pitch, onsets
+
+    def heard() -> tuple[Any, Any]:
+        onsets: dict[int, Any] = {}
+        for part in onset_parts:
+            onsets.update(part.result())  # keyed by pitch: the parts' keys do not meet
+        return pitch.result(), onsets
+
+    return heard
 
 
 def _chroma_and_dlnco(pitch: Any, onsets: Any) -> tuple[Any, Any]:
