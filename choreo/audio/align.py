@@ -80,6 +80,7 @@ def align(
     _cache_compiled_code()
     tell("hearing the recording")
     heard, heard_start = _music(_at_rate(recording))
+    _import_libraries()
     # The filterbanks print progress dots, from both threads: one redirect around them all.
     with (
         contextlib.redirect_stdout(io.StringIO()),
@@ -100,6 +101,20 @@ def align(
         path[0].astype(np.float64) / FEATURE_RATE + score_start,
         path[1].astype(np.float64) / FEATURE_RATE + heard_start,
     )
+
+
+def _import_libraries() -> None:
+    """Every module the alignment uses, imported before its threads start. Warning filters
+    are global and numba's compiler (on a thread) puts back its copy of them when done:
+    a filter a library sets as it is imported (requests hides a urllib3 warning, imported
+    with music21) could be lost and the warning it hides printed."""
+    import synctoolbox.dtw.mrmsdtw
+    import synctoolbox.dtw.utils
+    import synctoolbox.feature.csv_tools
+    import synctoolbox.feature.dlnco
+    import synctoolbox.feature.pitch
+    import synctoolbox.feature.pitch_onset
+    import synctoolbox.feature.utils  # noqa: F401
 
 
 def _cache_compiled_code() -> None:
