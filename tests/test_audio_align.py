@@ -155,3 +155,21 @@ def test_what_align_cannot_do_is_one_line(tmp_path: Path) -> None:
         choreo("align", no_score, "--recording", tmp_path / "notes.wav"), "no score"
     )
     assert scene.read_bytes() == before
+
+
+def test_the_silence_cut_is_where_librosa_trim_cuts_it() -> None:
+    """align finds the music's ends with numpy, as librosa's ``effects.trim`` does."""
+    import librosa
+    import numpy as np
+
+    from choreo.audio.align import RATE, _music
+
+    noise = np.random.default_rng(7).standard_normal
+    tone = np.sin(2 * np.pi * 440 * np.arange(3 * RATE) / RATE).astype(np.float32)
+    for before, after in [(0, 0), (1.5, 0.7), (0.01, 2.0)]:
+        hiss = 1e-4 * noise(int(after * RATE)).astype(np.float32)
+        samples = np.concatenate([np.zeros(int(before * RATE), np.float32), tone, hiss])
+        _, (start, end) = librosa.effects.trim(samples, top_db=40, frame_length=512, hop_length=128)
+        music, second = _music(samples)
+        assert round(second * RATE) == start
+        assert round(second * RATE) + len(music) == end
