@@ -72,7 +72,10 @@ class Terminal:
 
 @contextmanager
 def running(
-    project: Path, *arguments: str, size: tuple[int, int] = (120, 36)
+    project: Path,
+    *arguments: str,
+    size: tuple[int, int] = (120, 36),
+    more_environment: dict[str, str] | None = None,
 ) -> Iterator[Terminal]:
     """``choreo ARGUMENTS`` in the project folder, in a detached tmux session."""
     name = f"choreo-test-{uuid.uuid4().hex[:8]}"
@@ -81,6 +84,7 @@ def running(
         "CHOREO_CACHE_DIR": str(project / "cache"),
         "TERM": "xterm-256color",
         "COLORTERM": "truecolor",
+        **(more_environment or {}),
     }
     exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in environment.items())
     words = " ".join(shlex.quote(word) for word in arguments)

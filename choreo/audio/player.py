@@ -13,6 +13,7 @@ player plays the stretched samples and reports positions in the score's seconds.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -34,6 +35,22 @@ _CLICK_HZ = (1568.0, 1047.0)  # the bar's first click higher (G6), the others C6
 _CLICK_LEVEL = 0.5
 _NULL_TICK_SECONDS = 0.01  # how often the null sink's thread looks at its clock
 _NO_OUTPUT = "no audio output device: "
+OUTPUT_VARIABLE = "CHOREO_AUDIO_OUTPUT"  # "null": play nothing (tests, a terminal without sound)
+
+
+def output_sink() -> Sink:
+    """Where the editor's music goes: the machine's sound output, or the null sink where
+    ``CHOREO_AUDIO_OUTPUT=null``. Raises the one-line :class:`ChoreoError` of
+    :class:`SoundDeviceSink` where there is no output."""
+    chosen = os.environ.get(OUTPUT_VARIABLE, "").strip().lower()
+    if chosen == "null":
+        return NullSink()
+    if chosen not in ("", "device"):
+        raise ChoreoError(
+            f"{OUTPUT_VARIABLE}={chosen}: choose device (the sound output, the default) "
+            "or null (play nothing)"
+        )
+    return SoundDeviceSink()
 
 
 class Sink(Protocol):

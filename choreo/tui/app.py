@@ -36,6 +36,7 @@ PALETTE_COMMANDS = (
         ("Sync to score", "save, then the beats into a copy of the score"),
         ("Check the scene", "run the checks now"),
         ("Score info", "measures, meters and tempi the beats follow"),
+        ("Play at ¾ speed", "(or ½, or full) from the beat; space keeps that speed"),
         ("jump 17", "go to measure 17 and the first beat on it"),
     ],
 )

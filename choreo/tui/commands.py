@@ -1,5 +1,5 @@
 """The command palette (ctrl+p) for the scene being edited: export, sync, check, the score,
-and "jump 17" to go to a measure."""
+playing at ¾ or ½ speed, and "jump 17" to go to a measure."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ class SceneCommands(SystemCommandsProvider):
              editor.action_score_info),
             ("Sync to score", "save, then write the beats into a copy of the score as directions",
              editor.action_sync),
+            ("Play at ¾ speed", "from the beat, pitch kept; space plays at it from now on",
+             partial(editor.play_at, 0.75)),
+            ("Play at ½ speed", "from the beat, pitch kept; space plays at it from now on",
+             partial(editor.play_at, 0.5)),
+            ("Play at full speed", "from the beat; space plays at it from now on",
+             partial(editor.play_at, 1.0)),
         ]  # fmt: skip
 
     async def discover(self) -> Hits:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -44,8 +45,12 @@ from choreo.tui.widgets.beat_table import NO_PALETTE_COLOUR, BeatRows, BeatTable
 from choreo.tui.widgets.diagnostics import DiagnosticsPanel, summary
 from choreo.tui.widgets.footer import KeyFooter
 from choreo.tui.widgets.header import SceneHeader
+from choreo.tui.widgets.playback import Playback
 from choreo.tui.widgets.timeline import MeasureTimeline
 from choreo.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from choreo.audio.player import Sink
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,9 @@ class EditorSettings:
     check_delay: float = 0.25  # quiet time after an edit before the checks run again
     cursor_blink: bool = True
     vocabulary: Vocabulary = field(default_factory=Vocabulary.bundled)
+    # Where the music plays: None is the machine's sound output (CHOREO_AUDIO_OUTPUT=null:
+    # nowhere); tests give a null sink on a clock of their own.
+    audio_output: Callable[[], Sink] | None = None
 
 
 class EditorScreen(SceneSafety):
@@ -103,6 +111,12 @@ class EditorScreen(SceneSafety):
         Binding("s", "settings", "Settings", id="settings",
                 tooltip="Scene settings: title, location, palette, score, part, recording, "
                 "tempo, fps, start, order, phrase"),
+        Binding("space", "play", "Play", id="play", show=False,
+                tooltip="Play the music from the beat after a bar's count-in, the cursor "
+                "following; again to stop (ctrl+p: play at ¾ or ½ speed)"),
+        Binding("t", "tap", "Tap", id="tap", show=False,
+                tooltip="While the music plays: a sync point on the bar now starting, "
+                "where you hear it (the recording's time; ctrl+z takes it back)"),
     ]  # fmt: skip
     # Small screens give the table the room (editor.tcss): the form folds away when narrow,
     # the timeline and the checks shrink when short and fold when tiny.
@@ -141,6 +155,7 @@ class EditorScreen(SceneSafety):
         self.form = BeatForm(session.scene, id="form", cursor_blink=settings.cursor_blink)
         self.timeline = MeasureTimeline(id="timeline")
         self.checks = DiagnosticsPanel(id="checks")
+        self.playback = Playback(self, settings.audio_output)
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -150,6 +165,7 @@ class EditorScreen(SceneSafety):
             yield self.form
         yield self.timeline
         yield self.checks
+        yield self.playback
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -421,6 +437,18 @@ class EditorScreen(SceneSafety):
             self.form.set_choices(scene, self.settings.vocabulary)
         if score_key(scene) != score_key(before):
             self.start_reading_score()
+
+    # -- playing the music (choreo/tui/widgets/playback.py) -----------------------------
+    def action_play(self) -> None:
+        self._commit_form()
+        self.playback.toggle()
+
+    def action_tap(self) -> None:
+        self.playback.tap()
+
+    def play_at(self, speed: float) -> None:
+        self._commit_form()
+        self.playback.play_at(speed)
 
     # -- saving, syncing, exporting, leaving (the flow is in scene_safety.py) --------
     def action_save(self) -> None:

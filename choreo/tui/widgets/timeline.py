@@ -1,4 +1,5 @@
-"""A strip of measures, meters and tempi with the beats drawn on it as blocks.
+"""A strip of measures, meters and tempi with the beats drawn on it as blocks, and a
+playhead where the music plays.
 
 It draws only the columns on screen, so a score of a thousand measures and a scene of
 thousands of beats cost no more than a short one; the view scrolls sideways to keep the
@@ -31,6 +32,7 @@ class MeasureTimeline(Widget):
         "measure-timeline--change",
         "measure-timeline--grid",
         "measure-timeline--selected",
+        "measure-timeline--playhead",
         "measure-timeline--empty",
     }
 
@@ -46,6 +48,7 @@ class MeasureTimeline(Widget):
         self._spans: list[tuple[int, int] | None] = []  # each beat's first and end column
         self._lines: dict[int, list[tuple[str, Style]]] | None = None
         self._subtitle = ""
+        self._playhead: int | None = None  # the column the music is at, while it plays
 
     # -- what to show ------------------------------------------------------------------
     def show_measures(self, measures: MeasureMap | None) -> None:
@@ -92,6 +95,16 @@ class MeasureTimeline(Widget):
             self._subtitle = self.border_subtitle = subtitle
         if (self.selected, self.window_start, self._subtitle) != shown:
             self._changed()  # the same beat in the same place: nothing to draw again
+
+    def show_playhead(self, offset: float | None) -> None:
+        """The playhead at a quarter offset, kept in sight; ``None`` takes it away."""
+        column = None if offset is None or self.measures is None else self.column_of(offset)
+        if column == self._playhead:
+            return  # most ticks of the music stay in one column
+        self._playhead = column
+        if column is not None:
+            self._keep_in_sight(column)
+        self._changed()
 
     def jump_to_measure(self, number: str) -> bool:
         if self.measures is None:
@@ -168,6 +181,12 @@ class MeasureTimeline(Widget):
             if change and column + 1 > changes_end:
                 changes_end = self._put(lines[1], column + 1, change, change_style)
         self._draw_beats(lines, width)
+        playhead = None if self._playhead is None else self._playhead - self.window_start
+        if playhead is not None and 0 <= playhead < width:
+            style = self._style("playhead")
+            if lines[1][playhead][0] == " ":  # a meter or tempo change stays readable
+                lines[1][playhead] = ("▼", style)
+            lines[2][playhead] = ("┃", style)
         return lines
 
     def _change_at(self, index: int) -> str:

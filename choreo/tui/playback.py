@@ -1,0 +1,212 @@
+"""Playing the open scene's music, as plain code: where it starts, the music made ready,
+the beat now sounding, and a sync point tapped on the bar now starting.
+
+``space`` plays from the selected beat after a bar's count-in; the music is the scene's
+recording, or its score synthesized by FluidSynth, at full, ¾ or ½ speed with the pitch
+kept (:mod:`choreo.audio.music`, as the rehearsal track has it). Every second here is the
+scene's measure map's: with a recording, the recording's own seconds (the map is timed by
+its sync points), else the score's, which is where the synthesized music sounds them.
+:class:`~choreo.tui.widgets.playback.Playback` runs this for the editor screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from choreo.errors import ChoreoError
+from choreo.model import Position, Scene
+from choreo.model.recording import SyncPoint, check_sync_points
+from choreo.project import scene_folder
+from choreo.recording_time import SyncPointError, follow_recording
+from choreo.store import SceneFile
+from choreo.timing import EPSILON, MeasureMap, OutsideScore, clock
+
+if TYPE_CHECKING:
+    from choreo.audio.recording import Recording
+
+# The speeds a fight is rehearsed at, and how the editor says them.
+SPEEDS = {1.0: "full speed", 0.75: "¾ speed", 0.5: "½ speed"}
+_PLACES = 3  # a sync point keeps milliseconds, as choreo align writes them
+
+
+class PlayRefused(Exception):
+    """Nothing to play, or nothing to tap: the message says why, in one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, eq=False)
+class PlayRequest:
+    """What ``space`` asks for: made on the UI thread, prepared in the worker."""
+
+    scene_file: SceneFile  # the scene as edited, at its file's path
+    measures: MeasureMap
+    start: float  # the map's second the music starts at
+    bar: str  # the bar it starts in
+    speed: float
+    count_in: tuple[float, ...]  # the count-in's clicks, from its beginning, at speed
+    count_in_seconds: float  # a bar of the starting bar's meter and tempo, at speed
+
+    @property
+    def status(self) -> str:
+        return f"▶ playing from bar {self.bar} at {SPEEDS[self.speed]} · space stops"
+
+
+def play_request(
+    scene_file: SceneFile, scene: Scene, measures: MeasureMap, index: int | None, speed: float
+) -> PlayRequest:
+    """Playing ``scene`` from its beat ``index`` (the score's start when there is none),
+    or a :class:`PlayRefused` that says why not."""
+    if not scene.score.recording and not scene.score.file:
+        raise PlayRefused(
+            "nothing to play: the scene names no score and no recording (s: scene settings)"
+        )
+    if not measures.measures:
+        raise PlayRefused("nothing to play: the score has no bars")
+    offset = measures.measures[0].offset
+    if index is not None and 0 <= index < len(scene.beats):
+        beat = scene.beats[index]
+        try:
+            offset = measures.offset_of(beat.at, beat.pass_number or 1)
+        except OutsideScore as error:
+            raise PlayRefused(f"beat {beat.id} is off the score: {error}") from None
+    measure = measures.measure_at_offset(offset)
+    assert measure is not None  # the offset is in the score
+    beat_seconds = (
+        measures.seconds_at(offset + measure.beat_length) - measures.seconds_at(offset)
+    ) / speed
+    return PlayRequest(
+        scene_file=replace(scene_file, scene=scene),
+        measures=measures,
+        start=max(measures.seconds_at(offset), 0.0),
+        bar=measure.number,
+        speed=speed,
+        count_in=tuple(k * beat_seconds for k in range(measure.beat_count)),
+        count_in_seconds=measure.beat_count * beat_seconds,
+    )
+
+
+class SceneMusic:
+    """The last scene's music made ready, at full speed and at each speed asked for, so
+    a second ``space`` plays at once. Any thread may ask; one makes the music at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[object, ...] | None = None
+        self._at_speed: dict[float, Recording | None] = {}
+
+    def music(self, request: PlayRequest) -> Recording:
+        """The music of ``request`` at its speed (reading, synthesizing, stretching it the
+        first time), or a :class:`ChoreoError` that says why there is none."""
+        from choreo.audio.music import at_speed, full_speed_music
+
+        key = _music_key(request)
+        with self._lock:
+            if key != self._key:
+                self._key, self._at_speed = key, {}
+            if 1.0 not in self._at_speed:
+                self._at_speed[1.0] = full_speed_music(request.scene_file, request.measures)
+            full = self._at_speed[1.0]
+            if full is None:
+                raise ChoreoError("nothing to play: the scene names no score and no recording")
+            if request.speed not in self._at_speed:
+                self._at_speed[request.speed] = at_speed(full, request.speed)
+            music = self._at_speed[request.speed]
+        assert music is not None
+        if request.start >= full.seconds - EPSILON:
+            raise ChoreoError(
+                f"the music ends at {clock(full.seconds)}, before bar {request.bar} "
+                f"(at {clock(request.start)})"
+            )
+        return music
+
+
+def _music_key(request: PlayRequest) -> tuple[object, ...]:
+    """What the music is made from: another value means other music."""
+    scene_file = request.scene_file
+    score = scene_file.scene.score
+    if score.recording:
+        path = scene_folder(scene_file.path) / score.recording
+        try:
+            stat = path.stat()
+        except OSError:
+            return ("recording", str(path))  # reading it says what is wrong
+        return ("recording", str(path), stat.st_mtime_ns, stat.st_size)
+    # Synthesized on the map: another part, order or tempo is other music.
+    measures = request.measures
+    return ("score", str(scene_file.path), score.file, measures.content_hash, measures.tempos,
+            measures.order, measures.part)  # fmt: skip
+
+
+class BeatTimes:
+    """The scene's beats in time order, to find the one sounding at a second."""
+
+    def __init__(self, scene: Scene, measures: MeasureMap) -> None:
+        self.scene = scene
+        self.measures = measures
+        timed: list[tuple[float, int]] = []
+        for index, beat in enumerate(scene.beats):
+            try:
+                timed.append((measures.offset_of(beat.at, beat.pass_number or 1), index))
+            except OutsideScore:
+                continue  # off the score: never sounding
+        timed.sort()
+        self._offsets = [offset for offset, _ in timed]
+        self._indexes = [index for _, index in timed]
+
+    def offset_at(self, seconds: float) -> float:
+        return self.measures.offset_at_seconds(seconds)
+
+    def sounding(self, seconds: float, current: int) -> int | None:
+        """The beat started last by ``seconds``; ``current`` where it starts with it (two
+        beats together: the one selected stays); ``None`` before the first beat."""
+        offset = self.offset_at(seconds)
+        found = bisect_right(self._offsets, offset + EPSILON) - 1
+        if found < 0:
+            return None
+        latest = self._offsets[found]
+        first = bisect_right(self._offsets, latest - EPSILON)
+        together = self._indexes[first : found + 1]
+        return current if current in together else min(together)
+
+
+def with_tapped_point(scene: Scene, measures: MeasureMap, heard: float) -> tuple[Scene, SyncPoint]:
+    """``scene`` with a sync point on the bar whose start is nearest ``heard`` (a second
+    of the recording, as ``measures`` tells time), replacing one on that bar; or a
+    :class:`PlayRefused` that says why it cannot be."""
+    if not scene.score.recording:
+        raise PlayRefused(
+            "sync points say where bars fall in a recording, and the scene names none "
+            "(s: scene settings, recording)"
+        )
+    if heard < 0:
+        raise PlayRefused("still counting in: tap as a bar of the music starts")
+    if not measures.measures:
+        raise PlayRefused("the score has no bars to tap")
+    bar = min(measures.measures, key=lambda m: abs(measures.seconds_at(m.offset) - heard))
+    try:
+        at = Position.of(bar.number, bar.first_beat)
+    except ValueError:
+        raise PlayRefused(f"bar {bar.number} cannot be named in a scene file") from None
+    passed = bar.pass_number if scene.score.order == "performed" and bar.pass_number > 1 else None
+    point = SyncPoint(at=at, pass_number=passed, seconds=round(heard, _PLACES))
+    same = (point.at, point.pass_number or 1)
+    points = [p for p in scene.score.sync if (p.at, p.pass_number or 1) != same]
+    points = sorted([*points, point], key=lambda p: p.seconds)
+    try:
+        check_sync_points(points)
+        follow_recording(measures, points)
+    except (ValueError, SyncPointError) as error:
+        raise PlayRefused(f"not tapped: {error}") from None
+    score = scene.score.model_copy(update={"sync": points})
+    return scene.model_copy(update={"score": score}), point
+
+
+def tapped_status(point: SyncPoint) -> str:
+    passed = f" pass {point.pass_number}" if point.pass_number else ""
+    return f"tapped bar {point.at.measure}{passed} at {clock(point.seconds, 2)}"
