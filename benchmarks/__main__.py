@@ -11,7 +11,7 @@ import importlib
 import sys
 import time
 
-SUITES = ("score", "export", "sync", "tui", "align", "rehearsal", "abc")
+SUITES = ("score", "export", "sync", "tui", "align", "rehearsal", "abc", "play")
 
 
 def main(names: list[str]) -> None:

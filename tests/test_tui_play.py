@@ -295,11 +295,11 @@ async def test_without_a_recording_the_score_is_synthesized_once(tmp_path: Path)
         await pilot.press("space")
         assert "preparing the music" in str(editor.timeline.border_title)
         await playing(pilot, editor)
-        made = editor.playback._music._at_speed[1.0]
+        made = editor.playback._music.full
         assert made is not None and made.seconds > 10
         await pilot.press("space", "space")
         await playing(pilot, editor)
-        assert editor.playback._music._at_speed[1.0] is made  # not synthesized again
+        assert editor.playback._music.full is made  # not synthesized again
 
 
 def test_the_output_is_chosen_by_choreo_audio_output(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,6 +26,7 @@ from choreo.timing import EPSILON, MeasureMap, OutsideScore, clock
 
 if TYPE_CHECKING:
     from choreo.audio.recording import Recording
+    from choreo.audio.stretching import Stretching
 
 # The speeds a fight is rehearsed at, and how the editor says them.
 SPEEDS = {1.0: "full speed", 0.75: "¾ speed", 0.5: "½ speed"}
@@ -93,37 +94,49 @@ def play_request(
 
 class SceneMusic:
     """The last scene's music made ready, at full speed and at each speed asked for, so
-    a second ``space`` plays at once. Any thread may ask; one makes the music at a time."""
+    a second ``space`` plays at once. Any thread may ask; one makes the music at a time.
+
+    Slower speeds are stretched a piece at a time (:mod:`choreo.audio.stretching`): the
+    piece where playing starts first, the rest behind it while it plays.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[object, ...] | None = None
-        self._at_speed: dict[float, Recording | None] = {}
+        self.full: Recording | None = None
+        self._slower: dict[float, Stretching] = {}
 
     def music(self, request: PlayRequest) -> Recording:
-        """The music of ``request`` at its speed (reading, synthesizing, stretching it the
-        first time), or a :class:`ChoreoError` that says why there is none."""
-        from choreo.audio.music import at_speed, full_speed_music
+        """The music of ``request`` at its speed, its piece at the start made (reading,
+        synthesizing it the first time), or a :class:`ChoreoError` that says why not."""
+        from choreo.audio.music import full_speed_music
+        from choreo.audio.stretching import Stretching
 
         key = _music_key(request)
         with self._lock:
-            if key != self._key:
-                self._key, self._at_speed = key, {}
-            if 1.0 not in self._at_speed:
-                self._at_speed[1.0] = full_speed_music(request.scene_file, request.measures)
-            full = self._at_speed[1.0]
+            if key != self._key or self.full is None:
+                self.close()
+                self.full = full_speed_music(request.scene_file, request.measures)
+                self._key = key
+            full = self.full
             if full is None:
                 raise ChoreoError("nothing to play: the scene names no score and no recording")
-            if request.speed not in self._at_speed:
-                self._at_speed[request.speed] = at_speed(full, request.speed)
-            music = self._at_speed[request.speed]
-        assert music is not None
-        if request.start >= full.seconds - EPSILON:
-            raise ChoreoError(
-                f"the music ends at {clock(full.seconds)}, before bar {request.bar} "
-                f"(at {clock(request.start)})"
-            )
-        return music
+            if request.start >= full.seconds - EPSILON:
+                raise ChoreoError(
+                    f"the music ends at {clock(full.seconds)}, before bar {request.bar} "
+                    f"(at {clock(request.start)})"
+                )
+            if request.speed == 1.0:
+                return full
+            if request.speed not in self._slower:
+                self._slower[request.speed] = Stretching(full, request.speed)
+            return self._slower[request.speed].from_second(request.start)
+
+    def close(self) -> None:
+        """Stop stretching in the background and let the music go."""
+        for stretching in self._slower.values():
+            stretching.stop()
+        self._slower, self.full, self._key = {}, None, None
 
 
 def _music_key(request: PlayRequest) -> tuple[object, ...]:

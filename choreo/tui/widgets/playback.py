@@ -75,6 +75,7 @@ class Playback(Widget):
 
     def on_unmount(self) -> None:
         self.stop()
+        self._music.close()
 
     # -- space, the speeds, t ----------------------------------------------------------
     def toggle(self) -> None:
