@@ -10,6 +10,7 @@ every position is exact: on the rooftop's steady 4/4 at 120, bar N starts at sec
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,12 @@ from textual.pilot import Pilot
 
 from choreo.audio.player import OUTPUT_VARIABLE, NullSink, SoundDeviceSink, output_sink
 from choreo.errors import ChoreoError
-from choreo.model import Position
+from choreo.model import Position, Scene
 from choreo.model.recording import SyncPoint
 from choreo.store import read_scene
+from choreo.timing import MeasureMap, TempoMark, build_measures, steady_grid
 from choreo.tui.app import ChoreoApp
+from choreo.tui.playback import PlayRefused, with_tapped_point
 from choreo.tui.screens.editor import EditorScreen
 from tests.audio_helpers import needs_synth
 from tests.test_tui_editor import (
@@ -109,6 +112,10 @@ async def test_space_plays_from_the_beat_and_the_cursor_follows_the_music(
         output.at(1.0)  # counting in: the cursor waits on the beat played from
         await pilot.pause(0.1)
         assert editor.cursor == 0
+        await pilot.press("t")  # no bar of the recording yet
+        await pilot.pause()
+        assert any("still counting in" in n for n in notices(pilot))
+        assert editor.session.scene.score.sync == []
         start_column = editor.timeline._playhead
         assert start_column is not None
 
@@ -294,6 +301,13 @@ async def test_without_a_recording_the_score_is_synthesized_once(tmp_path: Path)
         editor = await opened(pilot)
         await pilot.press("space")
         assert "preparing the music" in str(editor.timeline.border_title)
+        assert editor.playback.preparing
+        await pilot.press("space")  # changed my mind: nothing plays when it is ready
+        assert not editor.playback.preparing
+        assert editor.timeline.border_title == "timeline"
+        await settle(pilot)
+        assert editor.playback.playing is None and not output.sink.active
+        await pilot.press("space")
         await playing(pilot, editor)
         made = editor.playback._music.full
         assert made is not None and made.seconds > 10
@@ -308,3 +322,50 @@ def test_the_output_is_chosen_by_choreo_audio_output(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv(OUTPUT_VARIABLE, "speakers")
     with pytest.raises(ChoreoError, match="CHOREO_AUDIO_OUTPUT=speakers: choose device"):
         output_sink()
+
+
+# -- the tap, as plain code -------------------------------------------------------------
+
+
+def recorded(tmp_path: Path, order: str = "written", sync: list[SyncPoint] | None = None) -> Scene:
+    scene = read_scene(write_scene(tmp_path, RECORDED)).scene
+    score = scene.score.model_copy(update={"order": order, "sync": sync or []})
+    return scene.model_copy(update={"score": score})
+
+
+def test_a_tap_lands_on_the_nearest_bar_start_and_replaces_a_point_there(
+    tmp_path: Path,
+) -> None:
+    grid = steady_grid(120, 8)  # bar N starts at 2 (N - 1) s
+    scene, first = with_tapped_point(recorded(tmp_path), grid, 4.9)  # bar 3 starts at 4 s
+    assert first == SyncPoint(at=Position.parse("3:1"), seconds=4.9)
+    # With that point bar 3 is heard at 4.9 s, so bar 5 at 8.9 s (bar 6 would be 10 s on
+    # the grid alone): a tap follows the points tapped before it.
+    scene, _ = with_tapped_point(scene, grid, 9.2)
+    scene, again = with_tapped_point(scene, grid, 5.1)  # bar 3 again: the new point replaces it
+    assert [(str(p.at), p.seconds) for p in scene.score.sync] == [("3:1", 5.1), ("5:1", 9.2)]
+    assert again.seconds == 5.1
+
+
+def test_a_tap_past_the_score_or_in_the_count_in_is_refused(tmp_path: Path) -> None:
+    grid = steady_grid(120, 8)
+    scene = recorded(tmp_path)
+    with pytest.raises(PlayRefused, match=r"last bar ends at 0:16\.00"):
+        with_tapped_point(scene, grid, 16.5)
+    with pytest.raises(PlayRefused, match="counting in"):
+        with_tapped_point(scene, grid, -0.2)
+
+
+def test_in_performed_order_a_tap_names_the_pass(tmp_path: Path) -> None:
+    rows = [(n, 4.0, "4/4", 4, 1.0, 1.0) for n in ("1", "2", "1", "2", "3")]
+    tempos = [TempoMark(0.0, 120.0)]
+    measures = [
+        replace(m, pass_number=2) if m.index in (2, 3) else m for m in build_measures(rows, tempos)
+    ]
+    performed = MeasureMap(tuple(measures), tuple(tempos), order="performed")
+    scene, point = with_tapped_point(
+        recorded(tmp_path, "performed"), performed, 6.1
+    )  # bar 2, pass 2
+    assert (str(point.at), point.pass_number, point.seconds) == ("2:1", 2, 6.1)
+    _, first_time = with_tapped_point(scene, performed, 2.1)
+    assert (str(first_time.at), first_time.pass_number) == ("2:1", None)

@@ -188,10 +188,21 @@ class BeatTimes:
         return current if current in together else min(together)
 
 
+def heard_measures(scene: Scene, measures: MeasureMap) -> MeasureMap:
+    """``measures`` timed by the scene's sync points as they are now: the points tapped
+    since the music started move its bars to where they were heard."""
+    if not scene.score.recording:
+        return measures
+    try:
+        return follow_recording(measures, scene.score.sync)
+    except SyncPointError:
+        return measures  # the points were checked as they were made; the map stays
+
+
 def with_tapped_point(scene: Scene, measures: MeasureMap, heard: float) -> tuple[Scene, SyncPoint]:
     """``scene`` with a sync point on the bar whose start is nearest ``heard`` (a second
-    of the recording, as ``measures`` tells time), replacing one on that bar; or a
-    :class:`PlayRefused` that says why it cannot be."""
+    of the recording, as ``measures`` timed by the scene's points tells time), replacing
+    one on that bar; or a :class:`PlayRefused` that says why it cannot be."""
     if not scene.score.recording:
         raise PlayRefused(
             "sync points say where bars fall in a recording, and the scene names none "
@@ -201,6 +212,10 @@ def with_tapped_point(scene: Scene, measures: MeasureMap, heard: float) -> tuple
         raise PlayRefused("still counting in: tap as a bar of the music starts")
     if not measures.measures:
         raise PlayRefused("the score has no bars to tap")
+    measures = heard_measures(scene, measures)
+    ends = measures.seconds_at(measures.end_offset)
+    if heard > ends:
+        raise PlayRefused(f"the score's last bar ends at {clock(ends, 2)}: no bar starts here")
     bar = min(measures.measures, key=lambda m: abs(measures.seconds_at(m.offset) - heard))
     try:
         at = Position.of(bar.number, bar.first_beat)

@@ -28,6 +28,7 @@ from choreo.tui.playback import (
     PlayRefused,
     PlayRequest,
     SceneMusic,
+    heard_measures,
     play_request,
     tapped_status,
     with_tapped_point,
@@ -208,7 +209,7 @@ class Playback(Widget):
         editor = self.editor
         scene = editor.session.scene
         if self._times is None or self._times.scene is not scene:
-            self._times = BeatTimes(scene, request.measures)
+            self._times = BeatTimes(scene, heard_measures(scene, request.measures))
         editor.timeline.show_playhead(self._times.offset_at(max(seconds, request.start)))
         if seconds < request.start:
             return  # counting in: the cursor stays on the beat played from
