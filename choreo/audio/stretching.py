@@ -81,7 +81,10 @@ class Stretching:
             wanted = next((piece for piece in order if piece not in self._made), None)
             if wanted is None:
                 return
-            self._make(wanted)
+            try:
+                self._make(wanted)
+            except Exception:  # said where a play asks for that piece itself (from_second)
+                return
 
     def _make(self, piece: int) -> None:
         import numpy as np

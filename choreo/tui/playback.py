@@ -105,6 +105,7 @@ class SceneMusic:
         self._key: tuple[object, ...] | None = None
         self.full: Recording | None = None
         self._slower: dict[float, Stretching] = {}
+        self._closed = False
 
     def music(self, request: PlayRequest) -> Recording:
         """The music of ``request`` at its speed, its piece at the start made (reading,
@@ -115,7 +116,7 @@ class SceneMusic:
         key = _music_key(request)
         with self._lock:
             if key != self._key or self.full is None:
-                self.close()
+                self._forget()
                 self.full = full_speed_music(request.scene_file, request.measures)
                 self._key = key
             full = self.full
@@ -130,10 +131,20 @@ class SceneMusic:
                 return full
             if request.speed not in self._slower:
                 self._slower[request.speed] = Stretching(full, request.speed)
-            return self._slower[request.speed].from_second(request.start)
+            stretching = self._slower[request.speed]
+            music = stretching.from_second(request.start)
+            if self._closed:  # the editor closed meanwhile: stretch no more
+                stretching.stop()
+            return music
 
     def close(self) -> None:
-        """Stop stretching in the background and let the music go."""
+        """No more music: stop stretching in the background (without waiting for the
+        lock a worker may hold while it synthesizes)."""
+        self._closed = True
+        for stretching in list(self._slower.values()):
+            stretching.stop()
+
+    def _forget(self) -> None:
         for stretching in self._slower.values():
             stretching.stop()
         self._slower, self.full, self._key = {}, None, None
