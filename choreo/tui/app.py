@@ -3,14 +3,16 @@ factory the command line, ``choreo serve`` and the tests all build the app with.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.screen import Screen
 
 from choreo.demo import demo_scenes, is_installed_demo
 from choreo.errors import ChoreoError, SceneError
@@ -66,6 +68,25 @@ class ChoreoApp(App[None]):
         self.folder = folder
         self.settings = settings
         self.failure: ChoreoError | None = None
+        # The screen each key was sent to: see _on_key.
+        self._sent_to: weakref.WeakKeyDictionary[events.Key, Screen[Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._sent_to[event] = self.screen
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Keys typed right after one that opens a screen (``c``, ``s``, F1) were sent to
+        the screen below before the first key's binding opened the new one: they go on
+        to the new screen, as typed, instead of being lost on their way back."""
+        sent_to = self._sent_to.pop(event, None)
+        if sent_to is not None and sent_to is not self.screen:
+            self.post_message(events.Key(event.key, event.character))
+            return
+        await super()._on_key(event)
 
     def on_mount(self) -> None:
         if self.scene_path is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Label
@@ -35,6 +36,22 @@ class SceneScreen(ModalScreen[None]):
         self.editor = editor
         self.session = editor.session
         self.problem = Label("", id=problem_id, markup=False)
+        # Keys typed after `c` or `s` while the screen mounts reach it before any field
+        # has focus, where nothing takes them: kept, and typed again once one has.
+        self._early_keys: list[events.Key] | None = []
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._early_keys is None or self.focused is not None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self._early_keys.append(event)
+
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        early, self._early_keys = self._early_keys, None
+        for key in early or ():
+            self.app.post_message(events.Key(key.key, key.character))
 
     @property
     def scene(self) -> Scene:
