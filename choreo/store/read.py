@@ -41,7 +41,10 @@ class SceneFile:
     """A scene together with the YAML tree and the bytes it was read from.
 
     A scene read from the cache has no tree yet: it is read from ``text`` when first
-    asked for (a save merges into it), in whichever thread asks.
+    asked for (a save merges into it), in whichever thread asks. A scene just saved keeps
+    the tree it was merged into, whose line numbers are the old file's (``lines_stale``):
+    the next save merges into it, but a beat's line is looked up in a tree read from
+    ``text``.
     """
 
     path: Path
@@ -50,6 +53,7 @@ class SceneFile:
     text: str
     digest: str
     indent: tuple[int, int]  # sequence indent and dash offset, as the file has them
+    lines_stale: bool = False
     _reading: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
@@ -67,7 +71,10 @@ class SceneFile:
         return project_of(self.path)
 
     def beat_line(self, beat_id: str) -> int | None:
-        """The 1-based line where a beat starts in the file as read."""
+        """The 1-based line where a beat starts in ``text``."""
+        if self.lines_stale:
+            with self._reading:
+                self.tree, self.lines_stale = None, False
         beats = self.document.get("beats")
         if not isinstance(beats, CommentedSeq):
             return None

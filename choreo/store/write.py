@@ -123,8 +123,20 @@ class PendingSave:
         if digest != self.scene_file.digest:  # a new text: reopening it finds the scene cached
             remember_scene(digest, CachedScene(self.scene, self.scene_file.indent))
         return SceneFile(
-            self.named, self.scene, self.document, self.text, digest, self.scene_file.indent
+            self.named,
+            self.scene,
+            self.document,
+            self.text,
+            digest,
+            self.scene_file.indent,
+            lines_stale=self._lines_stale(),
         )
+
+    def _lines_stale(self) -> bool:
+        """A tree merged into keeps the line numbers of the text it was read from."""
+        if self.document is self.scene_file.tree:  # the scene unchanged: the same tree
+            return self.scene_file.lines_stale
+        return True
 
     def close(self) -> None:
         if self._write is not None:
