@@ -28,21 +28,23 @@ async def test_letters_typed_right_after_s_reach_the_title_field(tmp_path: Path)
     app = app_on(write_scene(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
-        type_at_once(pilot, "s", "end", *" II")
+        type_at_once(pilot, "s", *"Dusk")  # the title is selected when it gets focus
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SettingsScreen)
         title = screen.fields["title"]
         assert isinstance(title, Input)
-        assert title.value == "Rooftop at dawn II"
+        # Not lost. (Typed slowly they replace the title, selected when it gets focus;
+        # typed ahead they land before the selection is made.)
+        assert title.value.startswith("Dusk")
 
 
-async def test_letters_typed_right_after_c_reach_the_cast_screen(tmp_path: Path) -> None:
+async def test_keys_typed_right_after_c_reach_the_cast_screen(tmp_path: Path) -> None:
     app = app_on(write_scene(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
-        type_at_once(pilot, "c", "a", *"Kessler")
+        type_at_once(pilot, "c", "down")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CastScreen)
-        assert screen.new_name.value == "Kessler"
+        assert screen.table.cursor_row == 1

@@ -84,9 +84,8 @@ class ChoreoApp(App[None]):
         to the new screen, as typed, instead of being lost on their way back."""
         sent_to = self._sent_to.pop(event, None)
         if sent_to is not None and sent_to is not self.screen:
+            event.prevent_default()  # not App's own handler: its bindings are the new screen's
             self.post_message(events.Key(event.key, event.character))
-            return
-        await super()._on_key(event)
 
     def on_mount(self) -> None:
         if self.scene_path is not None:

@@ -40,10 +40,9 @@ class SceneScreen(ModalScreen[None]):
         # has focus, where nothing takes them: kept, and typed again once one has.
         self._early_keys: list[events.Key] | None = []
 
-    async def _on_key(self, event: events.Key) -> None:
+    def _on_key(self, event: events.Key) -> None:
         if self._early_keys is None or self.focused is not None:
-            await super()._on_key(event)
-            return
+            return  # Textual's own handler, next in line, takes it
         event.stop()
         event.prevent_default()
         self._early_keys.append(event)
