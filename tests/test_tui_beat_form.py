@@ -24,7 +24,7 @@ from choreo.tui.fields import (
     with_field,
 )
 from choreo.tui.screens.editor import EditorScreen
-from choreo.tui.widgets.beat_form import ActionInput, FieldInput, NoteArea
+from choreo.tui.widgets.beat_form import ActionInput, ActionSlot, FieldInput, NoteArea
 from tests.test_tui_editor import (
     SIZE,
     _private_state,  # noqa: F401  (the fixture: each test's own state and cache)
@@ -185,8 +185,13 @@ async def test_the_action_slots_follow_the_people_a_beat_names(tmp_path: Path) -
         assert slots == ["eve · Eve", "guard1 · Guard 1"]
         await pilot.press("down")
         await pilot.pause()
-        slots = [str(s.who.render()) for s in editor.form.query("ActionSlot") if s.display]
-        assert slots == ["eve · Eve"]
+        slots = [s for s in editor.form.query(ActionSlot) if s.display]
+        assert [str(s.who.render()) for s in slots] == ["eve · Eve", ""]
+        # The slot this beat does not use keeps its lines (nothing below moves), blank,
+        # and tab passes it by.
+        assert slots[1].styles.opacity == 0
+        assert not any(field.focusable for field in slots[1].inputs.values())
+        assert all(field.focusable for field in slots[0].inputs.values())
         # A new performer gets a slot: their action can be written at once.
         await in_form(pilot, editor, editor.form.input_for("performers"))
         await pilot.press("end", *", guard1", "enter")

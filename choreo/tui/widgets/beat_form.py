@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import Widget
@@ -119,6 +119,9 @@ class ActionInput(FormInput):
         self.part: ActionPart = part
         self.performer: str | None = None  # whose action it shows
 
+    def allow_focus(self) -> bool:
+        return self.performer is not None and super().allow_focus()  # a blank slot: skipped
+
 
 class NoteArea(TextArea):
     """A field of several lines (safety, notes); committed when focus leaves it."""
@@ -185,9 +188,18 @@ class ActionSlot(Vertical):
             self.error.update(problem or "")
             self.error.set_class(problem is not None, "-shown")
 
-    def show(self, performer: str | None, who: str, beat: Beat | None, keep_typed: bool) -> None:
+    def show(
+        self, performer: str | None, who: str, beat: Beat | None, keep_typed: bool, *, room: bool
+    ) -> None:
+        """Show one performer's action, or nothing. A slot the beat does not use but
+        another beat of the scene does (``room``) keeps its lines, blank: the fields below
+        stay where they are, and a cursor move needs no layout pass over the screen."""
         self.performer = performer
-        self.set_class(performer is None, "-unused")
+        if self.display != room:
+            self.display = room
+        used = 1.0 if performer is not None else 0.0
+        if self.styles.opacity != used:
+            self.styles.opacity = used
         if who != self._who:
             self._who = who
             self.who.update(who, layout=False)  # one line, as wide as the form
@@ -199,10 +211,14 @@ class ActionSlot(Vertical):
             _fill(field_input, text)
 
 
+def most_people(scene: Scene) -> int:
+    """The most people one beat names: how many action slots the form shows."""
+    return max((len(beat.everyone()) for beat in scene.beats), default=0)
+
+
 def people_in(scene: Scene) -> int:
     """How many action slots the form keeps: the most people a beat names, or the cast."""
-    most = max((len(beat.everyone()) for beat in scene.beats), default=0)
-    return max(most, len(scene.cast))
+    return max(most_people(scene), len(scene.cast))
 
 
 def _fill(field_input: Input, text: str) -> None:
@@ -233,6 +249,7 @@ class BeatForm(VerticalScroll):
         self._completions: dict[str, FieldCompletion] = {}
         # Slots for the scene's people are made with the form, not mounted after it.
         self._slots = [ActionSlot(slot, cursor_blink) for slot in range(people_in(scene))]
+        self._room = most_people(scene)  # slots shown, used by the beat or blank
         self._row_of_pass: Widget | None = None
         self._action_choices: dict[ActionPart, list[Choice]] = {p: [] for p in ACTION_PARTS}
 
@@ -312,6 +329,7 @@ class BeatForm(VerticalScroll):
             for part, completion in slot.completions.items():
                 completion.choices = moves[part]
         self._ensure_slots(people_in(scene))
+        self._room = most_people(scene)
 
     def _ensure_slots(self, count: int) -> None:
         """Enough action slots for ``count`` people (made once; more only when a beat
@@ -331,8 +349,8 @@ class BeatForm(VerticalScroll):
         self.index, self.beat = index, beat
         self.set_class(beat is None, "-empty")
         title = "beat" if beat is None else f"beat {beat.id} · row {(index or 0) + 1}"
-        if title != self._title:  # setting a title repaints the whole form
-            self._title = self.border_title = title
+        if title != self._title:
+            self._show_title(title)
         show_pass = beat is not None and (self._performed or beat.pass_number is not None)
         self._pass_row().set_class(not show_pass, "-unused")
         for widget in self.inputs():
@@ -349,14 +367,25 @@ class BeatForm(VerticalScroll):
             self._show_problem(widget.field, None)
         self._show_actions(beat, keep_typed)
 
+    def _show_title(self, title: str) -> None:
+        """The beat in the form's border. Setting ``border_title`` repaints the whole
+        form, every field in it; the title is one line of the border, so only that line
+        is painted again."""
+        self._title = title
+        self._border_title = self.render_str(title).split()[0]  # as border_title keeps it
+        if self.is_mounted:
+            offset = self.content_offset  # regions are given from the content's corner
+            self.refresh(Region(-offset.x, -offset.y, self.outer_size.width, 1))
+
     def _show_actions(self, beat: Beat | None, keep_typed: bool) -> None:
         people = beat.everyone() if beat is not None else []
         self._ensure_slots(len(people))
+        self._room = max(self._room, len(people))
         for number, slot in enumerate(self._slots):
             performer = people[number] if number < len(people) else None
             name = self._names.get(performer or "")
             who = "" if performer is None else f"{performer} · {name}" if name else performer
-            slot.show(performer, who, beat, keep_typed)
+            slot.show(performer, who, beat, keep_typed, room=number < self._room)
             slot.show_problem(None)
 
     def pending_edit(self) -> FieldEdited | None:
