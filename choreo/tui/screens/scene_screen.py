@@ -40,7 +40,7 @@ class SceneScreen(ModalScreen[None]):
         # has focus, where nothing takes them: kept, and typed again once one has.
         self._early_keys: list[events.Key] | None = []
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         if self._early_keys is None or self.focused is not None:
             return  # Textual's own handler, next in line, takes it
         event.stop()
