@@ -77,11 +77,16 @@ async def test_a_new_scene_gets_a_cast_and_a_double_and_saves_without_a_conflict
         editor = await opened(pilot)
         screen = await cast_screen(pilot)
         assert app.focused is screen.new_name  # no cast yet: typing a name starts one
+        # The hint names what typing does there, not `a` (which would be typed).
+        assert str(screen.hint.render()).startswith("type a name")
         await add(pilot, "Eve", "Guard 1", "Kim Lee")
+        assert str(screen.hint.render()).startswith("a add")  # back in the list
         assert [m.id for m in screen.scene.cast] == ["eve", "guard-1", "kim-lee"]
         assert screen.table.row_count == 3
         # Kim Lee doubles Eve: the third row, its doubles field.
-        await pilot.press("down", "down", "enter", "tab", "tab", *"eve", "enter")
+        await pilot.press("down", "down", "enter")
+        assert str(screen.hint.render()).startswith("enter or tab applies")
+        await pilot.press("tab", "tab", *"eve", "enter")
         await pilot.press("escape", "up", "up", "enter")  # Eve's props
         await pilot.press(*["tab"] * 5, *"knife, pistol", "enter", "escape")
         await settle(pilot)

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -64,6 +64,11 @@ class MemberInput(Input):
         self.tooltip = MEMBER_HINTS[field]
 
 
+_TABLE_HINT = "a add · enter edit · d remove · ctrl+z undo · escape close"
+_NEW_NAME_HINT = "type a name, enter adds it (then another) · escape back to the list"
+_FIELD_HINT = "enter or tab applies · escape back to the list"
+
+
 class CastScreen(SceneScreen):
     """The open scene's cast; edits go to the editor's history at once."""
 
@@ -92,6 +97,7 @@ class CastScreen(SceneScreen):
         self.doubles_completion = FieldCompletion(self.inputs["doubles"])
         self.props_completion = PropsCompletion(self.inputs["props"], one_of_a_list=True)
         self._shown: CastMember | None = None
+        self.hint = Label(_TABLE_HINT, id="cast-hint", classes="scene-hint")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cast-box", classes="scene-box"):
@@ -106,10 +112,7 @@ class CastScreen(SceneScreen):
                         yield Label(field, classes="scene-label")
                         yield field_input
             yield self.problem
-            yield Label(
-                "a add · enter edit · d remove · ctrl+z undo · escape close",
-                classes="scene-hint",
-            )
+            yield self.hint
         yield self.doubles_completion
         yield self.props_completion
 
@@ -121,6 +124,17 @@ class CastScreen(SceneScreen):
             field_input.cursor_blink = cursor_blink
         self.show_scene(0)
         (self.table if self.scene.cast else self.new_name).focus()  # no cast: name one
+
+    @on(events.DescendantFocus)
+    def _say_keys(self) -> None:
+        # In a field letters are text: a hint naming `a` there would have it typed.
+        focused = self.focused
+        if focused is self.new_name:
+            self.hint.update(_NEW_NAME_HINT)
+        elif isinstance(focused, MemberInput):
+            self.hint.update(_FIELD_HINT)
+        else:
+            self.hint.update(_TABLE_HINT)
 
     # -- showing ---------------------------------------------------------------------
     @property
