@@ -148,7 +148,9 @@ def export(
     output_format: Annotated[
         ExportFormat, typer.Option("--format", help="md, csv, json, midi, pdf or wav")
     ] = ExportFormat.md,
-    out: Annotated[Path | None, typer.Option("-o", "--output", help="file to write")] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="file to write; - for stdout")
+    ] = None,
     performer: Annotated[
         str | None,
         typer.Option("--performer", help="a cast id or name: that performer's cue sheet"),
@@ -170,6 +172,8 @@ def export(
     from choreo.scene_score import measures_of
     from choreo.store import atomic_write, read_scene
 
+    if out == Path("-"):
+        out = None  # the usual spelling of stdout, not a file named "-"
     binary = {ExportFormat.midi: "MIDI", ExportFormat.pdf: "PDF"}.get(output_format)
     if out is None and binary and sys.stdout.isatty():
         raise ChoreoError(f"{binary} is binary: give a file with -o, or pipe the output")

@@ -136,3 +136,12 @@ def test_the_cli_reports_an_unknown_performer_in_one_line(scene_file: SceneFile)
     result = choreo("export", scene_file.path, "--performer", "adam")
     assert_one_line_error(result)
     assert result.stderr.startswith("error: no scene has a performer 'adam'")
+
+
+def test_dash_as_the_output_file_is_stdout(tmp_path: Path) -> None:
+    scene = write_scene(tmp_path, SCENE, name="rooftop.yaml")
+    to_stdout = choreo("export", scene, "--format", "csv", cwd=tmp_path)
+    dashed = choreo("export", scene, "--format", "csv", "-o", "-", cwd=tmp_path)
+    assert dashed.returncode == 0, dashed.stderr
+    assert dashed.stdout == to_stdout.stdout and "knife slash" in dashed.stdout
+    assert not (tmp_path / "-").exists()
