@@ -397,3 +397,19 @@ async def test_the_recording_is_chosen_from_the_projects_audio_files(tmp_path: P
         await settle(pilot)
         await until(pilot, lambda: not editor.header.dirty)
     assert changed_lines(before, path.read_text()) == ["+  recording: ../scores/take-1.wav"]
+
+
+async def test_a_score_with_its_own_tempo_says_the_scene_tempo_is_unused(tmp_path: Path) -> None:
+    app = app_on(with_score(tmp_path, "corridor.musicxml"))  # ♩=112 from its first bar
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        screen = await settings_screen(pilot)
+        await until(pilot, lambda: "score read" in str(screen.score_status.render()))
+        status = str(screen.score_status.render())
+        assert "own tempo (♩=112), so the tempo above is unused" in status
+        tempo = screen.fields["tempo"]
+        await pilot.press(*["tab"] * 6)  # title … recording, tempo
+        assert app.focused is tempo
+        await pilot.press("end", "ctrl+u", *"112", "enter")
+        await settle(pilot)
+        assert "unused" not in str(screen.score_status.render())  # the same tempo: nothing unused

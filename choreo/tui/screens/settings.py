@@ -192,6 +192,10 @@ class SettingsScreen(SceneScreen):
         else:
             count = len(session.score.measures)
             status = f"score read: {count} bar{'s' if count != 1 else ''}"
+            first = session.score.tempos[0] if session.score.tempos else None
+            if first is not None and first.offset <= 0 and first.qpm != self.scene.score.tempo:
+                # A tempo typed here would change nothing: say so rather than let it look set.
+                status += f"; it sets its own tempo (♩={first.qpm:g}), so the tempo above is unused"
         self.score_status.update(status)
         self.score_status.set_class(session.score_problem is not None, "-failed")
 
