@@ -9,7 +9,10 @@ from tests.conftest import SCENES
 from tests.test_tui_editor import app_on, opened
 from tests.test_tui_no_edit_lost import offered_commands
 
-CHOREO_COMMANDS = ["Export Markdown", "Check the scene", "Score info", "Sync to score"]
+CHOREO_COMMANDS = [
+    "Export Markdown", "Check the scene", "Score info", "Sync to score",
+    "Play at ¾ speed", "Play at ½ speed", "Play at full speed",
+]  # fmt: skip
 TEXTUAL_COMMANDS = {"Keys", "Quit", "Theme"}
 
 
