@@ -20,6 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from choreo.errors import ScoreError, printable
+from choreo.score.abc_meter import read_abc_meter
 
 _NOTES = "ABCDEFGabcdefg"
 # ABC 2.1 §4.14: the decorations every tune may use without a U: field. music21 reads all
@@ -506,16 +507,13 @@ def _tempo(value: str, unit: Fraction) -> str | None:
 
 
 def _meter(value: str) -> Fraction | None:
-    """A bar's length in whole notes: ``6/8``, ``C`` (4/4), ``C|`` (2/2), ``(2+3)/8``;
-    None for ``none`` or what has no figures."""
-    text = value.split("%")[0].strip()
-    if text in ("C", "C|"):  # 4/4 and 2/2
-        return Fraction(1)
-    top, slash, bottom = text.partition("/")
-    counts = re.findall(r"\d+", top)
-    if not slash or not counts or not bottom.strip().isdigit() or int(bottom) == 0:
+    """A bar's length in whole notes, as :func:`read_abc_meter` reads the field: ``6/8``,
+    ``C`` (4/4), ``C|`` (2/2), ``(2+3)/8``; None for ``none`` or what has no figures."""
+    try:
+        meter = read_abc_meter(value.split("%")[0])
+    except ValueError:
         return None
-    return Fraction(sum(int(c) for c in counts), int(bottom))
+    return Fraction(sum(meter.groups), meter.beat_type) if meter.beat_type else None
 
 
 def _unit(value: str) -> Fraction | None:
