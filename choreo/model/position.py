@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
@@ -33,8 +34,16 @@ class Position:
     @classmethod
     def of(cls, measure: str, beat: float) -> Position:
         """The position as a scene file can hold it; ``ValueError`` when ``M:B`` cannot
-        say it (a measure numbered ``12bis`` in the score, a beat past 999)."""
-        return cls.parse(f"{measure}:{format_beat(beat)}")
+        say it (a measure numbered ``12bis`` in the score, a beat past 999). The same as
+        parsing ``f"{measure}:{format_beat(beat)}"``, without the text (a ripple makes
+        thousands)."""
+        rounded = round(float(beat), 6)
+        try:
+            if 1 <= rounded < 1000:
+                return cls(_measure_name(measure), rounded)
+        except ValueError:
+            pass
+        return cls.parse(f"{measure}:{format_beat(beat)}")  # its error
 
     @property
     def measure_value(self) -> int:
@@ -43,6 +52,12 @@ class Position:
 
     def __str__(self) -> str:
         return f"{self.measure}:{format_beat(self.beat)}"
+
+
+@lru_cache(maxsize=4096)
+def _measure_name(measure: str) -> str:
+    """A score's measure number as a position holds it, or ``ValueError``."""
+    return Position.parse(f"{measure}:1").measure
 
 
 def format_beat(beat: float) -> str:

@@ -11,7 +11,6 @@ messages and never touch a widget. Every failure comes back through one
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from choreo.model import PALETTE_COLOURS, Scene
 from choreo.scene_score import score_key
 from choreo.store import read_scene
 from choreo.timing import OutsideScore
-from choreo.tui import score_loading
+from choreo.tui import collector, score_loading
 from choreo.tui.messages import DiagnosticChosen, SceneAnalysed, SceneRead, ScoreRead
 from choreo.tui.screens.cast import CastScreen
 from choreo.tui.screens.columns import ColumnChooser, remembered_columns
@@ -147,7 +146,6 @@ class EditorScreen(SceneSafety):
         self._check_timer: Timer | None = None
         self._score_timer: Timer | None = None  # ticks the "parsing score…" line
         self._score_started = 0.0
-        self._frozen = False  # the scene's objects are out of the cycle collector's sight
         self._scene_vocabulary: tuple[object, Vocabulary] | None = None
         # The widgets are made here and kept: every keystroke reaches several of them.
         self.header = SceneHeader(id="header")
@@ -169,6 +167,7 @@ class EditorScreen(SceneSafety):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        collector.editor_opened()
         self.timeline.border_title = "timeline"
         self.table.border_title = "beats"
         self.header.scene_title = self.session.scene.title
@@ -186,7 +185,7 @@ class EditorScreen(SceneSafety):
 
     def on_unmount(self) -> None:
         self.release_lock()
-        gc.unfreeze()  # what the scene held can be collected again
+        collector.editor_closed()
 
     # -- reloading ---------------------------------------------------------------------
     def reload_scene_file(self) -> None:
@@ -278,7 +277,6 @@ class EditorScreen(SceneSafety):
         """The beats' times are final now (score read, failed, or none): redraw them."""
         self.timeline.show_measures(self.session.measures)
         self._show_rows(cursor=None)
-        self._frozen = False
         self._analyse_now()
 
     # -- drawing -----------------------------------------------------------------------
@@ -347,14 +345,7 @@ class EditorScreen(SceneSafety):
         self.timeline.show_beats(message.placed, colour)
         self.timeline.follow(self.cursor if message.placed else None)
         self.checks.show(message.diagnostics)
-        if not self._frozen:
-            # Everything drawn now: a long scene is hundreds of thousands of objects (beats,
-            # rows, cells, measures, checks) that live as long as the editor, and every
-            # full pass of the cycle collector over them stalls a keystroke by most of
-            # 100 ms. Collect once, and leave them out of later passes.
-            self._frozen = True
-            gc.collect()
-            gc.freeze()
+        collector.editor_idle()
 
     @on(DiagnosticChosen)
     def _diagnostic_chosen(self, message: DiagnosticChosen) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 
 from choreo.errors import ChoreoError
+from choreo.tui import collector
 from choreo.tui.messages import OpeningFailed, SceneOpened
 from choreo.tui.saving import open_scene
 from choreo.tui.screens.editor import EditorScreen, EditorSettings
@@ -42,7 +43,9 @@ class OpeningScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="open",
           description="reading the scene")  # fmt: skip
     def _read(self) -> None:
-        self.post_message(SceneOpened(open_scene(self.path)))
+        opened = open_scene(self.path)
+        collector.freeze_what_was_read()
+        self.post_message(SceneOpened(opened))
 
     @on(SceneOpened)
     def _opened(self, message: SceneOpened) -> None:

@@ -93,14 +93,13 @@ def beat_row(beat_id: str, cells: tuple[Cell, ...]) -> BeatRow:
 
 
 TIME_CELLS = 3  # bar:beat, count and timecode come first
-_TIME_FIELDS = frozenset({"at", "pass_number"})
 
 
 def _only_moved(was: Beat, beat: Beat) -> bool:
-    """True when ``beat`` is ``was`` moved in time: every other field the same object
-    (timing edits copy a beat with a new ``at``)."""
-    old = was.__dict__
-    return all(value is old[name] or name in _TIME_FIELDS for name, value in beat.__dict__.items())
+    """True when ``beat`` is ``was`` moved in time: every other field the same (timing
+    edits copy a beat with a new ``at``, so the comparison finds the same objects)."""
+    now = beat.__dict__
+    return now == {**was.__dict__, "at": now["at"], "pass_number": now["pass_number"]}
 
 
 def changed_span(old: Sequence[object], new: Sequence[object]) -> tuple[int, int, int]:

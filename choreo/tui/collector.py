@@ -1,0 +1,45 @@
+"""The cycle collector kept out of the editor's keystrokes.
+
+A long scene is hundreds of thousands of objects (beats, rows, cells, measures, and every
+earlier version of the scene that undo keeps), and a full pass of the collector walks all
+of them: on 2,000 beats that is 100-180 ms, in whichever key allocates when it falls due.
+So what the editor holds is frozen out of the collector's sight: the scene as it is read,
+then, whenever the editor is idle after an edit (its checks shown), whatever the edits
+made since. Full passes wait for those idle moments; young objects are still collected as
+they die. Closing the editor thaws it all, and the next pass frees what it held.
+"""
+
+from __future__ import annotations
+
+import gc
+
+_threshold: tuple[int, int, int] | None = None  # the collector's own, while an editor is open
+
+
+def freeze_what_was_read() -> None:
+    """The scene just read lives as long as its editor: out of the collector's passes."""
+    gc.freeze()
+
+
+def editor_opened() -> None:
+    """Full passes only when the editor is idle: young passes go on as before."""
+    global _threshold
+    if _threshold is None:
+        _threshold = gc.get_threshold()
+        young, middle, _full = _threshold
+        gc.set_threshold(young, middle, 1_000_000)
+
+
+def editor_idle() -> None:
+    """Collect what the edits since the last idle moment left (only they are in sight),
+    and freeze the rest."""
+    gc.collect()
+    gc.freeze()
+
+
+def editor_closed() -> None:
+    global _threshold
+    gc.unfreeze()
+    if _threshold is not None:
+        gc.set_threshold(*_threshold)
+        _threshold = None
