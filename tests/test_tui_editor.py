@@ -914,7 +914,7 @@ async def test_the_footer_keeps_its_keys_in_place_and_dims_those_that_do_not_app
         await pilot.pause(0.1)
         assert list(footer.query(KeyInPlace)) == keys  # the same keys, not built again
         dimmed = {key.description for key in keys if key.has_class("-disabled")}
-        assert dimmed == {"Edit", "Add", "Delete", "Columns", "Cast", "Settings"}
+        assert dimmed == {"Edit", "Add", "Delete", "Play", "Columns", "Cast", "Settings"}
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert list(footer.query(KeyInPlace)) == keys

@@ -86,6 +86,24 @@ class EditorScreen(SceneSafety):
                 tooltip="Undo the last edit: add, delete, move, nudge, ripple or a field change"),
         Binding("ctrl+y", "redo", "Redo", id="redo", priority=True, show=False,
                 tooltip="Redo the edit undone last"),
+        Binding("space", "play", "Play", id="play",
+                tooltip="Play the music from the beat after a bar's count-in, the cursor "
+                "following; again to stop (ctrl+p: play at ¾ or ½ speed)"),
+        Binding("t", "tap", "Tap", id="tap", show=False,
+                tooltip="While the music plays: a sync point on the bar now starting, "
+                "where you hear it (the recording's time; ctrl+z takes it back)"),
+        Binding("c", "cast", "Cast", id="cast",
+                tooltip="Cast and props: add, rename or remove performers, who doubles whom, "
+                "starting props"),
+        Binding("s", "settings", "Settings", id="settings",
+                tooltip="Scene settings: title, location, palette, score, part, recording, "
+                "tempo, fps, start, order, phrase"),
+        Binding("v", "choose_columns", "Columns", id="choose-columns",
+                tooltip="Choose the table's columns: weapon, safety, camera, cue, status, "
+                "attacker → partner, position · setup, ..."),
+        Binding("ctrl+e", "export_markdown", "Export", id="export-markdown", priority=True,
+                tooltip="Save the scene, then write its beat sheet as Markdown next to it "
+                "(NAME.md)"),
         Binding("left_square_bracket", "nudge(-0.5)", "Earlier", id="nudge-earlier",
                 key_display="[", show=False,
                 tooltip="Nudge the beat half a beat earlier (across barlines)"),
@@ -98,24 +116,6 @@ class EditorScreen(SceneSafety):
         Binding("right_curly_bracket", "ripple(1)", "Ripple later", id="ripple-later",
                 key_display="}", show=False,
                 tooltip="Move this beat and every beat later in time a beat later"),
-        Binding("v", "choose_columns", "Columns", id="choose-columns",
-                tooltip="Choose the table's columns: weapon, safety, camera, cue, status, "
-                "attacker → partner, position · setup, ..."),
-        Binding("ctrl+e", "export_markdown", "Export", id="export-markdown", priority=True,
-                tooltip="Save the scene, then write its beat sheet as Markdown next to it "
-                "(NAME.md)"),
-        Binding("c", "cast", "Cast", id="cast",
-                tooltip="Cast and props: add, rename or remove performers, who doubles whom, "
-                "starting props"),
-        Binding("s", "settings", "Settings", id="settings",
-                tooltip="Scene settings: title, location, palette, score, part, recording, "
-                "tempo, fps, start, order, phrase"),
-        Binding("space", "play", "Play", id="play", show=False,
-                tooltip="Play the music from the beat after a bar's count-in, the cursor "
-                "following; again to stop (ctrl+p: play at ¾ or ½ speed)"),
-        Binding("t", "tap", "Tap", id="tap", show=False,
-                tooltip="While the music plays: a sync point on the bar now starting, "
-                "where you hear it (the recording's time; ctrl+z takes it back)"),
     ]  # fmt: skip
     # Small screens give the table the room (editor.tcss): the form folds away when narrow,
     # the timeline and the checks shrink when short and fold when tiny.

@@ -48,24 +48,37 @@ class Column:
     # (1), then moves and performers (2); 0 is never cut.
     cut: int
     chosen: bool = True  # ``v`` shows or hides it; the others are always there
+    # The label where the column is narrower than ``label`` ("bar", not "bar…"): a column
+    # whose cells are narrower still is widened to it.
+    short: str = ""
+
+    @property
+    def least_label(self) -> str:
+        return self.short or self.label
+
+    def heading(self, width: int) -> str:
+        """The label that fits ``width`` cells, cut short only when even the short one
+        does not."""
+        text = self.label if cell_len(self.label) <= width else self.least_label
+        return _fit(text, width)
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("number", "#", cut=0, chosen=False),
-    Column("at", "bar:beat", cut=0, chosen=False),
-    Column("counts", "count", cut=0),
-    Column("timecode", "timecode", cut=0),
+    Column("at", "bar:beat", cut=0, chosen=False, short="bar"),
+    Column("counts", "count", cut=0, short="cnt"),
+    Column("timecode", "timecode", cut=0, short="tc"),
     Column("ballet", "ballet", cut=2),
     Column("combat", "combat", cut=2),
-    Column("performers", "performers", cut=2),
-    Column("roles", "attacker → partner", cut=1),
+    Column("performers", "performers", cut=2, short="who"),
+    Column("roles", "attacker → partner", cut=1, short="att → ptr"),
     Column("weapon", "weapon", cut=1),
-    Column("intensity", "intensity", cut=0),
-    Column("hit", "hit", cut=0),
+    Column("intensity", "intensity", cut=0, short="int"),
+    Column("hit", "hit", cut=0, short="✶"),
     Column("status", "status", cut=0),
     Column("cue", "cue", cut=1),
-    Column("camera", "camera", cut=1),
-    Column("position", "position · setup", cut=1),
+    Column("camera", "camera", cut=1, short="cam"),
+    Column("position", "position · setup", cut=1, short="where"),
     Column("safety", "safety", cut=1),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
@@ -275,7 +288,7 @@ def fitted_widths(
     wanted: Sequence[int], least: Sequence[int], cut: Sequence[int], room: int
 ) -> list[int]:
     """Column widths (each with the one cell that separates it from the one before) that
-    fit in ``room``: first labels wider than their column's cells are cut (to ``least``,
+    fit in ``room``: first labels wider than their column's cells give way (to ``least``,
     the widest cell), then the columns that may be cut give way, free text before moves
     (``cut`` 1, then 2), the widest first, one cell at a time, down to
     :data:`NARROWEST_CUT`. With room to spare every column is as wide as it wants."""
@@ -510,14 +523,15 @@ class BeatTable(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------
     def _fit_columns(self, room: int) -> None:
         """Each shown column as wide as its widest cell (or label), cut to fit ``room``."""
-        least: list[int] = []  # the widest cell of each
+        least: list[int] = []  # the widest cell of each, or its short label
         for key in self.shown:
             index = COLUMN_KEYS.index(key)
             if index == 0:
-                least.append(len(str(max(len(self._rows), 1))))
+                widest = len(str(max(len(self._rows), 1)))
             else:
                 counts = self._cell_widths[index - 1]
-                least.append(max(counts) if counts else 0)
+                widest = max(counts) if counts else 0
+            least.append(max(widest, cell_len(COLUMNS[index].least_label)))
         fitted_for = (room, self.shown, tuple(least))
         if fitted_for == self._layout_for:
             return
@@ -563,7 +577,7 @@ class BeatTable(ScrollView, can_focus=True):
         if kept is not None:
             return kept[1]
         style = self.rich_style + self.get_component_rich_style("beat-table--header")
-        text = "".join(" " + _fit(COLUMNS[index].label, width) for index, width in self._layout)
+        text = "".join(" " + COLUMNS[index].heading(width) for index, width in self._layout)
         line = Strip([Segment(text, style)], cell_len(text))
         self._lines[key] = (None, line)
         return line
