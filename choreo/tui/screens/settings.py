@@ -108,7 +108,12 @@ class SettingsScreen(SceneScreen):
             if isinstance(field, Input):
                 field.cursor_blink = self.editor.settings.cursor_blink
         self.show_scene()
-        self.fields["title"].focus()
+        title = self.fields["title"]
+        title.focus()
+        if isinstance(title, Input):
+            # The screen focused the title before it had its text, so focus selected
+            # nothing; selected now, letters typed right after s replace it, as typed later.
+            title.select_all()
         self.set_interval(SCORE_FOLLOW_SECONDS, self._follow_score)
 
     # -- showing ---------------------------------------------------------------------
