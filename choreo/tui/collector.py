@@ -5,8 +5,10 @@ earlier version of the scene that undo keeps), and a full pass of the collector 
 of them: on 2,000 beats that is 100-180 ms, in whichever key allocates when it falls due.
 So what the editor holds is frozen out of the collector's sight: the scene as it is read,
 then, whenever the editor is idle after an edit (its checks shown), whatever the edits
-made since. Full passes wait for those idle moments; young objects are still collected as
-they die. Closing the editor thaws it all, and the next pass frees what it held.
+made since. Full passes wait for those idle moments: young objects are still collected as
+they die, and once what is frozen has doubled, an idle moment thaws it for one full pass
+(what died while frozen, a closed notice say, is freed then). Closing the editor thaws
+it all.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import gc
 
 _threshold: tuple[int, int, int] | None = None  # the collector's own, while an editor is open
+_frozen_after_full_pass = 0
 
 
 def freeze_what_was_read() -> None:
@@ -23,18 +26,25 @@ def freeze_what_was_read() -> None:
 
 def editor_opened() -> None:
     """Full passes only when the editor is idle: young passes go on as before."""
-    global _threshold
+    global _threshold, _frozen_after_full_pass
     if _threshold is None:
         _threshold = gc.get_threshold()
         young, middle, _full = _threshold
         gc.set_threshold(young, middle, 1_000_000)
+    _frozen_after_full_pass = gc.get_freeze_count()
 
 
 def editor_idle() -> None:
     """Collect what the edits since the last idle moment left (only they are in sight),
-    and freeze the rest."""
+    and freeze the rest; a full pass over everything once the frozen objects doubled."""
+    global _frozen_after_full_pass
     gc.collect()
     gc.freeze()
+    if gc.get_freeze_count() > 2 * _frozen_after_full_pass:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _frozen_after_full_pass = gc.get_freeze_count()
 
 
 def editor_closed() -> None:
