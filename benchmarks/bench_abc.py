@@ -6,12 +6,16 @@ the first tune of a file) goes through :func:`choreo.score.abc_text.rewrite_abc`
 of refusals is right (real tunes with real problems), dozens mean a rule is too strict.
 Then the first tune of every file is read by music21 as written and as rewritten:
 the bars and tempos that differ are the misreadings fixed, and none may fail to parse.
+Last, every tune whose header ``P:`` plays its parts in another order than written is
+read through choreo's reader, each as the first tune of a file of its own: it is read in
+that order, or refused (never read in written order as if it were played so).
 """
 
 from __future__ import annotations
 
 import collections
 import re
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -57,6 +61,7 @@ def main() -> None:
     for kind, count in kinds.most_common():
         print(f"   {count:4d}  {kind}")
     compare_readings()
+    read_play_orders(tunes)
 
 
 def music21_reading(text: str, number: int | None) -> tuple[Any, ...]:
@@ -90,7 +95,7 @@ def compare_readings(step: int = 1) -> None:
         numbers = re.findall(r"^X:\s*(\d+)", text, re.MULTILINE)
         number = int(numbers[0]) if len(numbers) > 1 else None
         try:
-            rewritten = rewrite_abc(text)
+            rewritten = rewrite_abc(text).text
         except ScoreError:
             counts["refused"] += 1
             continue
@@ -107,6 +112,41 @@ def compare_readings(step: int = 1) -> None:
     took = time.perf_counter() - started
     print(f"music21 on the first tunes of {len(paths)} files in {took:.1f} s:")
     for kind, count in sorted(counts.items()):
+        print(f"   {count:4d}  {kind}")
+
+
+def read_play_orders(tunes: list[tuple[str, str]]) -> None:
+    """Every tune with a play order, read as choreo reads a file: written and performed."""
+    from choreo.score.load import performed_order, read_file
+
+    counts: collections.Counter[str] = collections.Counter()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in tunes:
+            try:
+                parts = rewrite_abc(text).parts
+            except ScoreError:
+                continue  # counted with the refusals above
+            if parts is None:
+                marked = re.search(r"^P:|\[P:", text, re.MULTILINE) is not None
+                counts["with P:, played as written (no order, or parts once in order)"] += marked
+                continue
+            path = Path(folder) / "tune.abc"
+            path.write_text(text, encoding="utf-8")
+            try:
+                written, signs = read_file(path, "abc")
+                played = performed_order(written, signs, path)
+            except ScoreError as error:
+                counts["refused by the reader"] += 1
+                print(f"   refused: {name}: {error.message}")
+                continue
+            counts["read in play order"] += 1
+            counts["  with more bars played than written"] += len(played.measures) > len(
+                written.measures
+            )
+    took = time.perf_counter() - started
+    print(f"play orders (P:) read through choreo's reader in {took:.1f} s:")
+    for kind, count in counts.items():
         print(f"   {count:4d}  {kind}")
 
 

@@ -9,6 +9,9 @@ the text is rewritten to it (``x`` to ``z``, ``Z2`` to two whole-bar rests, ``+p
 ``!p!``, ``H`` to ``!fermata!``); where not, the file is refused on the line at fault.
 Refusals name the user's line and column. A tune written in voices is handed to music21
 with each voice's lines gathered under one ``V:`` line, as it reads voices only that way.
+A tune without ``M:`` is in free meter (§3.1.6): bars without beats, refused. The parts a
+header ``P:`` plays in order (:mod:`choreo.score.abc_parts`) are found here, each at the
+written bar it starts, counted as music21 counts bars.
 Pure text: no music21 here.
 """
 
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from choreo.errors import ScoreError, printable
 from choreo.score.abc_meter import read_abc_meter
+from choreo.score.abc_parts import AbcParts, read_play_order
 
 _NOTES = "ABCDEFGabcdefg"
 # ABC 2.1 §4.14: the decorations every tune may use without a U: field. music21 reads all
@@ -34,14 +38,41 @@ _TUPLET = re.compile(r"\(\d+(?::\d*)?(?::\d*)?")
 # The longest ``!…!`` music21 skips whole; past it the letters inside become notes.
 _LONGEST_DECORATION = 19
 _OLD_CHORD = re.compile(r"[\^_=A-Ga-g,'0-9/ ]+")  # ABC 1.6 wrote chords as +CEG+
+_STARTS_A_NOTE = _NOTES + "^_=zxZX[ \t\\"  # and what may come between a field and its note
 
 
 @dataclass
 class _Voice:
-    """What a ``Z`` whole-bar rest needs: the meter (a bar in whole notes) and unit."""
+    """What a ``Z`` whole-bar rest needs: the meter (a bar in whole notes) and unit; and
+    the bars so far, as music21 makes them: a bar is what lies between two bar lines, if
+    it holds a note or rest."""
 
     bar: Fraction | None
     unit: Fraction
+    notes: list[int] = field(default_factory=list)  # the notes and rests of each bar so far
+    sounding: int = 0  # notes and rests since the last bar line
+    field_before: bool = False  # a field line came after them: music21 ends the bar there
+
+    @property
+    def bars(self) -> int:
+        return len(self.notes)
+
+
+@dataclass(frozen=True)
+class _Label:
+    """A ``P:`` in the body: the part it starts, and where it is written."""
+
+    name: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class AbcText:
+    """ABC text as music21 should read it, and the parts its header plays in order."""
+
+    text: str
+    parts: AbcParts | None = None
 
 
 @dataclass
@@ -53,6 +84,12 @@ class _Tune:
     sections: dict[str, list[str]] = field(default_factory=dict)  # voice name -> its lines
     qpm: float | None = None  # the header's tempo
     played: bool = False  # whether a line of music has come yet
+    line: int = 0  # the line being read
+    meterless: int | None = None  # the K: line of a tune with no M: yet
+    play: str = ""  # the header's P: field, as written
+    play_line: int = 0
+    waiting: list[_Label] = field(default_factory=list)  # labels before their first note
+    starts: list[tuple[_Label, int]] = field(default_factory=list)  # labels at their bar
 
     @property
     def current(self) -> _Voice:
@@ -60,15 +97,17 @@ class _Tune:
 
 
 class _Refused(Exception):
-    """A construct music21 would misread; the scan adds the line it is on."""
+    """A construct music21 would misread; the scan adds the line it is on, unless the
+    construct is on an earlier line."""
 
-    def __init__(self, message: str, col: int | None = None) -> None:
+    def __init__(
+        self, message: str, col: int | None = None, *, line: int | None = None, hint: str = ""
+    ) -> None:
         super().__init__(message)
-        self.message, self.col = message, col
-        self.line: int | None = None
+        self.message, self.col, self.line, self.hint = message, col, line, hint
 
 
-def abc_for_music21(path: Path) -> str:
+def abc_for_music21(path: Path) -> AbcText:
     """The text of an ABC file with its first tune as music21 reads it right; refuses
     (ScoreError on the line at fault) what music21 would misread and cannot be rewritten."""
     try:
@@ -82,17 +121,23 @@ def abc_for_music21(path: Path) -> str:
     return rewrite_abc(text, where=path)
 
 
-def rewrite_abc(text: str, *, where: str | Path | None = None) -> str:
+def rewrite_abc(text: str, *, where: str | Path | None = None) -> AbcText:
     """ABC text with its first tune as music21 reads it right, or a ScoreError on the line
     at fault."""
     try:
-        lines = _rewrite(text.split("\n"))
+        lines, parts = _rewrite(text.split("\n"))
     except _Refused as refused:
-        raise ScoreError(refused.message, where=where, line=refused.line, col=refused.col) from None
-    return "\n".join(lines)
+        raise ScoreError(
+            refused.message,
+            where=where,
+            line=refused.line,
+            col=refused.col,
+            hint=refused.hint or None,
+        ) from None
+    return AbcText("\n".join(lines), parts)
 
 
-def _rewrite(lines: list[str]) -> list[str]:
+def _rewrite(lines: list[str]) -> tuple[list[str], AbcParts | None]:
     """The file header and the first tune as music21 reads them right, the rest as is."""
     starts = [i for i, line in enumerate(lines) if line.startswith("X:")]
     first = starts[0] if starts else 0
@@ -111,6 +156,7 @@ def _rewrite(lines: list[str]) -> list[str]:
     blank_at: int | None = None
     for index in range(first, end):
         line = lines[index]
+        tune.line = index + 1
         try:
             if not in_body:
                 found = _FIELD_LINE.match(line)
@@ -125,11 +171,15 @@ def _rewrite(lines: list[str]) -> list[str]:
                 elif letter == "V":  # declared here, placed where its music is
                     tune.order.append(_voice_name(line[2:]))
                     line = "%" + line
+                elif letter == "P":
+                    tune.play, tune.play_line = line[2:], index + 1
                 elif letter == "K":
                     in_body = True
                     tune.voices[""] = _Voice(meter, unit or _default_unit(meter))
-                    if "M" not in header and unit is None:
-                        head.append("L:1/8")  # §3.1.7's unit without a meter; music21 has none
+                    if "M" not in header:
+                        tune.meterless = index + 1  # unless an M: comes before the first note
+                        if unit is None:  # §3.1.7's unit without a meter; music21 has none
+                            head.append("L:1/8")
                     for at in tempos:  # the header's unit, wherever the header sets it
                         head[at] = _tempo_field(head[at], tune.current.unit)
                         tune.qpm = _qpm(head[at][2:]) or tune.qpm
@@ -159,6 +209,8 @@ def _rewrite(lines: list[str]) -> list[str]:
                 continue
             if found:
                 line = _body_field(tune, found.group(1), line[2:], line)
+                if not line.startswith("%"):
+                    tune.current.field_before = True
             else:
                 tune.played = True
                 inline = _INLINE_FIELD.match(line.lstrip())
@@ -168,9 +220,9 @@ def _rewrite(lines: list[str]) -> list[str]:
                 line = _music(tune, line)
             tune.sections.setdefault(tune.voice, []).append(line)
         except _Refused as refused:
-            refused.line = index + 1
+            refused.line = refused.line or index + 1
             raise
-    return head + _voice_blocks(tune) + lines[end:]
+    return head + _voice_blocks(tune) + lines[end:], _parts(tune)
 
 
 def _voice_blocks(tune: _Tune) -> list[str]:
@@ -203,6 +255,11 @@ def _define(tune: _Tune, value: str) -> None:
 def _body_field(tune: _Tune, letter: str, value: str, line: str) -> str:
     if letter == "M":
         tune.current.bar = _meter(value)
+        tune.meterless = None
+    elif letter == "P":
+        # music21 ignores a part, but ends the bar at it: it is choreo's to read
+        tune.waiting.append(_Label(_part_name(value), tune.line, 1))
+        return "%" + line
     elif letter == "L":
         tune.current.unit = _unit(value) or tune.current.unit
     elif letter == "U":
@@ -240,6 +297,8 @@ def _music(tune: _Tune, line: str) -> str:
     i, n = 0, len(line)
     while i < n:
         c = line[i]
+        if c not in _STARTS_A_NOTE:
+            tune.current.field_before = False  # music21 ends a bar at a field before a note
         if c == "%":
             out.append(line[i:])
             break
@@ -253,7 +312,7 @@ def _music(tune: _Tune, line: str) -> str:
         elif c == "[":
             i = _bracket(tune, line, i, out)
         elif c in "|:":
-            i = _bar(line, i, out)
+            i = _bar(tune, line, i, out)
         elif c == "(":
             found = _TUPLET.match(line, i)
             j = found.end() if found else i + 1
@@ -266,8 +325,9 @@ def _music(tune: _Tune, line: str) -> str:
                 i + 1,
             )
         elif c in _NOTES or c in "^_=":
-            i = _note(line, i, out)
+            i = _note(tune, line, i, out)
         elif c in "zx":
+            _sound(tune)
             out.append("z")  # §4.5: x is a rest that is not printed; same length
             i = _length(line, i + 1, out)
         elif c in "ZX":
@@ -336,6 +396,9 @@ def _bracket(tune: _Tune, line: str, i: int, out: list[str]) -> int:
             )
         if letter == "M":
             tune.current.bar = _meter(value)
+            tune.meterless = None
+        elif letter == "P":
+            tune.waiting.append(_Label(_part_name(value), tune.line, i + 1))
         elif letter == "V":
             raise _Refused(
                 "a voice change inside a line: music21 does not see it; start the line "
@@ -348,23 +411,25 @@ def _bracket(tune: _Tune, line: str, i: int, out: list[str]) -> int:
             _tempo_change(tune, value, i + 1)
             tempo = _tempo(value, tune.current.unit)
             out.append(" " * (found.end() - i) if tempo is None else f"[Q:{tempo}]")
-        elif letter.islower():
-            out.append(" " * (found.end() - i))  # a remark: music21 would make a bar of it
+        elif letter.islower() or letter == "P":
+            # a remark: music21 would make a bar of it; a part is choreo's to read
+            out.append(" " * (found.end() - i))
         else:
             out.append(found.group())
         return found.end()
     following = line[i + 1 : i + 2]
     if following == "|" or following.isdigit():
-        return _bar(line, i, out)
+        return _bar(tune, line, i, out)
     j = line.find("]", i + 1)
     if j < 0:
         raise _Refused("a chord `[` that is never closed; refused", i + 1)
+    _sound(tune)
     out.append("[")
     k = i + 1
     while k < j:
         c = line[k]
         if c in _NOTES or c in "^_=":
-            k = _note(line, k, out, end=j)
+            k = _note(tune, line, k, out, end=j)
         elif c in "!+":
             k = _decoration(line, k, out)
         elif c == '"':
@@ -385,9 +450,10 @@ def _bracket(tune: _Tune, line: str, i: int, out: list[str]) -> int:
     return _length(line, j + 1, out)
 
 
-def _bar(line: str, i: int, out: list[str]) -> int:
+def _bar(tune: _Tune, line: str, i: int, out: list[str]) -> int:
     """A bar line and any ending numbers after it. ``::`` (end one repeat, start the next)
     becomes ``:|:``: music21 loses the bars around a bare ``::``."""
+    _close_bar(tune.current)
     j = i
     while j < len(line) and (
         line[j] in "|:" or (line[j] == "]" and j > i) or (line[j] == "[" and j == i)
@@ -403,7 +469,7 @@ def _bar(line: str, i: int, out: list[str]) -> int:
     return j
 
 
-def _note(line: str, i: int, out: list[str], end: int | None = None) -> int:
+def _note(tune: _Tune, line: str, i: int, out: list[str], end: int | None = None) -> int:
     """Accidentals, a note letter, octave marks and a length."""
     stop = len(line) if end is None else end
     j = i
@@ -412,6 +478,8 @@ def _note(line: str, i: int, out: list[str], end: int | None = None) -> int:
     if j >= stop or line[j] not in _NOTES:
         out.append(line[i:j])  # an accidental on nothing: music21's own problem
         return j
+    if end is None:  # a chord's notes are one chord
+        _sound(tune)
     j += 1
     while j < stop and line[j] in ",'":
         j += 1
@@ -454,7 +522,120 @@ def _bar_rests(tune: _Tune, line: str, i: int, out: list[str]) -> int:
         str(units.numerator) if units.denominator == 1 else f"{units.numerator}/{units.denominator}"
     )
     out.append("|".join([rest] * count))
+    for bar in range(count):
+        if bar:
+            _close_bar(voice)
+        _sound(tune)
     return found.end()
+
+
+def _sound(tune: _Tune) -> None:
+    """A note or rest: the bar it is in, as music21 counts bars, and the parts that start
+    with it. A tune needs a meter by its first note."""
+    if tune.meterless is not None:
+        raise _Refused(
+            "the tune has no M: meter, which ABC reads as free meter: its bars have no "
+            "beats to place a beat by (music21 would call it 4/4); refused",
+            line=tune.meterless,
+            hint="add the tune's meter, such as M:4/4 or M:6/8, before the K: line",
+        )
+    voice = tune.current
+    if voice.field_before:
+        _close_bar(voice)
+    for label in tune.waiting:
+        if voice.sounding and tune.play:
+            raise _Refused(
+                f"the part P:{printable(label.name)} starts inside a bar, so its bars cannot "
+                f"be played in the order P:{printable(tune.play.split('%')[0].strip())}; refused",
+                label.col,
+                line=label.line,
+                hint="start the part after a bar line",
+            )
+        tune.starts.append((label, voice.bars))
+    tune.waiting.clear()
+    voice.sounding += 1
+
+
+def _close_bar(voice: _Voice) -> None:
+    """A bar line (or a field before a note): music21 makes a bar of what came since the
+    last one, if that holds a note or rest."""
+    if voice.sounding:
+        voice.notes.append(voice.sounding)
+    voice.sounding, voice.field_before = 0, False
+
+
+def _part_name(value: str) -> str:
+    return value.split("%")[0].strip()
+
+
+def _parts(tune: _Tune) -> AbcParts | None:
+    """The header's play order and where its parts start; None where the tune is played
+    as written (no header P:, no parts in the body, or the parts once each in order)."""
+    labels = tune.starts + [(label, -1) for label in tune.waiting]  # -1: no music follows
+    if not tune.play or not labels:
+        return None  # without parts in the body, a header P: has nothing to order
+    shown = printable(tune.play.split("%")[0].strip())
+    try:
+        order = read_play_order(tune.play)
+    except ValueError:
+        raise _Refused(
+            f"P:{shown} is not a play order choreo reads, but the tune's body starts parts "
+            f"(P:{printable(labels[0][0].name)}); refused",
+            1,
+            line=tune.play_line,
+            hint="write the order as part letters with repeat counts: P:ABA, P:A2B, P:(AB)2C",
+        ) from None
+    sounding = [name for name, voice in tune.voices.items() if voice.bars or voice.sounding]
+    if len(sounding) > 1:
+        raise _Refused(
+            f"the play order P:{shown} in a tune of {len(sounding)} voices: choreo follows "
+            f"parts in one voice only; refused",
+            1,
+            line=tune.play_line,
+        )
+    voice = tune.voices[sounding[0]] if sounding else tune.current
+    _close_bar(voice)  # the end of the tune ends its last bar
+    bars = voice.bars
+    seen: dict[str, _Label] = {}
+    for label, _ in labels:
+        if not re.fullmatch(r"[A-Z]", label.name):
+            raise _Refused(
+                f"P:{printable(label.name)} is no part name (one letter A-Z), but the header "
+                f"plays parts in the order P:{shown}; refused",
+                label.col,
+                line=label.line,
+            )
+        if label.name in seen:
+            raise _Refused(
+                f"part {label.name} starts twice (line {seen[label.name].line} and here), so "
+                f"the order P:{shown} does not say which is played; refused",
+                label.col,
+                line=label.line,
+            )
+        seen[label.name] = label
+    ends = [bar for _, bar in tune.starts[1:]] + [bars]
+    lengths = {label.name: end - bar for (label, bar), end in zip(tune.starts, ends, strict=True)}
+    for name in order:
+        if lengths.get(name, 0) <= 0:
+            found = "has no music" if name in seen else f"is never started by a P:{name}"
+            raise _Refused(
+                f"the order P:{shown} plays part {name}, which {found}; refused",
+                1,
+                line=tune.play_line,
+            )
+    first, at = tune.starts[0]
+    if at > 0:
+        raise _Refused(
+            f"{at} bar(s) come before the first part (P:{first.name}), and the order "
+            f"P:{shown} does not say when they are played; refused",
+            first.col,
+            line=first.line,
+            hint="start the tune with a part of its own (P:O) and name it in the order",
+        )
+    if order == tuple(label.name for label, _ in tune.starts):
+        return None  # the parts once each, as written
+    starts = tuple((label.name, bar) for label, bar in tune.starts)
+    return AbcParts(order, starts, tuple(voice.notes), tune.play_line)
 
 
 def _tempo_change(tune: _Tune, value: str, col: int) -> None:

@@ -27,7 +27,7 @@ from choreo.store.atomic import atomic_write
 from choreo.store.scene_cache import cache_root, private_folder
 from choreo.timing import MeasureMap, timed
 
-CACHE_VERSION = 9  # bump when the measure map or how it is read changes
+CACHE_VERSION = 10  # bump when the measure map or how it is read changes
 
 # Far beyond any score choreo reads (the largest corpus quartet in performed order is a
 # few MB); anything larger is not an entry choreo wrote.

@@ -17,6 +17,7 @@ from typing import Any
 from choreo.errors import ScoreError
 from choreo.score import timeline
 from choreo.score.abc_meter import AbcMeter, read_abc_meter
+from choreo.score.abc_parts import AbcParts, label_signs
 from choreo.score.abc_text import abc_for_music21
 from choreo.score.fingerprint import bar_prints
 from choreo.score.guard import MAX_METER_QUARTERS, AbsurdMeter, score_bytes
@@ -37,6 +38,7 @@ class ReadScore:
     stream: Any  # a music21 Score (or Part)
     notes: tuple[str, ...] = ()
     timing: ScoreTiming | None = None  # a MusicXML file's own timing, as MuseScore plays it
+    abc_parts: AbcParts | None = None  # an ABC tune's parts, played in its header's order
 
 
 def parse_score(path: Path, score_format: str) -> ReadScore:
@@ -50,6 +52,7 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
         if note:
             notes.append(note)
     timing = None
+    abc_parts = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # music21 warns about every overfull measure
@@ -61,8 +64,10 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
                 reader = converter.Converter()
                 # parseFileNoPickle neither reads nor writes music21's shared pickle cache.
                 if score_format == "abc":  # the text with what music21 misreads rewritten
+                    abc = abc_for_music21(path)
+                    abc_parts = abc.parts
                     with _abc_reading(path):
-                        reader.parseData(abc_for_music21(path), number=number, format="abc")
+                        reader.parseData(abc.text, number=number, format="abc")
                 else:
                     reader.parseFileNoPickle(path, number=number, format=score_format)
                 parsed = reader.stream
@@ -82,7 +87,7 @@ def parse_score(path: Path, score_format: str) -> ReadScore:
         parsed = scores[0]
     if score_format == "abc":
         _count_from_one(parsed)
-    return ReadScore(parsed, tuple(notes), timing)
+    return ReadScore(parsed, tuple(notes), timing, abc_parts)
 
 
 @contextlib.contextmanager
@@ -241,6 +246,9 @@ def _read_measure_map(
         lambda element: _place(element, measures, index_of),
         forward_at_end,
     )
+    if read.abc_parts is not None:
+        counts = [len(m.notesAndRests) for m in measures_m21]
+        signs = label_signs(signs, read.abc_parts, counts, where=where)
     written = MeasureMap(
         measures=measures,
         tempos=tuple(tempos),

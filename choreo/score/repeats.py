@@ -66,12 +66,48 @@ class RepeatSigns:
     # "Menuetto", "Coda"): where a movement or a section of one begins.
     heading: str = ""
     problems: tuple[str, ...] = field(default=())  # what the reader could not place
+    part: str = ""  # the ABC part (P:A) the measure is in
+    # On a tune's first measure: the order an ABC header plays its parts in (P:ABA -> A B A)
+    play_order: tuple[str, ...] = ()
 
 
 def performed_order(signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> list[int]:
     """Written measure indices in the order they are played."""
+    if signs and signs[0].play_order:
+        return _play_parts(signs, numbers, signs[0].play_order)
     plan = _Plan(signs, numbers)
     return plan.play()
+
+
+def _play_parts(
+    signs: Sequence[RepeatSigns], numbers: Sequence[str], play_order: tuple[str, ...]
+) -> list[int]:
+    """An ABC tune's parts in its play order, each with its own repeats (§3.1.9: a part is
+    played as written, wherever the order plays it)."""
+    for index, sign in enumerate(signs):
+        if sign.jump is not None:
+            raise _refuse(
+                f"the tune plays its parts in the order P:{''.join(play_order)} and measure "
+                f"{numbers[index]} jumps ({sign.jump.label}); choreo follows one"
+            )
+    opened: int | None = None
+    for index, sign in enumerate(signs):
+        if sign.start_repeat:
+            opened = index
+        if sign.end_repeat and opened is not None and signs[opened].part != sign.part:
+            raise _refuse(
+                f"the repeat from measure {numbers[opened]} (part {signs[opened].part}) ends "
+                f"in measure {numbers[index]} (part {sign.part}): a repeat across parts",
+            )
+        if sign.end_repeat:
+            opened = None
+    order: list[int] = []
+    for name in play_order:
+        bars = [i for i, sign in enumerate(signs) if sign.part == name]
+        first, last = bars[0], bars[-1] + 1
+        own = [replace(sign, part="", play_order=()) for sign in signs[first:last]]
+        order += [first + i for i in _Plan(own, numbers[first:last]).play()]
+    return order
 
 
 def has_repeats(signs: Sequence[RepeatSigns], numbers: Sequence[str]) -> bool:
@@ -144,7 +180,7 @@ class _Plan:
         self._check_jump()
 
     def refuse(self, reason: str) -> RepeatsError:
-        return RepeatsError(f"cannot expand repeats: {reason}")
+        return _refuse(reason)
 
     def name(self, index: int) -> str:
         return f"measure {self.numbers[index]}"
@@ -438,6 +474,10 @@ class _Plan:
         """A heading, or the measure after a Fine, starts a section of its own."""
         sign = self.signs[index]
         return sign.trio or bool(sign.heading) or (index > 0 and self.signs[index - 1].fine)
+
+
+def _refuse(reason: str) -> RepeatsError:
+    return RepeatsError(f"cannot expand repeats: {reason}")
 
 
 def _endings_to_their_repeat_signs(signs: Sequence[RepeatSigns]) -> list[RepeatSigns]:
