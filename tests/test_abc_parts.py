@@ -108,6 +108,8 @@ def test_bars_music21_makes_apart_from_the_text_are_refused(tmp_path: Path) -> N
         HEAD + "P:A\nK:C\nP:A\nC D E F|G A B c|\n",  # one part
         HEAD + "P: Modern Version.\nK:C\nC D E F|G A B c|\n",  # a title: no parts to order
         HEAD + "K:C\nP:Verse\nC D E F|\nP:Chorus\nG A B c|\n",  # parts without an order
+        # the parts once each, in order, after an intro and one inside a bar: as written
+        HEAD + "P:AB\nK:C\nC D E F|\nP:A\nG A\nP:B\nB c|\n",
     ],
 )
 def test_parts_played_as_written_change_nothing(tmp_path: Path, text: str) -> None:

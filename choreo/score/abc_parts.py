@@ -20,6 +20,7 @@ from choreo.score.repeats import RepeatSigns
 
 _PLAY_ORDER = re.compile(r"[A-Z0-9().\s]+")
 _MAX_PASSES = 1000  # P:(A9)9... could ask for millions; no tune is played that long
+_MAX_BRACKETS = 50  # each bracket is a level of the reader's recursion
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ def read_play_order(text: str) -> tuple[str, ...]:
     """The parts a header ``P:`` field plays, in order; a ValueError where it is not a play
     order (a title such as ``P:Modern Version.``)."""
     written = text.split("%")[0].strip()
-    if not written or not _PLAY_ORDER.fullmatch(written):
+    if not written or not _PLAY_ORDER.fullmatch(written) or written.count("(") > _MAX_BRACKETS:
         raise ValueError(written)
     order, end = _group(re.sub(r"[.\s]", "", written), 0)
     if end != len(re.sub(r"[.\s]", "", written)) or not order:

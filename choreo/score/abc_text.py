@@ -90,6 +90,7 @@ class _Tune:
     play_line: int = 0
     waiting: list[_Label] = field(default_factory=list)  # labels before their first note
     starts: list[tuple[_Label, int]] = field(default_factory=list)  # labels at their bar
+    inside: _Label | None = None  # the first label written inside a bar
 
     @property
     def current(self) -> _Voice:
@@ -543,14 +544,8 @@ def _sound(tune: _Tune) -> None:
     if voice.field_before:
         _close_bar(voice)
     for label in tune.waiting:
-        if voice.sounding and tune.play:
-            raise _Refused(
-                f"the part P:{printable(label.name)} starts inside a bar, so its bars cannot "
-                f"be played in the order P:{printable(tune.play.split('%')[0].strip())}; refused",
-                label.col,
-                line=label.line,
-                hint="start the part after a bar line",
-            )
+        if voice.sounding and tune.inside is None:
+            tune.inside = label
         tune.starts.append((label, voice.bars))
     tune.waiting.clear()
     voice.sounding += 1
@@ -585,6 +580,8 @@ def _parts(tune: _Tune) -> AbcParts | None:
             line=tune.play_line,
             hint="write the order as part letters with repeat counts: P:ABA, P:A2B, P:(AB)2C",
         ) from None
+    if order == tuple(label.name for label, _ in labels):
+        return None  # the parts once each, as written
     sounding = [name for name, voice in tune.voices.items() if voice.bars or voice.sounding]
     if len(sounding) > 1:
         raise _Refused(
@@ -632,8 +629,14 @@ def _parts(tune: _Tune) -> AbcParts | None:
             line=first.line,
             hint="start the tune with a part of its own (P:O) and name it in the order",
         )
-    if order == tuple(label.name for label, _ in tune.starts):
-        return None  # the parts once each, as written
+    if tune.inside is not None:
+        raise _Refused(
+            f"the part P:{tune.inside.name} starts inside a bar, so its bars cannot be "
+            f"played in the order P:{shown}; refused",
+            tune.inside.col,
+            line=tune.inside.line,
+            hint="start the part after a bar line",
+        )
     starts = tuple((label.name, bar) for label, bar in tune.starts)
     return AbcParts(order, starts, tuple(voice.notes), tune.play_line)
 
