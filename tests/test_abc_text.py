@@ -38,6 +38,8 @@ def _score(tmp_path: Path, body: str, head: str = HEAD) -> dict:  # type: ignore
         ("C D y2 E F|G A B c|", [4, 4]),  # a spacer has no duration
         ("C D E F|[r:a remark]G A B c|", [4, 4]),
         ("C D E F|G A B c|\n+:more title", [4, 4]),
+        ("C D\nw: la la\nE F|G A B c|\nw: la la la la", [4, 4]),  # music21 ended the bar at w:
+        ("C D\nN:a note\nE F|G A B c|", [4, 4]),
     ],
 )
 def test_music21_misreadings_are_read_right(tmp_path: Path, body: str, bars: list[int]) -> None:
@@ -102,6 +104,7 @@ def test_each_voice_is_one_part(tmp_path: Path, voices: str) -> None:
         ("V:1\nC D E F|[V:2]c d e f|", ":8:9:", "voice change inside a line"),
         ("C D E F|\nQ:1/4=90\nG A B c|", ":8:1:", "tempo change Q:1/4=90 is ignored"),
         ("C D E F|[Q:1/4=90]G A B c|", ":7:9:", "tempo change"),
+        ("C D\nK:G\nE F|G A B c|", ":8:1:", "a K: line inside a bar"),
     ],
 )
 def test_what_cannot_be_rewritten_is_refused_on_its_line(

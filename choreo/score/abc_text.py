@@ -38,7 +38,6 @@ _TUPLET = re.compile(r"\(\d+(?::\d*)?(?::\d*)?")
 # The longest ``!…!`` music21 skips whole; past it the letters inside become notes.
 _LONGEST_DECORATION = 19
 _OLD_CHORD = re.compile(r"[\^_=A-Ga-g,'0-9/ ]+")  # ABC 1.6 wrote chords as +CEG+
-_STARTS_A_NOTE = _NOTES + "^_=zxZX[ \t\\"  # and what may come between a field and its note
 
 
 @dataclass
@@ -51,7 +50,6 @@ class _Voice:
     unit: Fraction
     notes: list[int] = field(default_factory=list)  # the notes and rests of each bar so far
     sounding: int = 0  # notes and rests since the last bar line
-    field_before: bool = False  # a field line came after them: music21 ends the bar there
 
     @property
     def bars(self) -> int:
@@ -210,8 +208,8 @@ def _rewrite(lines: list[str]) -> tuple[list[str], AbcParts | None]:
                 continue
             if found:
                 line = _body_field(tune, found.group(1), line[2:], line)
-                if not line.startswith("%"):
-                    tune.current.field_before = True
+                if tune.current.sounding and not line.startswith("%"):
+                    line = _inside_bar(found.group(1), line)
             else:
                 tune.played = True
                 inline = _INLINE_FIELD.match(line.lstrip())
@@ -298,8 +296,6 @@ def _music(tune: _Tune, line: str) -> str:
     i, n = 0, len(line)
     while i < n:
         c = line[i]
-        if c not in _STARTS_A_NOTE:
-            tune.current.field_before = False  # music21 ends a bar at a field before a note
         if c == "%":
             out.append(line[i:])
             break
@@ -541,8 +537,6 @@ def _sound(tune: _Tune) -> None:
             hint="add the tune's meter, such as M:4/4 or M:6/8, before the K: line",
         )
     voice = tune.current
-    if voice.field_before:
-        _close_bar(voice)
     for label in tune.waiting:
         if voice.sounding and tune.inside is None:
             tune.inside = label
@@ -552,11 +546,24 @@ def _sound(tune: _Tune) -> None:
 
 
 def _close_bar(voice: _Voice) -> None:
-    """A bar line (or a field before a note): music21 makes a bar of what came since the
-    last one, if that holds a note or rest."""
+    """A bar line: music21 makes a bar of what came since the last one, if that holds a
+    note or rest."""
     if voice.sounding:
         voice.notes.append(voice.sounding)
-    voice.sounding, voice.field_before = 0, False
+    voice.sounding = 0
+
+
+def _inside_bar(letter: str, line: str) -> str:
+    """A field line after notes with no bar line since: music21 ends the bar at it (C D,
+    w: la la, E F was two bars of two). Text (lyrics, notes, a restated tempo) has no
+    duration and is left out; a key, meter or unit cannot be, and is refused."""
+    if letter in "KLM":
+        raise _Refused(
+            f"a {letter}: line inside a bar (after notes, with no bar line since): music21 "
+            f"ends the bar there and every later bar moves; put it after a bar line; refused",
+            1,
+        )
+    return "%" + line
 
 
 def _part_name(value: str) -> str:
