@@ -207,7 +207,15 @@ def test_a_tune_without_a_meter_is_refused_at_its_key(tmp_path: Path) -> None:
 
 def test_a_meter_in_the_body_before_the_first_note_is_the_tunes(tmp_path: Path) -> None:
     read = _score(_write(tmp_path, "X:1\nT:t\nK:C\nM:3/4\nCDE FGA|\n"))
-    assert [m["quarter_length"] for m in read["measures"]] == [3]  # L:1/8 without M: header
+    assert [m["quarter_length"] for m in read["measures"]] == [3]  # L:1/8 either way
+    read = _score(_write(tmp_path, "X:1\nT:t\nL:1/8\nK:C\n[M:2/4]CDEF|\n"))
+    assert [m["quarter_length"] for m in read["measures"]] == [2]
+    # Under 2/4 the unit would be 1/16 had the header said M:2/4, 1/8 as it says none.
+    assert_one_line_error(
+        choreo("score", _write(tmp_path, "X:1\nT:t\nK:C\nM:2/4\nCDEF|\n")),
+        "tune.abc:4:1: the tune's meter M:2/4 comes after K:",
+        "L:1/16",
+    )
 
 
 def test_play_order_text() -> None:
@@ -230,3 +238,23 @@ def test_parts_with_a_jump_or_a_repeat_across_them_are_not_expanded() -> None:
     jumping = [RepeatSigns(part="A", play_order=order), RepeatSigns(part="B", jump=jump)]
     with pytest.raises(RepeatsError, match=r"jumps \(D\.C\.\)"):
         performed_order(jumping, ["1", "2"])
+
+
+def test_a_scene_on_a_tune_with_a_play_order_places_beats_on_the_pass_played(
+    tmp_path: Path,
+) -> None:
+    # The da capo A of P:ABA is passes 3 and 4 of bars 1-2: 24 s and 32 s in (bars of 4 s).
+    _write(tmp_path, ABA)
+    scene = tmp_path / "fight.yaml"
+    scene.write_text(
+        "schema: 1\nid: fight\ntitle: Fight\nscore:\n  file: tune.abc\n  order: performed\n"
+        "cast:\n  - {id: eve, name: Eve}\nbeats:\n"
+        '  - {id: b1, at: "3:1", combat: dodge, performers: [eve]}\n'
+        '  - {id: b2, at: "1:1", pass: 3, combat: dodge, performers: [eve]}\n'
+        '  - {id: b3, at: "1:3", pass: 4, combat: dodge, performers: [eve]}\n',
+        encoding="utf-8",
+    )
+    result = choreo("export", scene, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    beats = json.loads(result.stdout)["beats"]
+    assert [beat["start_seconds"] for beat in beats] == [16.0, 24.0, 34.0]

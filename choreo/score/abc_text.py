@@ -84,6 +84,7 @@ class _Tune:
     played: bool = False  # whether a line of music has come yet
     line: int = 0  # the line being read
     meterless: int | None = None  # the K: line of a tune with no M: yet
+    unit_guessed: bool = False  # no L: and no M: in the header: the unit is taken as 1/8
     play: str = ""  # the header's P: field, as written
     play_line: int = 0
     waiting: list[_Label] = field(default_factory=list)  # labels before their first note
@@ -179,6 +180,7 @@ def _rewrite(lines: list[str]) -> tuple[list[str], AbcParts | None]:
                         tune.meterless = index + 1  # unless an M: comes before the first note
                         if unit is None:  # §3.1.7's unit without a meter; music21 has none
                             head.append("L:1/8")
+                            tune.unit_guessed = True
                     for at in tempos:  # the header's unit, wherever the header sets it
                         head[at] = _tempo_field(head[at], tune.current.unit)
                         tune.qpm = _qpm(head[at][2:]) or tune.qpm
@@ -253,14 +255,14 @@ def _define(tune: _Tune, value: str) -> None:
 
 def _body_field(tune: _Tune, letter: str, value: str, line: str) -> str:
     if letter == "M":
-        tune.current.bar = _meter(value)
-        tune.meterless = None
+        _set_meter(tune, value, 1)
     elif letter == "P":
         # music21 ignores a part, but ends the bar at it: it is choreo's to read
         tune.waiting.append(_Label(_part_name(value), tune.line, 1))
         return "%" + line
     elif letter == "L":
         tune.current.unit = _unit(value) or tune.current.unit
+        tune.unit_guessed = False
     elif letter == "U":
         _define(tune, value)
     elif letter == "Q":
@@ -273,6 +275,23 @@ def _body_field(tune: _Tune, letter: str, value: str, line: str) -> str:
         # symbols, ``r:`` a remark; none of them has a duration.
         return "%" + line
     return line
+
+
+def _set_meter(tune: _Tune, value: str, col: int) -> None:
+    """A meter in the body. The tune's first, before its first note, is its meter; with no
+    L: either, the unit is unclear under a meter shorter than 3/4 (§3.1.7 takes it from the
+    header's meter: 1/8 without one, 1/16 under this one)."""
+    bar = _meter(value)
+    if tune.meterless is not None and tune.unit_guessed and bar is not None and bar < 0.75:
+        raise _Refused(
+            f"the tune's meter M:{printable(value.split('%')[0].strip())} comes after K: "
+            f"and no L: says the unit note: 1/8 (no meter in the header) or 1/16 (the "
+            f"meter's own default) is unclear; refused",
+            col,
+            hint="add L:1/8 or L:1/16 to the header",
+        )
+    tune.current.bar = bar
+    tune.meterless = None
 
 
 def _voice_name(value: str) -> str:
@@ -392,8 +411,7 @@ def _bracket(tune: _Tune, line: str, i: int, out: list[str]) -> int:
                 i + 1,
             )
         if letter == "M":
-            tune.current.bar = _meter(value)
-            tune.meterless = None
+            _set_meter(tune, value, i + 1)
         elif letter == "P":
             tune.waiting.append(_Label(_part_name(value), tune.line, i + 1))
         elif letter == "V":
