@@ -122,8 +122,8 @@ def abc_for_music21(path: Path) -> AbcText:
 
 
 def rewrite_abc(text: str, *, where: str | Path | None = None) -> AbcText:
-    """ABC text with its first tune as music21 reads it right, or a ScoreError on the line
-    at fault."""
+    """ABC text with its first tune as music21 reads it right, and the parts its header
+    plays in order; or a ScoreError on the line at fault."""
     try:
         lines, parts = _rewrite(text.split("\n"))
     except _Refused as refused:
