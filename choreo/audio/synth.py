@@ -33,7 +33,7 @@ SOUNDFONTS = (
     "/usr/share/soundfonts/FluidR3_GM2-2.sf2",
 )
 _TICKS_PER_SECOND = 1000  # one MIDI tick is a millisecond (a quarter lasts 1000 ticks)
-_TAIL_SECONDS = 1.0  # room after the last note for it to die away
+TAIL_SECONDS = 1.0  # room after the last note for it to die away
 _DRUMS = 9  # General MIDI's percussion channel: a pitched part never plays there
 _RENDER_TIMEOUT = 600
 
@@ -75,9 +75,11 @@ def write_midi(
     *,
     end_seconds: float,
     program: int | None = None,
+    origin: float = 0.0,
 ) -> None:
     """A MIDI file that plays ``soundings`` at their seconds (one channel per part, each
-    with its General MIDI program, or every part with ``program``)."""
+    with its General MIDI program, or every part with ``program``); its start is the
+    second ``origin``, to the millisecond (none of the soundings starts before it)."""
     import mido
 
     channels = [c for c in range(16) if c != _DRUMS]
@@ -89,7 +91,10 @@ def write_midi(
     events: list[tuple[int, int, mido.Message]] = []
     for sounding in soundings:
         channel = channels[sounding.part % len(channels)]
-        on, off = _tick(sounding.start), max(_tick(sounding.end), _tick(sounding.start) + 1)
+        # Ticks are the whole score's, less the origin's: a piece's notes land on the
+        # very milliseconds they have in the whole.
+        on = midi_tick(sounding.start) - midi_tick(origin)
+        off = max(midi_tick(sounding.end), midi_tick(sounding.start) + 1) - midi_tick(origin)
         # At one tick, a note ends (0) before the next one starts (1).
         events.append(
             (
@@ -106,14 +111,14 @@ def write_midi(
     for tick, _, message in events:
         track.append(message.copy(time=tick - now))
         now = tick
-    end = max(now, _tick(end_seconds + _TAIL_SECONDS))
+    end = max(now, midi_tick(end_seconds + TAIL_SECONDS) - midi_tick(origin))
     track.append(mido.MetaMessage("end_of_track", time=end - now))
     song = mido.MidiFile(ticks_per_beat=_TICKS_PER_SECOND)
     song.tracks.append(track)
     song.save(path)
 
 
-def _tick(seconds: float) -> int:
+def midi_tick(seconds: float) -> int:
     return max(round(seconds * _TICKS_PER_SECOND), 0)
 
 
@@ -130,15 +135,21 @@ def synthesize(
     FluidSynth. ``program`` plays every part on one General MIDI instrument; ``reverb``
     adds the synthesizer's room. Sample 0 is the score's second 0."""
     soundings = place_notes(measures, notes, warp)
-    if not soundings:
-        raise ChoreoError("the score has no notes to play")
-    end = measures.duration_seconds
-    end = max(warp(end) if warp is not None else end, soundings[-1].end)
+    end = sound_end(measures, soundings, warp)
     with tempfile.TemporaryDirectory(prefix="choreo-synth-") as folder:
         midi, wav = Path(folder) / "score.mid", Path(folder) / "score.wav"
         write_midi(soundings, notes.programs, midi, end_seconds=end, program=program)
         render(midi, wav, rate=rate, reverb=reverb)
-        return _read_rendered(wav, rate)
+        return read_rendered(wav, rate)
+
+
+def sound_end(measures: MeasureMap, soundings: list[Sounding], warp: Warp | None = None) -> float:
+    """The second the score's sound ends at (its last bar's end, or a last note held past
+    it), or one line where it has no notes."""
+    if not soundings:
+        raise ChoreoError("the score has no notes to play")
+    end = measures.duration_seconds
+    return max(warp(end) if warp is not None else end, soundings[-1].end)
 
 
 def render(midi: Path, wav: Path, *, rate: int = RATE, reverb: bool = False) -> None:
@@ -151,6 +162,7 @@ def render(midi: Path, wav: Path, *, rate: int = RATE, reverb: bool = False) -> 
         "-r", str(rate),
         "-o", f"synth.reverb.active={int(reverb)}",
         "-o", f"synth.chorus.active={int(reverb)}",
+        "-o", "synth.dynamic-sample-loading=1",  # only the instruments played: a quick start
         "-F", str(wav),
         str(soundfont()),
         str(midi),
@@ -164,7 +176,7 @@ def render(midi: Path, wav: Path, *, rate: int = RATE, reverb: bool = False) -> 
         raise ChoreoError(f"FluidSynth could not render the score: {said[0][:200]}")
 
 
-def _read_rendered(wav: Path, rate: int) -> Recording:
+def read_rendered(wav: Path, rate: int) -> Recording:
     import numpy as np
     import soundfile
 

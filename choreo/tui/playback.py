@@ -26,6 +26,7 @@ from choreo.timing import EPSILON, MeasureMap, OutsideScore, clock
 
 if TYPE_CHECKING:
     from choreo.audio.recording import Recording
+    from choreo.audio.rendering import ScoreRendering
     from choreo.audio.stretching import Stretching
 
 # The speeds a fight is rehearsed at, and how the editor says them.
@@ -96,29 +97,34 @@ class SceneMusic:
     """The last scene's music made ready, at full speed and at each speed asked for, so
     a second ``space`` plays at once. Any thread may ask; one makes the music at a time.
 
-    Slower speeds are stretched a piece at a time (:mod:`choreo.audio.stretching`): the
-    piece where playing starts first, the rest behind it while it plays.
+    A score is rendered and slower speeds are stretched a piece at a time
+    (:mod:`choreo.audio.pieces`): the piece where playing starts first, the rest behind
+    it while it plays.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[object, ...] | None = None
         self.full: Recording | None = None
+        self._rendering: ScoreRendering | None = None  # the score's, being rendered
         self._slower: dict[float, Stretching] = {}
         self._closed = False
 
     def music(self, request: PlayRequest) -> Recording:
         """The music of ``request`` at its speed, its piece at the start made (reading,
-        synthesizing it the first time), or a :class:`ChoreoError` that says why not."""
-        from choreo.audio.music import full_speed_music
+        rendering it the first time), or a :class:`ChoreoError` that says why not."""
+        from choreo.audio.music import music_to_play
+        from choreo.audio.rendering import ScoreRendering
         from choreo.audio.stretching import Stretching
 
         key = _music_key(request)
         with self._lock:
             if key != self._key or self.full is None:
                 self._forget()
-                self.full = full_speed_music(request.scene_file, request.measures)
-                self._key = key
+                made = music_to_play(request.scene_file, request.measures)
+                if isinstance(made, ScoreRendering):
+                    self._rendering, made = made, made.recording
+                self.full, self._key = made, key
             full = self.full
             if full is None:
                 raise ChoreoError("nothing to play: the scene names no score and no recording")
@@ -127,27 +133,33 @@ class SceneMusic:
                     f"the music ends at {clock(full.seconds)}, before bar {request.bar} "
                     f"(at {clock(request.start)})"
                 )
-            if request.speed == 1.0:
-                return full
-            if request.speed not in self._slower:
-                self._slower[request.speed] = Stretching(full, request.speed)
-            stretching = self._slower[request.speed]
-            music = stretching.from_second(request.start)
-            if self._closed:  # the editor closed meanwhile: stretch no more
-                stretching.stop()
+            rendering = self._rendering
+            if rendering is not None:
+                rendering.from_second(request.start)
+            music = full
+            if request.speed != 1.0:
+                if request.speed not in self._slower:
+                    ready = rendering.ready if rendering is not None else None
+                    self._slower[request.speed] = Stretching(full, request.speed, ready=ready)
+                music = self._slower[request.speed].from_second(request.start)
+            if self._closed:  # the editor closed meanwhile: make no more
+                self._stop_making()
             return music
 
     def close(self) -> None:
-        """No more music: stop stretching in the background (without waiting for the
-        lock a worker may hold while it synthesizes)."""
+        """No more music: stop rendering and stretching in the background (without
+        waiting for the lock a worker may hold while it makes a piece)."""
         self._closed = True
-        for stretching in list(self._slower.values()):
-            stretching.stop()
+        self._stop_making()
+
+    def _stop_making(self) -> None:
+        for pieces in [self._rendering, *list(self._slower.values())]:
+            if pieces is not None:
+                pieces.stop()
 
     def _forget(self) -> None:
-        for stretching in self._slower.values():
-            stretching.stop()
-        self._slower, self.full, self._key = {}, None, None
+        self._stop_making()
+        self._slower, self.full, self._rendering, self._key = {}, None, None, None
 
 
 def _music_key(request: PlayRequest) -> tuple[object, ...]:
