@@ -57,6 +57,8 @@ class Pieces:
     def make(self, first: int, last: int) -> None:
         """Pieces ``first`` to ``last`` (clamped to the pieces there are), made now."""
         for piece in range(max(first, 0), min(last, self._count - 1) + 1):
+            if piece in self._made:
+                continue  # made: no waiting for the piece the thread is making
             with self._making:
                 if piece not in self._made:
                     self._make_piece(piece)

@@ -21,6 +21,7 @@ from choreo.model import Position, Scene
 from choreo.model.recording import SyncPoint, check_sync_points
 from choreo.project import scene_folder
 from choreo.recording_time import SyncPointError, follow_recording
+from choreo.scene_score import measures_for
 from choreo.store import SceneFile
 from choreo.timing import EPSILON, MeasureMap, OutsideScore, clock
 
@@ -211,21 +212,37 @@ class BeatTimes:
         return current if current in together else min(together)
 
 
-def heard_measures(scene: Scene, measures: MeasureMap) -> MeasureMap:
-    """``measures`` timed by the scene's sync points as they are now: the points tapped
-    since the music started move its bars to where they were heard."""
+def unsynced_key(scene: Scene) -> tuple[object, ...]:
+    """What the score's own measure map is read from: all a recording's map is, but its
+    sync points, which only time it (:func:`score_key` has them too)."""
+    score = scene.score
+    return (score.file, score.part, score.order, score.tempo, score.recording)
+
+
+def unsynced_measures(scene_file: SceneFile) -> MeasureMap:
+    """The scene's score's own measure map, not timed by its recording: what its sync
+    points, as they are tapped and undone, time again without reading the score."""
+    scene = scene_file.scene
+    unsynced = scene.score.model_copy(update={"sync": []})
+    return measures_for(scene.model_copy(update={"score": unsynced}), scene_file.path)
+
+
+def heard_measures(scene: Scene, unsynced: MeasureMap) -> MeasureMap:
+    """The score's own map ``unsynced`` timed by the scene's sync points as they are now,
+    or a :class:`PlayRefused` where they cannot time it."""
     if not scene.score.recording:
-        return measures
+        return unsynced
     try:
-        return follow_recording(measures, scene.score.sync)
-    except SyncPointError:
-        return measures  # the points were checked as they were made; the map stays
+        return follow_recording(unsynced, scene.score.sync)
+    except SyncPointError as error:
+        raise PlayRefused(f"score.sync: {error}") from None
 
 
-def with_tapped_point(scene: Scene, measures: MeasureMap, heard: float) -> tuple[Scene, SyncPoint]:
+def with_tapped_point(scene: Scene, unsynced: MeasureMap, heard: float) -> tuple[Scene, SyncPoint]:
     """``scene`` with a sync point on the bar whose start is nearest ``heard`` (a second
-    of the recording, as ``measures`` timed by the scene's points tells time), replacing
-    one on that bar; or a :class:`PlayRefused` that says why it cannot be."""
+    of the recording, as the score's own map ``unsynced`` timed by the scene's points
+    tells time), replacing one on that bar; or a :class:`PlayRefused` that says why it
+    cannot be."""
     if not scene.score.recording:
         raise PlayRefused(
             "sync points say where bars fall in a recording, and the scene names none "
@@ -233,9 +250,9 @@ def with_tapped_point(scene: Scene, measures: MeasureMap, heard: float) -> tuple
         )
     if heard < 0:
         raise PlayRefused("still counting in: tap as a bar of the music starts")
-    if not measures.measures:
+    if not unsynced.measures:
         raise PlayRefused("the score has no bars to tap")
-    measures = heard_measures(scene, measures)
+    measures = heard_measures(scene, unsynced)
     ends = measures.seconds_at(measures.end_offset)
     if heard > ends:
         raise PlayRefused(f"the score's last bar ends at {clock(ends, 2)}: no bar starts here")
@@ -251,7 +268,7 @@ def with_tapped_point(scene: Scene, measures: MeasureMap, heard: float) -> tuple
     points = sorted([*points, point], key=lambda p: p.seconds)
     try:
         check_sync_points(points)
-        follow_recording(measures, points)
+        follow_recording(unsynced, points)
     except (ValueError, SyncPointError) as error:
         raise PlayRefused(f"not tapped: {error}") from None
     score = scene.score.model_copy(update={"sync": points})

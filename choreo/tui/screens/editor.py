@@ -427,7 +427,10 @@ class EditorScreen(SceneSafety):
         if scene.cast is not before.cast or scene.moves is not before.moves:
             self.form.set_choices(scene, self.settings.vocabulary)
         if score_key(scene) != score_key(before):
-            self.start_reading_score()
+            if self.playback.retime(scene):  # only the sync points changed: no score read
+                self.score_known()
+            else:
+                self.start_reading_score()
 
     # -- playing the music (choreo/tui/widgets/playback.py) -----------------------------
     def action_play(self) -> None:

@@ -31,13 +31,20 @@ from choreo.tui.playback import (
     heard_measures,
     play_request,
     tapped_status,
+    unsynced_key,
+    unsynced_measures,
     with_tapped_point,
 )
 
 if TYPE_CHECKING:
     from choreo.audio.player import Player, Sink
     from choreo.audio.recording import Recording
+    from choreo.model import Scene
+    from choreo.timing import MeasureMap
     from choreo.tui.screens.editor import EditorScreen
+
+# The score's own measure map (not timed by the recording), and what it was read from.
+Unsynced = tuple[tuple[object, ...], "MeasureMap"]
 
 FOLLOW_SECONDS = 1 / 25  # how often the cursor looks at the music: smooth, and cheap
 
@@ -51,10 +58,13 @@ class Playback(Widget):
     class MusicReady(Message):
         """The worker made the music of ``request`` ready."""
 
-        def __init__(self, request: PlayRequest, music: Recording, generation: int) -> None:
+        def __init__(
+            self, request: PlayRequest, music: Recording, unsynced: Unsynced | None, generation: int
+        ) -> None:
             super().__init__()
             self.request = request
             self.music = music
+            self.unsynced = unsynced
             self.generation = generation
 
     def __init__(self, editor: EditorScreen, output: Callable[[], Sink] | None = None) -> None:
@@ -69,6 +79,9 @@ class Playback(Widget):
         self._making_player = threading.Lock()
         self._generation = 0  # which space the music being made is for
         self._times: BeatTimes | None = None
+        # Kept while its score is the scene's, so that a tap, or its undo, times the
+        # score again at once: no score read, no times blanking under the user.
+        self._unsynced: Unsynced | None = None
         self._timer: Timer | None = None
 
     def on_mount(self) -> None:
@@ -139,8 +152,7 @@ class Playback(Widget):
             return
         try:
             heard = player.position() if player is not None and request is not None else 0.0
-            measures = request.measures if request is not None else editor.session.measures
-            tapped, point = with_tapped_point(scene, measures, heard)
+            tapped, point = with_tapped_point(scene, self._unsynced_map(scene, request), heard)
         except PlayRefused as refused:
             self._refuse(refused.message)
             return
@@ -154,7 +166,12 @@ class Playback(Widget):
     def _prepare(self, request: PlayRequest, generation: int) -> None:
         self._player_ready()  # no sound output: said before any music is made
         music = self._music.music(request)
-        self.post_message(self.MusicReady(request, music, generation))
+        scene, unsynced = request.scene_file.scene, self._unsynced
+        if scene.score.recording and scene.score.file:
+            key = unsynced_key(scene)
+            if unsynced is None or unsynced[0] != key:
+                unsynced = (key, unsynced_measures(request.scene_file))
+        self.post_message(self.MusicReady(request, music, unsynced, generation))
 
     def _player_ready(self) -> Player:
         from choreo.audio.player import Player, output_sink
@@ -170,6 +187,7 @@ class Playback(Widget):
         if message.generation != self._generation or self._player is None:
             return  # stopped, or another space since
         request = message.request
+        self._unsynced = message.unsynced
         self.preparing = False
         try:
             self._player.play(
@@ -209,13 +227,39 @@ class Playback(Widget):
         editor = self.editor
         scene = editor.session.scene
         if self._times is None or self._times.scene is not scene:
-            self._times = BeatTimes(scene, heard_measures(scene, request.measures))
+            try:
+                heard = heard_measures(scene, self._unsynced_map(scene, request))
+            except PlayRefused:
+                heard = request.measures  # the points were checked as they were made
+            self._times = BeatTimes(scene, heard)
         editor.timeline.show_playhead(self._times.offset_at(max(seconds, request.start)))
         if seconds < request.start:
             return  # counting in: the cursor stays on the beat played from
         index = self._times.sounding(seconds, editor.cursor)
         if index is not None and index != editor.cursor:
             editor.table.move_cursor(row=index)
+
+    # -- the score timed by the sync points as they are tapped --------------------------
+    def _unsynced_map(self, scene: Scene, request: PlayRequest | None) -> MeasureMap:
+        """The score's own map, which the scene's sync points time: kept from the play,
+        else (a steady grid, with no score file) the map the play started with."""
+        kept = self._unsynced
+        if kept is not None and kept[0] == unsynced_key(scene):
+            return kept[1]
+        return request.measures if request is not None else self.editor.session.measures
+
+    def retime(self, scene: Scene) -> bool:
+        """The editor's score timed by ``scene``'s sync points from the map kept, after an
+        edit that changed only them (a tap, its undo); ``False`` where none is kept for
+        this score, and the score must be read again."""
+        kept, session = self._unsynced, self.editor.session
+        if kept is None or kept[0] != unsynced_key(scene) or session.score is None:
+            return False
+        try:
+            session.score = heard_measures(scene, kept[1])
+        except PlayRefused:
+            return False  # read again: the reading says what is wrong
+        return True
 
     # -- what the user is told ---------------------------------------------------------
     def _show_status(self, status: str) -> None:
