@@ -4,7 +4,11 @@ and stretched for ½ speed) and warm (made already, the second space).
 The real editor under Textual's pilot on a copy of the opera-house demo, playing to the
 null sink on the real clock: the first sound is the sink taking its first block (the
 count-in's first click). Once as shipped (the score synthesized by FluidSynth), once with
-a 3-minute recording.
+a 3-minute recording. Cold includes reading the score's notes (music21, in a child).
+
+Then a long corpus score, its parts timed apart: reading its notes, rendering it whole
+(what the first play waited for before the score was rendered a piece at a time) and
+rendering the piece where playing from its middle starts.
 
 .venv/bin/python -m benchmarks play
 """
@@ -25,6 +29,7 @@ from tests.conftest import REPO
 
 SCENE = "opera-house.yaml"
 RECORDING_SECONDS = 180
+LONG_SCORE = "corpus:mozart/k458/movement1"  # a quartet movement, 13 minutes performed
 
 
 async def _first_sounds(scene: Path) -> list[tuple[str, float]]:
@@ -57,6 +62,32 @@ def _report(what: str, timings: list[tuple[str, float]]) -> None:
     print(f"   {what}: space to first sound: {said}", flush=True)
 
 
+def _long_score() -> None:
+    from choreo.audio.music import RATE
+    from choreo.audio.rendering import score_rendering
+    from choreo.audio.synth import synthesize
+    from choreo.score import load_measure_map
+    from choreo.score.notes import load_score_notes
+
+    measures = load_measure_map(LONG_SCORE, performed=True)
+    started = time.perf_counter()
+    notes = load_score_notes(LONG_SCORE)
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    synthesize(measures, notes, rate=RATE)
+    whole = time.perf_counter() - started
+    pieces = score_rendering(measures, notes, rate=RATE)
+    started = time.perf_counter()
+    middle = pieces._piece_at(measures.duration_seconds / 2)
+    pieces.make(middle, middle)
+    piece = time.perf_counter() - started
+    print(
+        f"   {LONG_SCORE} ({measures.duration_seconds / 60:.0f} min): notes read {read:.1f} s, "
+        f"rendered whole {whole:.1f} s, the piece playing from its middle {piece * 1000:.0f} ms",
+        flush=True,
+    )
+
+
 def main() -> None:
     if shutil.which("fluidsynth") is None:
         print("   skipped: fluidsynth is not installed", flush=True)
@@ -83,6 +114,7 @@ def main() -> None:
             f"{SCENE}, a {RECORDING_SECONDS // 60}-minute FLAC recording",
             asyncio.run(_first_sounds(scene)),
         )
+        _long_score()
 
 
 if __name__ == "__main__":

@@ -48,7 +48,8 @@ def middle_pieces(measures: MeasureMap, notes: ScoreNotes) -> tuple[ScoreRenderi
     pieces = score_rendering(measures, notes, rate=RATE)
     middle = measures.seconds_at(measures.measures[len(measures.measures) // 2].offset)
     first = pieces._piece_at(middle)
-    pieces.make(first, first + PIECES - 1)
+    for piece in range(first, first + PIECES):  # one at a time: a seam between each two
+        pieces.make(piece, piece)
     per_piece = pieces._piece_ms * RATE // 1000
     return pieces, slice(first * per_piece, (first + PIECES) * per_piece)
 

@@ -13,6 +13,7 @@ the editor start without them. Install them with the ``audio`` extra (README).
   :func:`~choreo.audio.synth.write_midi` are its two halves.
 - :class:`choreo.audio.player.Player` -- plays a recording after a count-in on the sound
   output's thread (or the null sink's), and says what is sounding now;
+  :class:`choreo.audio.rendering.ScoreRendering` renders the score and
   :class:`choreo.audio.stretching.Stretching` makes music at a slower speed a piece at a
-  time, so the editor's playback starts after the first piece.
+  time (:mod:`choreo.audio.pieces`), so the editor's playback starts after the first piece.
 """

@@ -19,11 +19,14 @@ from choreo.audio.recording import Recording
 class Pieces:
     """``count`` pieces of :attr:`recording`, each made once; any thread may ask.
 
-    A subclass says which piece sounds at a second (:meth:`_piece_at`) and makes one
-    (:meth:`_make_piece`, which writes its samples into :attr:`recording`).
+    A subclass says which piece sounds at a second (:meth:`_piece_at`) and makes a run of
+    them (:meth:`_make_pieces`, which writes their samples into :attr:`recording`).
     """
 
     AHEAD_SECONDS = 0.0  # made at once past the start too, so the thread has a head start
+    # The most pieces the thread makes at once, where that is less work than one by one;
+    # a play elsewhere waits for them.
+    LONGEST_SPAN = 1
 
     def __init__(self, recording: Recording, count: int, name: str) -> None:
         self.recording = recording
@@ -56,13 +59,21 @@ class Pieces:
 
     def make(self, first: int, last: int) -> None:
         """Pieces ``first`` to ``last`` (clamped to the pieces there are), made now."""
-        for piece in range(max(first, 0), min(last, self._count - 1) + 1):
-            if piece in self._made:
-                continue  # made: no waiting for the piece the thread is making
-            with self._making:
-                if piece not in self._made:
-                    self._make_piece(piece)
-                    self._made.add(piece)
+        first, last = max(first, 0), min(last, self._count - 1)
+        if all(piece in self._made for piece in range(first, last + 1)):
+            return  # made: no waiting for the pieces the thread is making
+        with self._making:
+            piece = first
+            while piece <= last:
+                if piece in self._made:
+                    piece += 1
+                    continue
+                end = piece
+                while end < last and end + 1 not in self._made:
+                    end += 1
+                self._make_pieces(piece, end)
+                self._made.update(range(piece, end + 1))
+                piece = end + 1
 
     def stop(self) -> None:
         """No more pieces are made after the one being made (the editor closed, or other
@@ -70,6 +81,7 @@ class Pieces:
         self._stopped.set()
 
     def _make_the_rest(self) -> None:
+        span = 1  # pieces made at once: more each time, up to LONGEST_SPAN
         while not self._stopped.is_set():
             start = min(self._next, self._count)
             order = [*range(start, self._count), *range(start)]
@@ -77,12 +89,14 @@ class Pieces:
             if wanted is None:
                 return
             try:
-                self.make(wanted, wanted)
+                self.make(wanted, wanted + span - 1)
             except Exception:  # said where a play asks for that piece itself (from_second)
                 return
+            span = min(span * 2, self.LONGEST_SPAN)
 
     def _piece_at(self, seconds: float) -> int:
         raise NotImplementedError
 
-    def _make_piece(self, piece: int) -> None:
+    def _make_pieces(self, first: int, last: int) -> None:
+        """Pieces ``first`` to ``last``, none of them made yet."""
         raise NotImplementedError

@@ -57,6 +57,9 @@ class ScoreRendering(Pieces):
     are the score's."""
 
     AHEAD_SECONDS = 1.0  # of music past the start; the count-in gives the thread its start too
+    # Up to 40 s rendered at once behind the first pieces: each run renders the notes
+    # ringing into it again, and a run of 8 does that once rather than 8 times.
+    LONGEST_SPAN = 8
 
     def __init__(
         self,
@@ -92,9 +95,9 @@ class ScoreRendering(Pieces):
     def _piece_at(self, seconds: float) -> int:
         return min(max(int(seconds * 1000) // self._piece_ms, 0), self._count - 1)
 
-    def _make_piece(self, piece: int) -> None:
-        begin = piece * self._piece_ms
-        end = min(begin + self._piece_ms, self._end_ms)
+    def _make_pieces(self, first: int, last: int) -> None:
+        begin = first * self._piece_ms
+        end = min((last + 1) * self._piece_ms, self._end_ms)
         release = round(RELEASE_SECONDS * 1000)
         heard = (self._starts < end) & (self._ends + release > begin)
         if not heard.any():
@@ -112,6 +115,6 @@ class ScoreRendering(Pieces):
             render(midi, wav, rate=self.rate)
             out = read_rendered(wav, self.rate).samples
         skip = (begin - origin) * self.rate // 1000
-        first, last = begin * self.rate // 1000, end * self.rate // 1000
-        take = max(min(last - first, len(out) - skip), 0)
-        self.recording.samples[first : first + take] = out[skip : skip + take]
+        first_sample, last_sample = begin * self.rate // 1000, end * self.rate // 1000
+        take = max(min(last_sample - first_sample, len(out) - skip), 0)
+        self.recording.samples[first_sample : first_sample + take] = out[skip : skip + take]

@@ -52,6 +52,10 @@ class Stretching(Pieces):
     def _piece_at(self, seconds: float) -> int:
         return min(max(int(seconds * self.music.rate) // self._piece, 0), self._count - 1)
 
+    def _make_pieces(self, first: int, last: int) -> None:
+        for piece in range(first, last + 1):
+            self._make_piece(piece)
+
     def _make_piece(self, piece: int) -> None:
         import numpy as np
 
