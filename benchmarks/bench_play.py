@@ -4,7 +4,8 @@ and stretched for ½ speed) and warm (made already, the second space).
 The real editor under Textual's pilot on a copy of the opera-house demo, playing to the
 null sink on the real clock: the first sound is the sink taking its first block (the
 count-in's first click). Once as shipped (the score synthesized by FluidSynth), once with
-a 3-minute recording. Cold includes reading the score's notes (music21, in a child).
+a 3-minute recording. Space pressed the moment the score is read also waits for its
+notes (music21, in a child), which the editor reads then, ahead of any space.
 
 Then a long corpus score, its parts timed apart: reading its notes, rendering it whole
 (what the first play waited for before the score was rendered a piece at a time) and
@@ -32,7 +33,7 @@ RECORDING_SECONDS = 180
 LONG_SCORE = "corpus:mozart/k458/movement1"  # a quartet movement, 13 minutes performed
 
 
-async def _first_sounds(scene: Path) -> list[tuple[str, float]]:
+async def _first_sounds(scene: Path, *, notes_read: bool = False) -> list[tuple[str, float]]:
     sink = NullSink()
     settings = EditorSettings(cursor_blink=False, journal_seconds=3600, audio_output=lambda: sink)
     app = make_app(scene, folder=scene.parent, settings=settings)
@@ -42,6 +43,9 @@ async def _first_sounds(scene: Path) -> list[tuple[str, float]]:
             await pilot.pause(0.05)
         editor = app.screen
         assert isinstance(editor, EditorScreen)
+        score = editor.session.scene.score
+        while notes_read and not editor.playback._music.has_notes(scene.parent, score.file or ""):
+            await pilot.pause(0.05)
         for label, speed in (("cold", 1.0), ("warm", 1.0), ("cold ½", 0.5), ("warm ½", 0.5)):
             editor.playback.stop()
             await pilot.pause(0.05)
@@ -102,7 +106,14 @@ def main() -> None:
         os.environ["CHOREO_STATE_DIR"] = str(project / "state")
         os.environ["CHOREO_CACHE_DIR"] = str(project / "cache")
         scene = project / "scenes" / SCENE
-        _report(f"{SCENE}, the score synthesized", asyncio.run(_first_sounds(scene)))
+        _report(
+            f"{SCENE}, the score synthesized, space as the score is read",
+            asyncio.run(_first_sounds(scene)),
+        )
+        _report(
+            f"{SCENE}, the score synthesized, space once its notes are read ahead",
+            asyncio.run(_first_sounds(scene, notes_read=True)),
+        )
 
         rate = 44100
         t = np.arange(RECORDING_SECONDS * rate, dtype=np.float32) / rate

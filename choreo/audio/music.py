@@ -10,16 +10,11 @@ so every second of the score divided by the speed is where it sounds.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from choreo.audio.recording import Recording, read_recording
 from choreo.errors import ChoreoError
 from choreo.project import scene_folder
 from choreo.store import SceneFile
 from choreo.timing import MeasureMap
-
-if TYPE_CHECKING:
-    from choreo.audio.rendering import ScoreRendering
 
 RATE = 44100  # samples a second of a rehearsal track: a CD's, what every player plays
 # Rubber Band keeps a voice and a string section natural down to a quarter speed; slower
@@ -62,21 +57,6 @@ def full_speed_music(
 
     notes = load_score_notes(score.file, base=scene_folder(scene_file.path))
     return synthesize(measures, notes, rate=rate)
-
-
-def music_to_play(
-    scene_file: SceneFile, measures: MeasureMap, *, rate: int = RATE
-) -> Recording | ScoreRendering | None:
-    """What the editor plays: the scene's recording (resampled to ``rate``), else its
-    score to be rendered a piece at a time from where playing starts, else ``None``."""
-    score = scene_file.scene.score
-    if score.recording or not score.file:
-        return full_speed_music(scene_file, measures, rate=rate)
-    from choreo.audio.rendering import score_rendering
-    from choreo.score.notes import load_score_notes
-
-    notes = load_score_notes(score.file, base=scene_folder(scene_file.path))
-    return score_rendering(measures, notes, rate=rate)
 
 
 def at_speed(music: Recording, speed: float) -> Recording:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from choreo.errors import ChoreoError
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from choreo.audio.recording import Recording
     from choreo.audio.rendering import ScoreRendering
     from choreo.audio.stretching import Stretching
+    from choreo.score.notes import ScoreNotes
 
 # The speeds a fight is rehearsed at, and how the editor says them.
 SPEEDS = {1.0: "full speed", 0.75: "¾ speed", 0.5: "½ speed"}
@@ -108,24 +110,31 @@ class SceneMusic:
         self._key: tuple[object, ...] | None = None
         self.full: Recording | None = None
         self._rendering: ScoreRendering | None = None  # the score's, being rendered
+        self._notes: tuple[tuple[Path, str], ScoreNotes] | None = None  # and what of
+        self._reading_notes = threading.Lock()
         self._slower: dict[float, Stretching] = {}
         self._closed = False
 
     def music(self, request: PlayRequest) -> Recording:
         """The music of ``request`` at its speed, its piece at the start made (reading,
         rendering it the first time), or a :class:`ChoreoError` that says why not."""
-        from choreo.audio.music import music_to_play
-        from choreo.audio.rendering import ScoreRendering
+        from choreo.audio.music import RATE, full_speed_music
+        from choreo.audio.rendering import score_rendering
         from choreo.audio.stretching import Stretching
 
         key = _music_key(request)
+        scene_file = request.scene_file
+        score = scene_file.scene.score
         with self._lock:
             if key != self._key or self.full is None:
                 self._forget()
-                made = music_to_play(request.scene_file, request.measures)
-                if isinstance(made, ScoreRendering):
-                    self._rendering, made = made, made.recording
-                self.full, self._key = made, key
+                if score.file and not score.recording:
+                    notes = self.notes(scene_folder(scene_file.path), score.file)
+                    self._rendering = score_rendering(request.measures, notes, rate=RATE)
+                    self.full = self._rendering.recording
+                else:
+                    self.full = full_speed_music(scene_file, request.measures)
+                self._key = key
             full = self.full
             if full is None:
                 raise ChoreoError("nothing to play: the scene names no score and no recording")
@@ -146,6 +155,20 @@ class SceneMusic:
             if self._closed:  # the editor closed meanwhile: make no more
                 self._stop_making()
             return music
+
+    def notes(self, folder: Path, source: str) -> ScoreNotes:
+        """The notes of the score ``source`` (relative to the scene's ``folder``), read
+        once: ahead of the first ``space``, or by it."""
+        from choreo.score.notes import load_score_notes
+
+        with self._reading_notes:
+            if self._notes is None or self._notes[0] != (folder, source):
+                self._notes = ((folder, source), load_score_notes(source, base=folder))
+            return self._notes[1]
+
+    def has_notes(self, folder: Path, source: str) -> bool:
+        kept = self._notes
+        return kept is not None and kept[0] == (folder, source)
 
     def close(self) -> None:
         """No more music: stop rendering and stretching in the background (without

@@ -278,6 +278,7 @@ class EditorScreen(SceneSafety):
         self.timeline.show_measures(self.session.measures)
         self._show_rows(cursor=None)
         self._analyse_now()
+        self.playback.score_known()  # its notes are read ahead of the first space
 
     # -- drawing -----------------------------------------------------------------------
     def _vocabulary(self, scene: Scene) -> Vocabulary:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -22,6 +23,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from choreo.errors import ChoreoError
+from choreo.project import scene_folder
 from choreo.tui.playback import (
     SPEEDS,
     BeatTimes,
@@ -161,6 +163,22 @@ class Playback(Widget):
             self._show_status(f"{request.status} · {tapped_status(point)}")
 
     # -- making the music ready, off the UI thread -------------------------------------
+    def score_known(self) -> None:
+        """The editor's score is read: its notes are read too (in a child process, as
+        the score is), so that the first ``space`` waits for one piece of music only."""
+        session = self.editor.session
+        score = session.scene.score
+        if session.score is None or not score.file or score.recording:
+            return  # nothing read, or a recording plays
+        folder = scene_folder(session.path)
+        if not self._music.has_notes(folder, score.file):
+            self._read_notes(folder, score.file)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="notes",
+          description="reading the score's notes")  # fmt: skip
+    def _read_notes(self, folder: Path, source: str) -> None:
+        self._music.notes(folder, source)  # a score that cannot be read: space says why
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="play",
           description="preparing the music")  # fmt: skip
     def _prepare(self, request: PlayRequest, generation: int) -> None:
