@@ -104,11 +104,9 @@ class ScoreRendering(Pieces):
             return  # silence, as the recording already is
         earliest = min(int(self._starts[heard].min()), begin)
         origin = earliest // self._grid * self._grid
-        chosen = [
-            s
-            for s, start in zip(self._soundings, self._starts, strict=True)
-            if origin <= start < end
-        ]
+        # The notes starting from the origin to the run's end (their ticks are in order).
+        low, high = self._starts.searchsorted([origin, end])
+        chosen = self._soundings[low:high]
         with tempfile.TemporaryDirectory(prefix="choreo-piece-") as folder:
             midi, wav = Path(folder) / "piece.mid", Path(folder) / "piece.wav"
             write_midi(chosen, self._programs, midi, end_seconds=end / 1000, origin=origin / 1000)
