@@ -16,6 +16,7 @@ from choreo.audio.recording import Recording
 from choreo.audio.rendering import ScoreRendering, score_rendering
 from choreo.audio.stretching import Stretching
 from choreo.audio.synth import synthesize
+from choreo.errors import ChoreoError
 from choreo.score import load_measure_map
 from choreo.score.notes import ScoreNotes, load_score_notes
 from choreo.timing import MeasureMap
@@ -107,3 +108,14 @@ def test_stretched_from_pieces_is_the_whole_render_stretched() -> None:
     assert np.abs(from_whole.recording.samples[span]).max() > 0.05
     heard = from_pieces.recording.samples[span]
     assert float(np.abs(heard - from_whole.recording.samples[span]).max()) <= 8 * STEP
+
+
+@needs_synth
+def test_stopped_rendering_ends_fluidsynth_rather_than_waiting_for_it() -> None:
+    """The editor quitting stops the thread's FluidSynth mid-run (Python would wait)."""
+    measures, notes = score("opera-house.musicxml")
+    pieces = score_rendering(measures, notes, rate=RATE)
+    pieces.stop()
+    with pytest.raises(ChoreoError, match="FluidSynth stopped"):
+        pieces.make(0, pieces._count - 1)  # the whole score in one run
+    assert not pieces.recording.samples.any()

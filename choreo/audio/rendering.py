@@ -110,7 +110,7 @@ class ScoreRendering(Pieces):
         with tempfile.TemporaryDirectory(prefix="choreo-piece-") as folder:
             midi, wav = Path(folder) / "piece.mid", Path(folder) / "piece.wav"
             write_midi(chosen, self._programs, midi, end_seconds=end / 1000, origin=origin / 1000)
-            render(midi, wav, rate=self.rate)
+            render(midi, wav, rate=self.rate, stop=self._stopped)
             out = read_rendered(wav, self.rate).samples
         skip = (begin - origin) * self.rate // 1000
         first_sample, last_sample = begin * self.rate // 1000, end * self.rate // 1000

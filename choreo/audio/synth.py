@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,7 @@ _TICKS_PER_SECOND = 1000  # one MIDI tick is a millisecond (a quarter lasts 1000
 TAIL_SECONDS = 1.0  # room after the last note for it to die away
 _DRUMS = 9  # General MIDI's percussion channel: a pitched part never plays there
 _RENDER_TIMEOUT = 600
+_STOP_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +155,17 @@ def sound_end(measures: MeasureMap, soundings: list[Sounding], warp: Warp | None
     return max(warp(end) if warp is not None else end, soundings[-1].end)
 
 
-def render(midi: Path, wav: Path, *, rate: int = RATE, reverb: bool = False) -> None:
-    """``midi`` rendered to a WAV file by FluidSynth with a General MIDI soundfont."""
+def render(
+    midi: Path,
+    wav: Path,
+    *,
+    rate: int = RATE,
+    reverb: bool = False,
+    stop: threading.Event | None = None,
+) -> None:
+    """``midi`` rendered to a WAV file by FluidSynth with a General MIDI soundfont; a
+    :class:`ChoreoError` where it fails, or where ``stop`` is set meanwhile (the editor
+    quits: FluidSynth is ended rather than waited for)."""
     command = [
         fluidsynth(),
         "-ni",  # no MIDI input, no shell
@@ -167,13 +179,22 @@ def render(midi: Path, wav: Path, *, rate: int = RATE, reverb: bool = False) -> 
         str(soundfont()),
         str(midi),
     ]  # fmt: skip
-    try:
-        done = subprocess.run(command, capture_output=True, timeout=_RENDER_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise ChoreoError("FluidSynth took too long to render the score") from None
-    if done.returncode != 0 or not wav.is_file():
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise ChoreoError(f"FluidSynth could not render the score: {said[0][:200]}")
+    deadline = time.monotonic() + _RENDER_TIMEOUT
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as child:
+        while True:
+            try:
+                _, said = child.communicate(timeout=_STOP_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                stopped = stop is not None and stop.is_set()
+                if stopped or time.monotonic() > deadline:
+                    child.kill()
+                    child.communicate()
+                    why = "stopped" if stopped else "took too long to render the score"
+                    raise ChoreoError(f"FluidSynth {why}") from None
+    if child.returncode != 0 or not wav.is_file():
+        last = said.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise ChoreoError(f"FluidSynth could not render the score: {last[0][:200]}")
 
 
 def read_rendered(wav: Path, rate: int) -> Recording:
