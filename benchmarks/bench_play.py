@@ -44,7 +44,9 @@ async def _first_sounds(scene: Path, *, notes_read: bool = False) -> list[tuple[
         editor = app.screen
         assert isinstance(editor, EditorScreen)
         score = editor.session.scene.score
-        while notes_read and not editor.playback._music.has_notes(scene.parent, score.file or ""):
+        content = editor.session.measures.content_hash
+        music = editor.playback._music
+        while notes_read and not music.has_notes(scene.parent, score.file or "", content):
             await pilot.pause(0.05)
         for label, speed in (("cold", 1.0), ("warm", 1.0), ("cold ½", 0.5), ("warm ½", 0.5)):
             editor.playback.stop()

@@ -41,8 +41,9 @@ async def test_the_notes_are_read_before_space_and_once(
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await opened(pilot)
         music = editor.playback._music
-        source = "../scores/studio-waltz.musicxml"
-        await until(pilot, lambda: music.has_notes(scene_folder(path), source), timeout=60)
+        source, folder = "../scores/studio-waltz.musicxml", scene_folder(path)
+        content = editor.session.measures.content_hash
+        await until(pilot, lambda: music.has_notes(folder, source, content), timeout=60)
         assert reads == [source]  # read ahead, with no space pressed
 
         await pilot.press("down", "down", "space")  # from b03, bar 3
@@ -52,3 +53,7 @@ async def test_the_notes_are_read_before_space_and_once(
         assert reads == [source]  # the play read no notes
         start = round(request.start * music.full.rate)
         assert np.abs(music.full.samples[start : start + music.full.rate]).max() > 0.05
+        await pilot.press("space")
+
+    music.notes(folder, source, "another content")  # the file changed: its notes read again
+    assert reads == [source, source]

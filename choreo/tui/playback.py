@@ -110,7 +110,7 @@ class SceneMusic:
         self._key: tuple[object, ...] | None = None
         self.full: Recording | None = None
         self._rendering: ScoreRendering | None = None  # the score's, being rendered
-        self._notes: tuple[tuple[Path, str], ScoreNotes] | None = None  # and what of
+        self._notes: tuple[tuple[Path, str, str], ScoreNotes] | None = None  # and what of
         self._reading_notes = threading.Lock()
         self._slower: dict[float, Stretching] = {}
         self._closed = False
@@ -129,7 +129,8 @@ class SceneMusic:
             if key != self._key or self.full is None:
                 self._forget()
                 if score.file and not score.recording:
-                    notes = self.notes(scene_folder(scene_file.path), score.file)
+                    folder, content = scene_folder(scene_file.path), request.measures.content_hash
+                    notes = self.notes(folder, score.file, content)
                     self._rendering = score_rendering(request.measures, notes, rate=RATE)
                     self.full = self._rendering.recording
                 else:
@@ -156,19 +157,22 @@ class SceneMusic:
                 self._stop_making()
             return music
 
-    def notes(self, folder: Path, source: str) -> ScoreNotes:
-        """The notes of the score ``source`` (relative to the scene's ``folder``), read
-        once: ahead of the first ``space``, or by it."""
+    def notes(self, folder: Path, source: str, content: str) -> ScoreNotes:
+        """The notes of the score ``source`` (relative to the scene's ``folder``) whose
+        measure map was read from ``content`` (its hash), read once: ahead of the first
+        ``space``, or by it; read again where the file changed since."""
         from choreo.score.notes import load_score_notes
 
+        key = (folder, source, content)
         with self._reading_notes:
-            if self._notes is None or self._notes[0] != (folder, source):
-                self._notes = ((folder, source), load_score_notes(source, base=folder))
-            return self._notes[1]
+            kept = self._notes
+            if kept is None or kept[0] != key:
+                kept = self._notes = (key, load_score_notes(source, base=folder))
+            return kept[1]
 
-    def has_notes(self, folder: Path, source: str) -> bool:
+    def has_notes(self, folder: Path, source: str, content: str) -> bool:
         kept = self._notes
-        return kept is not None and kept[0] == (folder, source)
+        return kept is not None and kept[0] == (folder, source, content)
 
     def close(self) -> None:
         """No more music: stop rendering and stretching in the background (without

@@ -170,14 +170,14 @@ class Playback(Widget):
         score = session.scene.score
         if session.score is None or not score.file or score.recording:
             return  # nothing read, or a recording plays
-        folder = scene_folder(session.path)
-        if not self._music.has_notes(folder, score.file):
-            self._read_notes(folder, score.file)
+        folder, content = scene_folder(session.path), session.score.content_hash
+        if not self._music.has_notes(folder, score.file, content):
+            self._read_notes(folder, score.file, content)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="notes",
           description="reading the score's notes")  # fmt: skip
-    def _read_notes(self, folder: Path, source: str) -> None:
-        self._music.notes(folder, source)  # a score that cannot be read: space says why
+    def _read_notes(self, folder: Path, source: str, content: str) -> None:
+        self._music.notes(folder, source, content)  # unreadable: space says why
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="play",
           description="preparing the music")  # fmt: skip
