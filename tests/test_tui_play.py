@@ -109,6 +109,7 @@ async def test_space_plays_from_the_beat_and_the_cursor_follows_the_music(
         await pilot.press("space")
         await playing(pilot, editor)
         assert "playing from bar 1 at full speed" in str(editor.timeline.border_title)
+        assert "t taps the bar" in str(editor.timeline.border_title)  # a recording plays
         output.at(1.0)  # counting in: the cursor waits on the beat played from
         await pilot.pause(0.1)
         assert editor.cursor == 0
@@ -310,6 +311,7 @@ async def test_without_a_recording_the_score_is_synthesized_once(tmp_path: Path)
         assert editor.playback.playing is None and not output.sink.active
         await pilot.press("space")
         await playing(pilot, editor)
+        assert "t taps" not in str(editor.timeline.border_title)  # no recording to tap
         made = editor.playback._music.full
         assert made is not None and made.seconds > 10
         await pilot.press("space", "space")

@@ -37,6 +37,7 @@ BASE_SECONDS = 8.0
 SECONDS_PER_MB = 6.0
 WALL_FACTOR = 4.0  # the parent's own bound, in wall-clock seconds: 4x the child's, +30 s
 MEMORY_MB = 2048.0  # address space: op. 132 reads in under 1 GB
+BACKGROUND_NICENESS = 10
 _MB = 1024 * 1024
 
 
@@ -62,9 +63,11 @@ def read_bounded(
     return _answered(*_asked(path, request))
 
 
-def read_notes_bounded(path: Path, score_format: str) -> ScoreNotes:
-    """The notes of a vetted score, read in the bounded child like its measure map."""
-    data = _data(*_asked(path, {"path": str(path), "format": score_format, "notes": True}))
+def read_notes_bounded(path: Path, score_format: str, *, background: bool = False) -> ScoreNotes:
+    """The notes of a vetted score, read in the bounded child like its measure map; in
+    the ``background`` (ahead of being asked for) at a lower priority than the editor."""
+    request = {"path": str(path), "format": score_format, "notes": True, "background": background}
+    data = _data(*_asked(path, request))
     try:
         return ScoreNotes.from_dict(data["notes"])
     except (KeyError, TypeError, ValueError):
@@ -212,6 +215,8 @@ def _figure(value: float) -> str:
 
 def _serve() -> None:
     request = json.loads(sys.stdin.buffer.read())
+    if request.get("background"):
+        os.nice(BACKGROUND_NICENESS)  # the editor's keys before music read ahead of time
     import resource
 
     memory = int(request["memory_mb"] * _MB)

@@ -72,9 +72,11 @@ def _within(value: int, low: int, high: int) -> int:
     return value
 
 
-def load_score_notes(source: str, *, base: Path | None = None) -> ScoreNotes:
-    """The notes of a score file (or ``corpus:PATH``), read in the bounded child process.
-    Every failure is a :class:`ScoreError`."""
+def load_score_notes(
+    source: str, *, base: Path | None = None, background: bool = False
+) -> ScoreNotes:
+    """The notes of a score file (or ``corpus:PATH``), read in the bounded child process
+    (at a lower priority in the ``background``). Every failure is a :class:`ScoreError`."""
     from choreo.score.bounded import read_notes_bounded
 
     path = resolve_score(source, base)
@@ -82,7 +84,7 @@ def load_score_notes(source: str, *, base: Path | None = None) -> ScoreNotes:
         form = score_format(path)
         guard.check_size(path)
         guard.check_content(path, form)
-        return read_notes_bounded(path, form)
+        return read_notes_bounded(path, form, background=background)
     except ScoreError as error:
         if source.startswith(CORPUS_PREFIX):
             error.where = source

@@ -59,7 +59,10 @@ class PlayRequest:
 
     @property
     def status(self) -> str:
-        return f"▶ playing from bar {self.bar} at {SPEEDS[self.speed]} · space stops"
+        status = f"▶ playing from bar {self.bar} at {SPEEDS[self.speed]} · space stops"
+        if self.scene_file.scene.score.recording:  # taps are the recording's sync points
+            status += " · t taps the bar"
+        return status
 
 
 def play_request(
@@ -157,17 +160,19 @@ class SceneMusic:
                 self._stop_making()
             return music
 
-    def notes(self, folder: Path, source: str, content: str) -> ScoreNotes:
+    def notes(self, folder: Path, source: str, content: str, *, ahead: bool = False) -> ScoreNotes:
         """The notes of the score ``source`` (relative to the scene's ``folder``) whose
         measure map was read from ``content`` (its hash), read once: ahead of the first
-        ``space``, or by it; read again where the file changed since."""
+        ``space`` (``ahead``, at a lower priority than the editor), or by it; read again
+        where the file changed since."""
         from choreo.score.notes import load_score_notes
 
         key = (folder, source, content)
         with self._reading_notes:
             kept = self._notes
             if kept is None or kept[0] != key:
-                kept = self._notes = (key, load_score_notes(source, base=folder))
+                notes = load_score_notes(source, base=folder, background=ahead)
+                kept = self._notes = (key, notes)
             return kept[1]
 
     def has_notes(self, folder: Path, source: str, content: str) -> bool:

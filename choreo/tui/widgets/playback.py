@@ -177,7 +177,7 @@ class Playback(Widget):
     @work(thread=True, exclusive=True, exit_on_error=False, group="notes",
           description="reading the score's notes")  # fmt: skip
     def _read_notes(self, folder: Path, source: str, content: str) -> None:
-        self._music.notes(folder, source, content)  # unreadable: space says why
+        self._music.notes(folder, source, content, ahead=True)  # unreadable: space says why
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="play",
           description="preparing the music")  # fmt: skip
