@@ -5,6 +5,7 @@ a ritardando, silence before the music), on pieces of different kinds."""
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,3 +174,48 @@ def test_the_silence_cut_is_where_librosa_trim_cuts_it() -> None:
         music, second = _music(samples)
         assert round(second * RATE) == start
         assert round(second * RATE) + len(music) == end
+
+
+def test_a_second_align_of_the_score_reads_it_from_choreos_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first align reads the score with music21; the next one of the same score takes
+    its bars and notes from choreo's JSON cache: with any score read refused (a memory
+    bound no child can start in), it still aligns, to the same points."""
+    from choreo.score import cache, score_hash
+    from choreo.score.bounded import read_notes_bounded
+
+    # Compiled code shared with the other tests; the score's cache entries fresh.
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(Path(os.environ["CHOREO_CACHE_DIR"]) / "numba"))
+    monkeypatch.setenv("CHOREO_CACHE_DIR", str(tmp_path / "cache"))
+    score = tmp_path / "waltz.musicxml"
+    shutil.copyfile(Path(__file__).parent.parent / "scores" / "studio-waltz.musicxml", score)
+    measures = load_measure_map(str(score))
+    notes = load_score_notes(str(score))
+    heard = synthesize(measures, notes, warp=tempo_curve(measures.duration_seconds), program=0)
+    soundfile.write(tmp_path / "take.wav", heard.samples, heard.rate)
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.unlink()  # the first align finds the score unread
+    scene = tmp_path / "fight.yaml"
+    scene.write_text("id: f\ntitle: F\nscore:\n  file: waltz.musicxml\n", encoding="utf-8")
+    first = choreo("align", scene, "--recording", "take.wav", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    read_fresh = scene.read_bytes()
+    assert read_scene(scene).scene.score.sync
+
+    monkeypatch.setenv("CHOREO_PARSE_MB", "1")  # music21 cannot even start
+    second = choreo("align", scene, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout
+    assert scene.read_bytes() == read_fresh  # the same points from the cache
+
+    # Without the notes' entry the same command must read the score, and cannot.
+    [entry] = (tmp_path / "cache" / "score-notes").glob("*.json")
+    kept = entry.read_bytes()
+    entry.unlink()
+    assert_one_line_error(choreo("align", scene, cwd=tmp_path), "more than 1 MB of memory")
+    assert scene.read_bytes() == read_fresh
+    monkeypatch.delenv("CHOREO_PARSE_MB")
+    entry.write_bytes(kept)
+    cached = cache.load_cached_notes(score_hash(score), "musicxml")
+    assert cached is not None and cached == read_notes_bounded(score, "musicxml")

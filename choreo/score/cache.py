@@ -1,4 +1,4 @@
-"""choreo's own cache of measure maps: JSON in the user's cache folder.
+"""choreo's own cache of measure maps and score notes: JSON in the user's cache folder.
 
 music21's pickle cache lives in a shared temp folder and is unpickled on the next parse;
 choreo never uses it. This cache holds derived data only, keyed by the file's content,
@@ -20,12 +20,15 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from choreo.errors import SaveError
 from choreo.store.atomic import atomic_write
 from choreo.store.scene_cache import cache_root, private_folder
 from choreo.timing import MeasureMap, timed
+
+if TYPE_CHECKING:
+    from choreo.score.notes import ScoreNotes
 
 CACHE_VERSION = 10  # bump when the measure map or how it is read changes
 
@@ -74,8 +77,13 @@ def music21_version() -> str:
 def load_cached(key: CacheKey) -> MeasureMap | None:
     """The cached map for ``key``, or ``None`` for any miss: corrupt, implausible or
     planted entries included."""
-    digest = key.digest()
-    folder = cache_folder()
+    data = _entry(cache_folder(), key.digest())
+    return None if data is None else measure_map_from(data.get("map"))
+
+
+def _entry(folder: Path, digest: str) -> dict[str, Any] | None:
+    """The entry ``digest`` in ``folder`` as JSON, or ``None`` when it is missing, too
+    large, unreadable, for another key, or in a folder that is not the user's alone."""
     if not private_folder(folder):
         return None
     try:
@@ -84,11 +92,9 @@ def load_cached(key: CacheKey) -> MeasureMap | None:
         if len(raw) > MAX_ENTRY_BYTES:
             return None
         data: Any = json.loads(raw.decode("utf-8"))
-        if not isinstance(data, dict) or data.get("key") != digest:
-            return None
     except (OSError, ValueError, RecursionError):
         return None
-    return measure_map_from(data.get("map"))
+    return data if isinstance(data, dict) and data.get("key") == digest else None
 
 
 def measure_map_from(data: Any) -> MeasureMap | None:
@@ -103,9 +109,11 @@ def measure_map_from(data: Any) -> MeasureMap | None:
 
 def store(key: CacheKey, measures: MeasureMap) -> None:
     """Write an entry atomically; a cache that cannot be written is silently skipped."""
-    digest = key.digest()
-    folder = cache_folder()
-    payload = json.dumps({"key": digest, "map": measures.to_dict()}, separators=(",", ":"))
+    _store(cache_folder(), key.digest(), "map", measures.to_dict())
+
+
+def _store(folder: Path, digest: str, name: str, value: Any) -> None:
+    payload = json.dumps({"key": digest, name: value}, separators=(",", ":"))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not private_folder(folder):
@@ -113,6 +121,37 @@ def store(key: CacheKey, measures: MeasureMap) -> None:
         atomic_write(folder / f"{digest}.json", payload.encode("utf-8"), backup=False, private=True)
     except (OSError, SaveError):
         return
+
+
+# Score notes: what a score sounds like depends on its bytes and how they are read only
+# (not on the part followed, the order or the tempo: those place the notes later).
+
+
+def notes_folder() -> Path:
+    return cache_root() / "score-notes"
+
+
+def _notes_digest(content_hash: str, score_format: str) -> str:
+    fields = [CACHE_VERSION, music21_version(), content_hash, score_format, "notes"]
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+
+
+def load_cached_notes(content_hash: str, score_format: str) -> ScoreNotes | None:
+    """The cached notes of the score with ``content_hash``, or ``None`` for any miss."""
+    from choreo.score.notes import ScoreNotes
+
+    data = _entry(notes_folder(), _notes_digest(content_hash, score_format))
+    if data is None:
+        return None
+    try:
+        return ScoreNotes.from_dict(data.get("notes"))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+
+
+def store_notes(content_hash: str, score_format: str, notes: ScoreNotes) -> None:
+    """Keep the notes for the next read; a cache that cannot be written is skipped."""
+    _store(notes_folder(), _notes_digest(content_hash, score_format), "notes", notes.to_dict())
 
 
 _TEXT_LIMIT = 200

@@ -1,6 +1,7 @@
 """The notes of a score, bar by bar: what the score sounds like, for synthesizing it.
 
-Read from music21 in the bounded child (as the measure map is) and handed over as plain
+Read from music21 in the bounded child (as the measure map is), kept in choreo's own JSON
+cache (so the next read of the same file starts no music21), and handed over as plain
 numbers: each note's bar (as the measure map numbers it), its offset in quarters from the
 bar's start, its length, MIDI key and velocity, and its part; with each part's General
 MIDI program. Placing the notes in seconds is choreo's own timing's work
@@ -15,9 +16,11 @@ from typing import Any
 
 from choreo.errors import ScoreError
 from choreo.score import guard
-from choreo.score.files import CORPUS_PREFIX, resolve_score, score_format
+from choreo.score.files import CORPUS_PREFIX, resolve_score, score_format, score_hash
 
 DEFAULT_VELOCITY = 80  # mezzo-forte, where the score gives no velocity
+_MAX_QUARTERS = 1e6  # far past any bar or note (a 4096-quarter meter is refused earlier)
+_MAX_BAR_TEXT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,41 +53,63 @@ class ScoreNotes:
 
     @classmethod
     def from_dict(cls, data: Any) -> ScoreNotes:
-        """Notes from the reader's answer; anything malformed is a :class:`ValueError`."""
+        """Notes from the reader's answer or a cache entry (data, not trust): anything
+        malformed is a :class:`ValueError` (or ``TypeError``/``KeyError``)."""
         notes = tuple(
             ScoreNote(
-                bar=str(n["bar"]),
-                offset=float(n["offset"]),
-                quarters=float(n["quarters"]),
-                pitch=_within(int(n["pitch"]), 0, 127),
-                velocity=_within(int(n["velocity"]), 1, 127),
-                part=_within(int(n["part"]), 0, 10_000),
+                bar=_bar(n["bar"]),
+                offset=_quarters(n["offset"]),
+                quarters=_quarters(n["quarters"], positive=True),
+                pitch=_within(n["pitch"], 0, 127),
+                velocity=_within(n["velocity"], 1, 127),
+                part=_within(n["part"], 0, 10_000),
             )
             for n in data["notes"]
         )
-        programs = tuple(_within(int(p), 0, 127) for p in data["programs"])
+        programs = tuple(_within(p, 0, 127) for p in data["programs"])
         return cls(notes, programs)
 
 
-def _within(value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise ValueError(f"{value} is not in {low}..{high}")
+def _within(value: Any, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError(f"{value!r} is not a whole number in {low}..{high}")
+    return value
+
+
+def _quarters(value: Any, *, positive: bool = False) -> float:
+    ok = type(value) in (int, float) and abs(value) < _MAX_QUARTERS  # NaN is not
+    if not ok or (positive and value <= 0):
+        raise ValueError(f"{value!r} is not a number of quarters")
+    return float(value)
+
+
+def _bar(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > _MAX_BAR_TEXT:
+        raise ValueError("a bar's number is short text")
     return value
 
 
 def load_score_notes(
     source: str, *, base: Path | None = None, background: bool = False
 ) -> ScoreNotes:
-    """The notes of a score file (or ``corpus:PATH``), read in the bounded child process
-    (at a lower priority in the ``background``). Every failure is a :class:`ScoreError`."""
+    """The notes of a score file (or ``corpus:PATH``): from choreo's cache when this file
+    was read before, else read in the bounded child process (at a lower priority in the
+    ``background``). Every failure is a :class:`ScoreError`."""
+    from choreo.score import cache
     from choreo.score.bounded import read_notes_bounded
 
     path = resolve_score(source, base)
     try:
         form = score_format(path)
         guard.check_size(path)
+        content = score_hash(path)
+        found = cache.load_cached_notes(content, form)
+        if found is not None:
+            return found
         guard.check_content(path, form)
-        return read_notes_bounded(path, form, background=background)
+        found = read_notes_bounded(path, form, background=background)
+        cache.store_notes(content, form, found)
+        return found
     except ScoreError as error:
         if source.startswith(CORPUS_PREFIX):
             error.where = source
