@@ -219,3 +219,28 @@ def test_a_second_align_of_the_score_reads_it_from_choreos_cache(
     entry.write_bytes(kept)
     cached = cache.load_cached_notes(score_hash(score), "musicxml")
     assert cached is not None and cached == read_notes_bounded(score, "musicxml")
+
+
+def test_the_tuning_is_what_sync_toolbox_estimates() -> None:
+    """align finds the recording's tuning with numpy's Fourier transform, as Sync
+    Toolbox's ``estimate_tuning`` does with librosa's."""
+    import numpy as np
+    from synctoolbox.feature.utils import estimate_tuning
+
+    from choreo.audio.align import RATE, _tuning
+
+    time = np.arange(4 * RATE) / RATE
+    noise = np.random.default_rng(11).standard_normal(len(time))
+    found = []
+    for cents in (0, 13, -27, 45, -50, 31):
+        keys = (57, 61, 64, 69, 76)  # an A major chord, each key with three overtones
+        tones = sum(
+            np.sin(2 * np.pi * 440 * 2 ** ((key - 69 + cents / 100) / 12) * n * time) / n
+            for key in keys
+            for n in (1, 2, 3)
+        )
+        samples = (0.05 * tones + 0.01 * noise).astype(np.float32)
+        found.append(_tuning(samples))
+        assert found[-1] == estimate_tuning(samples, RATE), cents
+    played = [0, 13, -27, 45]  # and it hears the tuning played, to its 2-3 cents
+    assert all(abs(heard - cents) <= 3 for heard, cents in zip(found, played, strict=False))

@@ -36,6 +36,7 @@ Progress = Callable[[str], None]  # told each step's name as it starts
 
 RATE = 22050  # Sync Toolbox's filterbanks are designed for 22050 Hz
 FEATURE_RATE = 50  # features a second: one every 20 ms
+_STEP_SIZES = ((1, 0), (0, 1), (1, 1))  # Sync Toolbox's DTW steps
 _STEP_WEIGHTS = (1.5, 1.5, 2.0)  # as in Sync Toolbox's examples: no diagonal bias
 _THRESHOLD_REC = 10**6  # cells a DTW level may hold before it is split (memory bound)
 _SILENCE_DB = 40  # below the loudest frame by this much, leading and trailing frames are cut
@@ -116,6 +117,8 @@ def _import_libraries() -> None:
     import synctoolbox.feature.pitch_onset
     import synctoolbox.feature.utils  # noqa: F401
 
+    _cache_peak_finder()
+
 
 def _cache_compiled_code() -> None:
     """Sync Toolbox's DTW is numba code cached once compiled (seconds saved on every later
@@ -130,6 +133,16 @@ def _cache_compiled_code() -> None:
         return
     if private_folder(folder):
         os.environ["NUMBA_CACHE_DIR"] = str(folder)
+
+
+def _cache_peak_finder() -> None:
+    """Sync Toolbox's onset peak finder is numba code not marked to be cached, so it was
+    compiled anew on every run (0.4-1.3 s): cached like the DTW, where the DTW is."""
+    from synctoolbox.feature import pitch_onset
+
+    finder = vars(pitch_onset).get("__find_peaks_jit_helper")
+    if "NUMBA_CACHE_DIR" in os.environ and hasattr(finder, "enable_caching"):
+        finder.enable_caching()
 
 
 def _score_features(notes: Sequence[Sounding], start: float) -> tuple[Any, Any]:
@@ -193,9 +206,8 @@ def _hear(samples: NDArray[np.float32], pool: Executor) -> Callable[[], tuple[An
     returned waits for them."""
     from synctoolbox.feature.pitch import audio_to_pitch_features
     from synctoolbox.feature.pitch_onset import audio_to_pitch_onset_features
-    from synctoolbox.feature.utils import estimate_tuning
 
-    tuning = estimate_tuning(samples, RATE)
+    tuning = _tuning(samples)
     onset_parts = [
         pool.submit(
             audio_to_pitch_onset_features,
@@ -224,6 +236,36 @@ def _hear(samples: NDArray[np.float32], pool: Executor) -> Callable[[], tuple[An
         return pitch.result(), onsets
 
     return heard
+
+
+def _tuning(samples: NDArray[np.float32]) -> int:
+    """How far the recording is tuned from A=440, in cents: Sync Toolbox's
+    ``estimate_tuning`` (libfmp's frequency distribution, matched against a comb of
+    semitones), with its short-time Fourier transform done as librosa's ``stft`` does it
+    but in numpy. librosa's own would load its spectrum module, whose import compiles a
+    dozen numba functions: 10-20 s on a user's first run, 2 s from numba's cache on
+    every later one."""
+    import numpy as np
+    from libfmp.c2 import compute_f_coef_log
+    from libfmp.c3 import tuning_similarity
+    from scipy import signal
+    from scipy.interpolate import interp1d
+
+    window, gamma, smoothing = 16384, 100.0, 101  # Sync Toolbox's choices
+    # Centred frames half a window apart, zeros past the ends; a periodic Hann window.
+    padded = np.pad(samples, window // 2)
+    frames = np.lib.stride_tricks.sliding_window_view(padded, window)[:: window // 2]
+    hann = signal.get_window("hann", window, fftbins=True)
+    spectrum = np.fft.rfft(hann * frames, axis=-1).astype(np.complex64).T
+    power = np.log(1 + gamma * np.abs(spectrum) ** 2).sum(axis=1)
+    # On a grid of cents from C1 to C8, less its local average, rectified.
+    lowest, highest = 440 * 2 ** ((24 - 69) / 12), 440 * 2 ** ((108 - 69) / 12)
+    grid, _ = compute_f_coef_log(R=1, F_min=lowest, F_max=highest)
+    hertz = np.fft.rfftfreq(window, 1 / RATE)
+    cents = interp1d(hertz, power, kind="cubic", fill_value="extrapolate")(grid)
+    above = cents - signal.convolve(cents, np.ones(smoothing), mode="same") / smoothing
+    above[above < 0] = 0
+    return int(tuning_similarity(above / np.max(above))[3])
 
 
 def _chroma_and_dlnco(pitch: Any, onsets: Any) -> tuple[Any, Any]:
@@ -267,7 +309,9 @@ def _warping_path(score: tuple[Any, Any], heard: tuple[Any, Any]) -> Any:
         f_chroma2=heard_chroma,
         f_onset2=heard_onsets,
         input_feature_rate=FEATURE_RATE,
-        step_weights=np.array(_STEP_WEIGHTS),
+        # As the chroma shift's DTW takes them (int64): numba compiles one signature, not two.
+        step_sizes=np.array(_STEP_SIZES, np.int64),
+        step_weights=np.array(_STEP_WEIGHTS, np.float64),
         threshold_rec=_THRESHOLD_REC,
         verbose=False,
     )
