@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,8 +206,18 @@ def test_a_second_align_of_the_score_reads_it_from_choreos_cache(
     assert read_scene(scene).scene.score.sync
 
     monkeypatch.setenv("CHOREO_PARSE_MB", "1")  # music21 cannot even start
-    second = choreo("align", scene, cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
+    # The command as `choreo align` runs it, then whether music21 was ever imported.
+    run = "import runpy, sys\ntry:\n    runpy.run_module('choreo', run_name='__main__')\n"
+    run += "finally:\n    print('music21' in sys.modules, file=sys.stderr)\n"
+    second = subprocess.run(
+        [sys.executable, "-c", run, "align", str(scene)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert (second.returncode, second.stderr) == (0, "False\n")
     assert second.stdout == first.stdout
     assert scene.read_bytes() == read_fresh  # the same points from the cache
 
@@ -244,3 +256,34 @@ def test_the_tuning_is_what_sync_toolbox_estimates() -> None:
         assert found[-1] == estimate_tuning(samples, RATE), cents
     played = [0, 13, -27, 45]  # and it hears the tuning played, to its 2-3 cents
     assert all(abs(heard - cents) <= 3 for heard, cents in zip(found, played, strict=False))
+
+
+def test_the_score_features_are_sync_toolboxs_number_for_number() -> None:
+    """align turns the score's notes into pitch features and onsets itself, as Sync
+    Toolbox's table functions do (without pandas or music21 in the process)."""
+    import numpy as np
+    import pandas as pd
+    from synctoolbox.feature.csv_tools import df_to_pitch_features, df_to_pitch_onset_features
+
+    from choreo.audio.align import FEATURE_RATE, _score_pitches
+    from choreo.audio.synth import Sounding, place_notes
+
+    score = "corpus:bach/bwv66.6"
+    placed = place_notes(load_measure_map(score), load_score_notes(score))
+    # Past a thousand onsets of one key (Sync Toolbox keeps them in blocks of 1000).
+    placed += [Sounding(0.3 + 0.05 * i, 0.37 + 0.05 * i, 62, 70, 0) for i in range(1100)]
+    start = min(n.start for n in placed) - 0.013
+    pitch, onsets = _score_pitches(placed, start)
+    table = pd.DataFrame(
+        {
+            "start": [n.start - start for n in placed],
+            "duration": [n.end - n.start for n in placed],
+            "pitch": [n.pitch for n in placed],
+            "velocity": [n.velocity for n in placed],
+            "instrument": ["score"] * len(placed),
+        }
+    )
+    assert np.array_equal(pitch, df_to_pitch_features(table, feature_rate=FEATURE_RATE))
+    theirs = df_to_pitch_onset_features(table)
+    assert list(onsets) == list(theirs)
+    assert all(np.array_equal(onsets[key], theirs[key]) for key in theirs)

@@ -49,6 +49,7 @@ _CHROMA_HIGHEST = 95
 # The onsets in two parts on the two threads: the top keys' part (filtered at the full
 # rate) ends about when the rest has done half, and its thread takes the chroma's pass.
 _ONSET_PARTS = ((_LOWEST, 100), (101, _HIGHEST))
+_ONSET_SCALE = 1e6  # a score's onset is its velocity over this: near the recording's peaks
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,7 +112,6 @@ def _import_libraries() -> None:
     with music21) could be lost and the warning it hides printed."""
     import synctoolbox.dtw.mrmsdtw
     import synctoolbox.dtw.utils
-    import synctoolbox.feature.csv_tools
     import synctoolbox.feature.dlnco
     import synctoolbox.feature.pitch
     import synctoolbox.feature.pitch_onset
@@ -147,21 +147,40 @@ def _cache_peak_finder() -> None:
 
 def _score_features(notes: Sequence[Sounding], start: float) -> tuple[Any, Any]:
     """Quantized chroma and DLNCO features of the notes, from ``start`` on."""
-    import pandas as pd
-    from synctoolbox.feature.csv_tools import df_to_pitch_features, df_to_pitch_onset_features
-
-    table = pd.DataFrame(
-        {
-            "start": [n.start - start for n in notes],
-            "duration": [n.end - n.start for n in notes],
-            "pitch": [n.pitch for n in notes],
-            "velocity": [n.velocity for n in notes],
-            "instrument": ["score"] * len(notes),
-        }
-    )
-    pitch = df_to_pitch_features(table, feature_rate=FEATURE_RATE)
+    pitch, onsets = _score_pitches(notes, start)
     pitch[_CHROMA_HIGHEST + 1 :] = 0  # as the recording's
-    return _chroma_and_dlnco(pitch, df_to_pitch_onset_features(table))
+    return _chroma_and_dlnco(pitch, onsets)
+
+
+def _score_pitches(notes: Sequence[Sounding], start: float) -> tuple[Any, dict[int, Any]]:
+    """The notes' pitch features and pitch onsets, number for number as Sync Toolbox's
+    ``df_to_pitch_features`` and ``df_to_pitch_onset_features`` give them for a table of
+    the notes, without the table: its pandas rows took a second for three minutes of a
+    quartet, and its module imports pandas, and music21 through libfmp, on every run."""
+    import numpy as np
+
+    starts = [n.start - start for n in notes]
+    lengths = [n.end - n.start for n in notes]
+    step = 1 / FEATURE_RATE * 1000  # milliseconds
+    frames = int(np.ceil(max(s + d for s, d in zip(starts, lengths, strict=True)) * 1000 / step))
+    pitch = np.zeros((128, frames), dtype=np.float64)
+    onsets: dict[int, list[tuple[float, float]]] = {}
+    for note, begin, length in zip(notes, starts, lengths, strict=True):
+        begin_ms, end_ms = 1000 * begin, 1000 * (begin + length)
+        # Each frame holds what sounds in the two steps before its end, by velocity.
+        first = int(np.floor(begin_ms / step)) + 1
+        last = int(min(min(np.floor(end_ms / step) + 1, frames) + 1, frames))
+        ends = np.arange(first, last + 1) * step
+        share = (np.minimum(end_ms, ends) - np.maximum(begin_ms, ends - 2 * step)) / (2 * step)
+        pitch[note.pitch, first - 1 : last] += note.velocity * share
+        onsets.setdefault(note.pitch, []).append((begin_ms, note.velocity / _ONSET_SCALE))
+    peaks = {}
+    for key, found in onsets.items():
+        # Sync Toolbox's layout: columns in blocks of 1000, the unused ones zero, by time.
+        table = np.zeros((2, 1000 * -(-len(found) // 1000)), dtype=np.float64)
+        table[:, : len(found)] = np.array(found, dtype=np.float64).T
+        peaks[key] = table[:, np.argsort(table[0, :])]
+    return pitch, peaks
 
 
 def _at_rate(recording: Recording) -> NDArray[np.float32]:
