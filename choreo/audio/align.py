@@ -10,7 +10,7 @@ notes, not from a synthesized sound, is exact and does half the work.
 
 Speed (a 3-minute recording in a few seconds on two cores): the recording's two filterbank
 passes run on two threads while this one reads the score's features, and the score itself
-is read (in child processes) meanwhile; the DTW's compiled code is cached.
+is read (in child processes, or from choreo's cache) meanwhile; the compiled code is cached.
 """
 
 from __future__ import annotations
