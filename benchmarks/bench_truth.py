@@ -2,8 +2,10 @@
 ``python -m benchmarks truth`` (not part of the default ``python -m benchmarks``).
 
 Each corpus piece is read by choreo in performed order and compared bar by bar with
-MuseScore's playback (``mscore3 -o x.mpos``, 2 ms for its rounding to whole ms); each MIDI
-file built with mido is compared with mido's own tick-to-second sum (1 ms). A piece is
+MuseScore's playback (``mscore3 -o x.mpos``, 2 ms for its rounding to whole ms); each
+Humdrum piece, which MuseScore cannot open, in written and in performed order with
+verovio's (``truth_verovio``, 2 ms likewise); each MIDI file built with mido is compared
+with mido's own tick-to-second sum (1 ms). A piece is
 right, refused (choreo said why in one line) or wrong (the first wrong bar is printed).
 Where MuseScore is known to misplay a piece (``KNOWN_ORACLE_FAULTS``), choreo's order is
 held to the one written down for it, and its seconds to MuseScore's for as long as both
@@ -28,13 +30,21 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from benchmarks.truth_cases import KNOWN_ORACLE_FAULTS, Case, corpus_cases, midi_cases
+from benchmarks.truth_cases import (
+    KNOWN_ORACLE_FAULTS,
+    Case,
+    corpus_cases,
+    humdrum_cases,
+    midi_cases,
+)
 from benchmarks.truth_musescore import OracleError, musescore_available, musescore_bar_ms
+from benchmarks.truth_verovio import VerovioError, verovio_available, verovio_bar_ms
 from choreo.timing import Measure, MeasureMap
 
 LAST = Path(__file__).resolve().parent / "truth-last.txt"
 MUSESCORE_TOLERANCE_MS = 2.0  # MuseScore writes whole ms
 MIDO_TOLERANCE_MS = 1.0
+VEROVIO_TOLERANCE_MS = 2.0  # verovio's timemap gives whole ms
 VERDICTS = ("right", "refused", "wrong", "oracle fault", "skipped", "timed out")
 
 
@@ -57,7 +67,7 @@ def main() -> None:
     import choreo.score.load  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="choreo-truth-midi-") as folder:
-        cases = corpus_cases() + midi_cases(Path(folder))
+        cases = corpus_cases() + humdrum_cases() + midi_cases(Path(folder))
         cases = [case for case in cases if only in case.name]
         started = time.perf_counter()
         outcomes = _run_all(cases, jobs, limit)
@@ -74,6 +84,8 @@ def check(case: Case, limit: float) -> Outcome:
     from choreo.score import load_measure_map
 
     started = time.perf_counter()
+    if case.path.suffix == ".krn":
+        return _check_humdrum(case, started)
     if case.bar_ticks:
         from tests.midi_files import bar_seconds
 
@@ -105,6 +117,34 @@ def check(case: Case, limit: float) -> Outcome:
     if not detail:
         return Outcome(case.name, "right", "", len(expected), took)
     return Outcome(case.name, "wrong", detail, len(expected), took)
+
+
+def _check_humdrum(case: Case, started: float) -> Outcome:
+    """A Humdrum piece against verovio, in written order, then in performed order."""
+    from choreo.errors import ScoreError
+    from choreo.score import load_measure_map
+
+    if not verovio_available():
+        return Outcome(case.name, "skipped", "verovio is not installed")
+    try:
+        written, tempo = verovio_bar_ms(case.path, performed=False)
+        played, _ = verovio_bar_ms(case.path, performed=True)
+    except VerovioError as error:
+        return Outcome(case.name, "skipped", str(error))
+    for order, expected in (("written", written), ("performed", played)):
+        took = time.perf_counter() - started
+        try:
+            measures = load_measure_map(
+                str(case.path), performed=order == "performed", default_tempo=tempo, use_cache=False
+            )
+        except ScoreError as error:
+            said = str(error).replace(str(case.path), case.name)
+            return Outcome(case.name, "refused", f"{order} order: error: {said}", len(played), took)
+        found = [(m, m.start_seconds * 1000) for m in measures.measures]
+        detail = _first_wrong_bar(found, expected, "verovio", VEROVIO_TOLERANCE_MS)
+        if detail:
+            return Outcome(case.name, "wrong", f"{order} order: {detail}", len(played), took)
+    return Outcome(case.name, "right", "", len(played), time.perf_counter() - started)
 
 
 def _against_the_score(
@@ -234,14 +274,20 @@ def _printed(outcome: Outcome, done: int, total: int) -> Outcome:
 
 
 def _report(outcomes: list[Outcome], elapsed: float) -> str:
-    corpus = sum(1 for o in outcomes if o.name.startswith("corpus:"))
+    humdrum = [o for o in outcomes if o.name.endswith(".krn")]
+    corpus = sum(1 for o in outcomes if o.name.startswith("corpus:")) - len(humdrum)
     counts = {verdict: sum(1 for o in outcomes if o.verdict == verdict) for verdict in VERDICTS}
     checked = len(outcomes) - counts["skipped"]
+    midi = len(outcomes) - corpus - len(humdrum)
     lines = [
         f"truth audit: {len(outcomes)} pieces ({corpus} corpus pieces against MuseScore, "
-        f"{len(outcomes) - corpus} MIDI files against mido), {checked} checked, "
-        f"{elapsed:.0f} s",
+        f"{len(humdrum)} Humdrum corpus pieces against verovio, {midi} MIDI files against "
+        f"mido), {checked} checked, {elapsed:.0f} s",
         "  " + " · ".join(f"{verdict} {counts[verdict]}" for verdict in VERDICTS),
+        "  Humdrum: "
+        + " · ".join(
+            f"{verdict} {sum(1 for o in humdrum if o.verdict == verdict)}" for verdict in VERDICTS
+        ),
     ]
     for verdict in VERDICTS[1:]:
         listed = [o for o in outcomes if o.verdict == verdict]

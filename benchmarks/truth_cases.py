@@ -2,8 +2,10 @@
 
 Corpus: every MusicXML piece outside the three big collections (quartets, madrigals, rags,
 songs, demos), every Monteverdi madrigal, and an evenly spread sample of the Bach
-chorales and the trecento pieces. MIDI: tempo maps as DAWs and composers write them, each
-file knowing where its bars start (see ``tests/midi_files.py``).
+chorales and the trecento pieces. Humdrum: every ``.krn`` piece outside Palestrina's
+masses (Bach, Beethoven, Chopin: expansion lists, ``*MM`` tempos) and every 16th mass
+section (their long notes, excerpts numbered from bar 141). MIDI: tempo maps as DAWs and
+composers write them, each file knowing where its bars start (see ``tests/midi_files.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tests.midi_files import write_midi
 
 MUSICXML = (".mxl", ".xml", ".musicxml")
 SAMPLED = {"bach": 14, "trecento": 10}  # every Nth file of a large collection
+HUMDRUM_SAMPLED = {"palestrina": 16}
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,23 @@ def corpus_cases() -> list[Case]:
         seen[collection] = seen.get(collection, 0) + 1
         step = SAMPLED.get(collection, 1)
         if (seen[collection] - 1) % step == 0:
+            cases.append(Case(f"corpus:{name}", path))
+    return cases
+
+
+def humdrum_cases() -> list[Case]:
+    """Humdrum pieces, named with their ``.krn`` (some are in the corpus as MusicXML too)."""
+    from music21 import corpus
+
+    paths = sorted(Path(str(p)) for p in corpus.getPaths() if str(p).endswith(".krn"))
+    root = _corpus_root(paths)
+    seen: dict[str, int] = {}
+    cases = []
+    for path in paths:
+        name = path.relative_to(root).as_posix()
+        collection = name.split("/")[0]
+        seen[collection] = seen.get(collection, 0) + 1
+        if (seen[collection] - 1) % HUMDRUM_SAMPLED.get(collection, 1) == 0:
             cases.append(Case(f"corpus:{name}", path))
     return cases
 
