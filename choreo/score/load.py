@@ -10,7 +10,8 @@ from choreo.errors import ScoreError
 from choreo.score import cache, guard
 from choreo.score.bounded import read_bounded
 from choreo.score.files import CORPUS_PREFIX, resolve_score, score_format, score_hash
-from choreo.score.repeats import RepeatSigns, performed_map
+from choreo.score.humdrum import expanded_order, read_expansion
+from choreo.score.repeats import RepeatSigns, performed_map, relay
 from choreo.timing import MeasureMap
 
 
@@ -81,11 +82,33 @@ def read_file(
     from choreo.score.reader import parse_score, read_measure_map
 
     read = parse_score(path, score_format)
-    return read_measure_map(read, part=part, default_tempo=default_tempo, source=source, where=path)
+    written, signs = read_measure_map(
+        read, part=part, default_tempo=default_tempo, source=source, where=path
+    )
+    if score_format == "humdrum" and not written.repeats and _expands(written, path):
+        written = dataclasses.replace(written, repeats=True)
+    return written, signs
+
+
+def _expands(written: MeasureMap, path: Path) -> bool:
+    """Whether a Humdrum file's expansion list plays its bars in another order than
+    written (a list choreo cannot follow counts: the music does not simply run on)."""
+    try:
+        expansion = read_expansion(path)
+        if expansion is None:
+            return False
+        order = expanded_order(expansion, len(written.measures), path)
+    except ScoreError:
+        return True
+    return order != list(range(len(written.measures)))
 
 
 def performed_order(written: MeasureMap, signs: tuple[RepeatSigns, ...], path: Path) -> MeasureMap:
     try:
+        if score_format(path) == "humdrum":  # its own expansion list, which music21 skips
+            expansion = read_expansion(path)
+            if expansion is not None:
+                return relay(written, expanded_order(expansion, len(written.measures), path))
         return performed_map(written, signs)
     except ScoreError as error:
         error.where = error.where or str(path)
