@@ -12,6 +12,11 @@ Verovio 6.4 expands nothing when a file also holds a labelled variant list
 are dropped before verovio reads the file; the default list, which a performance
 follows, is untouched.
 
+Verovio is known to play two things otherwise than the score (neither is in the sampled
+corpus pieces; tests/test_humdrum.py holds choreo to seconds worked by hand there): a
+``*MM`` inside a bar takes effect from the bar's start, and a section played again after
+a later ``*MM`` keeps that tempo rather than its own opening one.
+
 Where a file has no ``*MM``, verovio plays 120 quarter notes a minute, or 400 when its
 lines last more than a quarter note on average (its "Renaissance default"): neither is the
 score's, so choreo is given the tempo verovio starts at as its default tempo.

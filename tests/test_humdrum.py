@@ -52,6 +52,10 @@ DA_CAPO = """\
 ==\t==
 *-\t*-
 """
+# A one-beat pickup, then a tempo change after the first beat of bar 2.
+PICKUP_AND_TEMPO_INSIDE_A_BAR = (
+    "**kern\n*M3/4\n*MM100\n4c\n=1\n2.d\n=2\n4e\n*MM50\n2f\n=3\n2.e\n==\n*-\n"
+)
 LABEL_INSIDE_A_BAR = "**kern\n*>[A,B,A]\n*>A\n*M2/4\n=1\n4c\n*>B\n4d\n=2\n2c\n==\n*-\n"
 MISSING_SECTION = "**kern\n*>[A,C]\n*>A\n*M2/4\n=1\n4c\n4d\n=2\n2c\n==\n*-\n"
 
@@ -113,6 +117,20 @@ def test_a_hand_written_da_capo_plays_at_the_seconds_worked_by_hand(tmp_path: Pa
     written = load_measure_map(str(path), use_cache=False)
     assert written.repeats  # so `choreo new` follows the list and `check` warns without it
     assert [m.start_seconds for m in written.measures] == [0.0, 3.0, 6.0, 7.0]
+
+
+def test_a_pickup_and_a_tempo_change_inside_a_bar_are_timed_by_hand(tmp_path: Path) -> None:
+    path = _written(tmp_path, "pickup.krn", PICKUP_AND_TEMPO_INSIDE_A_BAR)
+    measures = load_measure_map(str(path), use_cache=False)
+    # A quarter at 100 is 0.6 s, at 50 1.2 s: bar 2 is 0.6 + 2.4 s (verovio starts its
+    # *MM50 at the bar's start and plays bar 3 at 6.0 s).
+    assert [(m.number, m.start_seconds) for m in measures.measures] == [
+        ("0", 0.0),
+        ("1", pytest.approx(0.6)),
+        ("2", pytest.approx(2.4)),
+        ("3", pytest.approx(5.4)),
+    ]
+    assert not measures.repeats
 
 
 def test_the_cli_plays_the_expansion_list(tmp_path: Path) -> None:
