@@ -30,7 +30,7 @@ from choreo.timing import MeasureMap, timed
 if TYPE_CHECKING:
     from choreo.score.notes import ScoreNotes
 
-CACHE_VERSION = 10  # bump when the measure map or how it is read changes
+CACHE_VERSION = 11  # bump when the measure map or how it is read changes
 
 # Far beyond any score choreo reads (the largest corpus quartet in performed order is a
 # few MB); anything larger is not an entry choreo wrote.
