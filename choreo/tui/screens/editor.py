@@ -346,7 +346,7 @@ class EditorScreen(SceneSafety):
         self.timeline.show_beats(message.placed, colour)
         self.timeline.follow(self.cursor if message.placed else None)
         self.checks.show(message.diagnostics)
-        collector.editor_idle()
+        self.call_after_refresh(collector.editor_idle)  # after the checks are painted
 
     @on(DiagnosticChosen)
     def _diagnostic_chosen(self, message: DiagnosticChosen) -> None:
