@@ -142,7 +142,7 @@ class BeatRows:
         self.colour = NO_PALETTE_COLOUR  # the scene's palette: row numbers and hits
         self._vocabulary = Vocabulary.bundled()
         self._placement: Placement | None = None
-        self._times: dict[tuple[object, ...], tuple[str, str | None]] = {}
+        self._times: dict[tuple[object, ...], tuple[tuple[Cell, ...], tuple[int, ...]]] = {}
         self._names: dict[str, str] = {}  # how a performer is named in the moves cells
 
     def rows(
@@ -182,30 +182,40 @@ class BeatRows:
         place in time changed (a nudge, a ripple); else a new one."""
         cached = self._cache.get(id(beat))
         if cached is None or cached[0] is not beat:
+            time_cells, time_widths = self._time_cells(beat)
             if was is not None and row is not None and _only_moved(was, beat):
-                time_cells = self._time_cells(beat)
                 made = BeatRow(
                     beat.id,
                     time_cells + row.cells[TIME_CELLS:],
-                    tuple(_width(text) for text, _style in time_cells) + row.widths[TIME_CELLS:],
+                    time_widths + row.widths[TIME_CELLS:],
                 )
             else:
-                made = beat_row(beat.id, self._time_cells(beat) + self._other_cells(beat))
+                made = beat_row(beat.id, time_cells + self._other_cells(beat))
             cached = (beat, made)
             self._cache[id(beat)] = cached
         return cached[1]
 
-    def _time_cells(self, beat: Beat) -> tuple[Cell, ...]:
-        """The cells of a beat's place in time: bar:beat, count and timecode."""
-        at_style = f"bold {self.colour}" if beat.hit else ""
-        counts, timecode = self._time_of(beat)
-        if timecode is None:
-            at_style = UNPLACED_STYLE
-        return (
-            (str(beat.at) + (f"×{beat.pass_number}" if beat.pass_number else ""), at_style),
-            (counts, "dim" if timecode is None else ""),
-            (timecode or "outside", UNPLACED_STYLE if timecode is None else ""),
-        )
+    def _time_cells(self, beat: Beat) -> tuple[tuple[Cell, ...], tuple[int, ...]]:
+        """The cells of a beat's place in time (bar:beat, count and timecode) and their
+        widths, the same for every beat there: a ripple moves beats onto places other
+        beats had, so most are made already."""
+        where = (beat.at, beat.pass_number, beat.hit)
+        known = self._times.get(where)
+        if known is None:
+            at_style = f"bold {self.colour}" if beat.hit else ""
+            counts, timecode = self._time_of(beat)
+            if timecode is None:
+                at_style = UNPLACED_STYLE
+            cells = (
+                (str(beat.at) + (f"×{beat.pass_number}" if beat.pass_number else ""), at_style),
+                (counts, "dim" if timecode is None else ""),
+                (timecode or "outside", UNPLACED_STYLE if timecode is None else ""),
+            )
+            known = (cells, tuple(_width(text) for text, _style in cells))
+            if len(self._times) > 4 * len(self._rows) + 64:
+                self._times.clear()
+            self._times[where] = known
+        return known
 
     def _other_cells(self, beat: Beat) -> tuple[Cell, ...]:
         """The cells after the time cells, in the order of COLUMNS."""
@@ -231,22 +241,14 @@ class BeatRows:
         )
 
     def _time_of(self, beat: Beat) -> tuple[str, str | None]:
-        """Count and timecode of the beat's place, the same for every beat there: a ripple
-        moves beats onto places other beats had, so most are known already."""
+        """Count and timecode of the beat's place (no timecode: outside the score)."""
         if self._placement is None:
             return "…", "…"
-        where = (beat.at, beat.pass_number)
-        known = self._times.get(where)
-        if known is None:
-            try:
-                placed = self._placement.place(beat)
-                known = (str(placed.counts), str(placed.timecode))
-            except OutsideScore:
-                known = ("", None)
-            if len(self._times) > 4 * len(self._rows) + 64:
-                self._times.clear()
-            self._times[where] = known
-        return known
+        try:
+            placed = self._placement.place(beat)
+        except OutsideScore:
+            return "", None
+        return str(placed.counts), str(placed.timecode)
 
     def _moves(self, beat: Beat, column: Literal["ballet", "combat"]) -> Cell:
         """A moves cell: each performer's own moves where the beat gives them, compactly
