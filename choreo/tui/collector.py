@@ -8,7 +8,7 @@ then, whenever the editor is idle after an edit (its checks shown), whatever the
 made since. Full passes wait for those idle moments: young objects are still collected as
 they die, and once what is frozen has doubled, an idle moment thaws it for one full pass
 (what died while frozen, a closed notice say, is freed then). Closing the editor thaws
-it all.
+it all and frees what it held.
 """
 
 from __future__ import annotations
@@ -54,8 +54,11 @@ def editor_idle() -> None:
 
 
 def editor_closed() -> None:
+    """Everything thawed, and what the editor held freed now, as it closes: left to a
+    later full pass, that pass would fall in the next scene's opening or its keys."""
     global _threshold
     gc.unfreeze()
     if _threshold is not None:
         gc.set_threshold(*_threshold)
         _threshold = None
+    gc.collect()
