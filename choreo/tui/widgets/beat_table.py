@@ -101,8 +101,8 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def beat_row(beat_id: str, cells: tuple[Cell, ...]) -> BeatRow:
-    return BeatRow(beat_id, cells, tuple(_width(text) for text, _style in cells))
+def _widths(cells: tuple[Cell, ...]) -> tuple[int, ...]:
+    return tuple(_width(text) for text, _style in cells)
 
 
 TIME_CELLS = 3  # bar:beat, count and timecode come first
@@ -184,13 +184,11 @@ class BeatRows:
         if cached is None or cached[0] is not beat:
             time_cells, time_widths = self._time_cells(beat)
             if was is not None and row is not None and _only_moved(was, beat):
-                made = BeatRow(
-                    beat.id,
-                    time_cells + row.cells[TIME_CELLS:],
-                    time_widths + row.widths[TIME_CELLS:],
-                )
+                cells, widths = row.cells[TIME_CELLS:], row.widths[TIME_CELLS:]
             else:
-                made = beat_row(beat.id, time_cells + self._other_cells(beat))
+                cells = self._other_cells(beat)
+                widths = _widths(cells)
+            made = BeatRow(beat.id, time_cells + cells, time_widths + widths)
             cached = (beat, made)
             self._cache[id(beat)] = cached
         return cached[1]
@@ -211,7 +209,7 @@ class BeatRows:
                 (counts, "dim" if timecode is None else ""),
                 (timecode or "outside", UNPLACED_STYLE if timecode is None else ""),
             )
-            known = (cells, tuple(_width(text) for text, _style in cells))
+            known = (cells, _widths(cells))
             if len(self._times) > 4 * len(self._rows) + 64:
                 self._times.clear()
             self._times[where] = known
