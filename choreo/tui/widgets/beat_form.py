@@ -97,7 +97,7 @@ class FormInput(Input):
         # The dropdown joins the screen when its field is first used: a widget mounted
         # is one more for every later layout pass. Keys typed meanwhile wait for it.
         if self.completion is not None and not self.completion.is_attached:
-            await self.screen.mount(self.completion)
+            await self.screen.mount(self.completion, before=0)
 
     def on_blur(self) -> None:
         self.cursor_position = 0  # a long value shows its start, not where typing ended

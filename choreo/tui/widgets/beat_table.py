@@ -22,12 +22,12 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from choreo.model import PALETTE_COLOURS, Beat, Scene
 from choreo.placement import Placement
 from choreo.timing import MeasureMap, OutsideScore
+from choreo.tui.widgets.scrolling import SelfSizedScrollView
 from choreo.vocabulary import Kind, Vocabulary
 
 # Intensity 1..5 from a calm blue to an all-out red.
@@ -335,7 +335,7 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-class BeatTable(ScrollView, can_focus=True):
+class BeatTable(SelfSizedScrollView, can_focus=True):
     """The beat sheet: a row per beat in sheet order; the cursor is the selected beat.
 
     Add, delete and move are the editor screen's keys; enter and escape (in the form it

@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from textual.content import Content
+from textual.geometry import Offset, Region, Spacing
 from textual.widgets import Input
 from textual_autocomplete import AutoComplete, DropdownItem, TargetState
 
 from choreo.vocabulary import normalize
 
+ROWS = 8  # the most choices the list shows at once; the rest scroll
 _WORD = re.compile(r"[^\s\-']+")
 _LAST_NAME = re.compile(r"^(.*[,\s])?([^,\s]*)$")
 
@@ -129,24 +131,44 @@ class FieldCompletion(AutoComplete):
 
     def _rebuild_options(self, target_state: TargetState, search_string: str) -> None:
         # textual-autocomplete 4 empties and refills its list on every keystroke, and each
-        # refill lays out the whole screen. Typing on into one name keeps the same choices:
-        # then only their highlights are redrawn. (A hook of the pinned version: were it
-        # renamed, the list would only be slower.)
+        # refill of a list sized by its contents lays out the whole screen. Here the list
+        # fills a box of a set height, changed only when the number of choices shown
+        # changes; typing on into one name keeps the same choices: then only their
+        # highlights are redrawn. (Hooks of the pinned version: were they renamed, the
+        # list would only be slower.)
         options = self.option_list
         if not self.target.has_focus:
             super()._rebuild_options(target_state, search_string)
-            return
-        matches = self._compute_matches(target_state, search_string)
-        shown = [_plain(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        if matches and shown == [_plain(item.prompt) for item in matches]:
-            for index, item in enumerate(matches):
-                options.replace_option_prompt_at_index(index, item.prompt)
-            options.refresh()
-            return
-        options.clear_options()
-        if matches:
-            options.add_options(matches)
-            options.highlighted = 0
+        else:
+            matches = self._compute_matches(target_state, search_string)
+            shown = [_plain(options.get_option_at_index(i).prompt)
+                     for i in range(options.option_count)]  # fmt: skip
+            if matches and shown == [_plain(item.prompt) for item in matches]:
+                for index, item in enumerate(matches):
+                    options.replace_option_prompt_at_index(index, item.prompt)
+                options.refresh()
+            else:
+                options.clear_options()
+                if matches:
+                    options.add_options(matches)
+                    options.highlighted = 0
+        rows = self._rows()
+        if self.styles.height is None or self.styles.height.value != rows:
+            self.styles.height = rows
+
+    def _rows(self) -> int:
+        return max(1, min(self.option_list.option_count, ROWS))
+
+    def _align_to_target(self) -> None:
+        # textual-autocomplete places the list by its size as last laid out: none before
+        # it first shows, so it opened too far right and moved once laid out, a second
+        # layout pass. Its size is known before (another hook of the pinned version).
+        width = int(self.styles.width.value) if self.styles.width is not None else 0
+        x, y = self.target.cursor_screen_offset
+        area = self.screen.scrollable_content_region
+        place = Region(x - 1, y + 1, width, self._rows())
+        x, y, _, _ = place.constrain("inside", "none", Spacing(), area)
+        self.absolute_offset = Offset(x, y)
 
     def get_candidates(self, target_state: TargetState) -> list[DropdownItem]:
         return []  # get_matches reads self.choices itself

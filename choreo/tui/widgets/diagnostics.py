@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from choreo.checks import Diagnostic
 from choreo.tui.messages import DiagnosticChosen
+from choreo.tui.widgets.scrolling import SelfSizedScrollView
 
 SHOWN_AT_MOST = 500
 MARKS = {"error": ("✖", "bold #e0303a"), "warning": ("▲", "#d7af00"), "info": ("●", "#5f87af")}
@@ -28,7 +29,7 @@ def summary(diagnostics: list[Diagnostic]) -> str:
     return ", ".join(parts)
 
 
-class DiagnosticsPanel(OptionList):
+class DiagnosticsPanel(OptionList, SelfSizedScrollView):
     """One line per diagnostic: severity, beat, rule code and what is wrong.
 
     Each diagnostic's line is made once and kept while the diagnostic stays: the list
