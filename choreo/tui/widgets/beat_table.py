@@ -108,6 +108,11 @@ def _widths(cells: tuple[Cell, ...]) -> tuple[int, ...]:
 TIME_CELLS = 3  # bar:beat, count and timecode come first
 
 
+def _place(beat: Beat) -> tuple[object, ...]:
+    """What a beat's time cells show: the same for every beat there."""
+    return (beat.at, beat.pass_number, beat.hit)
+
+
 def _only_moved(was: Beat, beat: Beat) -> bool:
     """True when ``beat`` is ``was`` moved in time: every other field the same (timing
     edits copy a beat with a new ``at``, so the comparison finds the same objects)."""
@@ -174,6 +179,9 @@ class BeatRows:
         if len(self._cache) > 2 * len(rows) + 64:
             live = {id(beat) for beat in beats}
             self._cache = {key: value for key, value in self._cache.items() if key in live}
+        if len(self._times) > 4 * len(rows) + 64:
+            places = {_place(beat) for beat in beats}
+            self._times = {key: value for key, value in self._times.items() if key in places}
         return rows
 
     def _row(self, beat: Beat, was: Beat | None = None, row: BeatRow | None = None) -> BeatRow:
@@ -197,7 +205,7 @@ class BeatRows:
         """The cells of a beat's place in time (bar:beat, count and timecode) and their
         widths, the same for every beat there: a ripple moves beats onto places other
         beats had, so most are made already."""
-        where = (beat.at, beat.pass_number, beat.hit)
+        where = _place(beat)
         known = self._times.get(where)
         if known is None:
             at_style = f"bold {self.colour}" if beat.hit else ""
@@ -210,8 +218,6 @@ class BeatRows:
                 (timecode or "outside", UNPLACED_STYLE if timecode is None else ""),
             )
             known = (cells, _widths(cells))
-            if len(self._times) > 4 * len(self._rows) + 64:
-                self._times.clear()
             self._times[where] = known
         return known
 
@@ -445,12 +451,16 @@ class BeatTable(SelfSizedScrollView, can_focus=True):
             for row in rows[start:new_end]:
                 self._count(row, 1)
         self._rows = rows
-        if numbers != self._number_style:
+        redraw = numbers != self._number_style
+        if redraw:
             self._number_style = numbers
             self._lines.clear()
         if len(old) != len(rows):
             self._scroll_through(Size(self.virtual_size.width, len(rows) + 1))
-        self.refresh()
+        if self._fit_columns(self.scrollable_content_region.width) or redraw:
+            self.refresh()
+        else:  # only the lines of the rows that changed (all below, when rows came or went)
+            self._refresh_rows(start, new_end if old_end == new_end else len(rows) + 1)
         if cursor is not None and rows:
             self.move_cursor(row=cursor)
         elif self.cursor_row >= len(rows):
@@ -462,16 +472,25 @@ class BeatTable(SelfSizedScrollView, can_focus=True):
             if step < 0 and not counts[width]:
                 del counts[width]
 
+    def _refresh_rows(self, first: int, end: int) -> None:
+        """Draw again the lines of rows ``first`` to ``end`` (not included) in sight."""
+        top = round(self.scroll_offset.y)
+        first, end = max(first, top), min(end, top + self._rows_in_sight())
+        if first < end:
+            self.refresh_lines(first + 1, end - first)  # the header is line 0
+
     # -- the cursor --------------------------------------------------------------------
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on ``row`` (kept in the table) and in sight."""
         del animate  # DataTable's signature, which the editor's callers use; never animated
         row = max(0, min(row, len(self._rows) - 1))
-        moved = row != self.cursor_row
+        was, top = self.cursor_row, self.scroll_offset.y
         self.cursor_row = row
         self._keep_cursor_in_sight()
-        if moved:
-            self.refresh()
+        if row != was:
+            if self.scroll_offset.y == top:  # the two rows' lines; a scroll draws them all
+                self._refresh_rows(was, was + 1)
+                self._refresh_rows(row, row + 1)
             self.post_message(self.RowHighlighted(self, row))
 
     def _rows_in_sight(self) -> int:
@@ -521,8 +540,9 @@ class BeatTable(SelfSizedScrollView, can_focus=True):
         self._lines.clear()
 
     # -- drawing -----------------------------------------------------------------------
-    def _fit_columns(self, room: int) -> None:
-        """Each shown column as wide as its widest cell (or label), cut to fit ``room``."""
+    def _fit_columns(self, room: int) -> bool:
+        """Each shown column as wide as its widest cell (or label), cut to fit ``room``;
+        True when that changed the columns (every line is drawn again)."""
         least: list[int] = []  # the widest cell of each, or its short label
         for key in self.shown:
             index = COLUMN_KEYS.index(key)
@@ -534,7 +554,7 @@ class BeatTable(SelfSizedScrollView, can_focus=True):
             least.append(max(widest, cell_len(COLUMNS[index].least_label)))
         fitted_for = (room, self.shown, tuple(least))
         if fitted_for == self._layout_for:
-            return
+            return False
         columns = [COLUMNS[COLUMN_KEYS.index(k)] for k in self.shown]
         wanted = [max(w, cell_len(c.label)) for w, c in zip(least, columns, strict=True)]
         widths = fitted_widths(wanted, least, [c.cut for c in columns], room)
@@ -545,6 +565,7 @@ class BeatTable(SelfSizedScrollView, can_focus=True):
         self._lines.clear()
         total = sum(width + 1 for width in widths)
         self._scroll_through(Size(total, len(self._rows) + 1))
+        return True
 
     def _scroll_through(self, size: Size) -> None:
         """Set what the scrollbars scroll through. The table's own size is the screen's
@@ -559,7 +580,8 @@ class BeatTable(SelfSizedScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        self._fit_columns(width)
+        if self._layout_for is None or self._layout_for[0] != width:  # else fitted as rows came
+            self._fit_columns(width)
         if y == 0:
             line = self._header_line()
         else:
