@@ -187,6 +187,14 @@ class EditorScreen(SceneSafety):
         self.release_lock()
         collector.editor_closed()
 
+    def _on_timer_update(self) -> None:
+        # Textual takes a widget changed out of sight (a field scrolled out of the form,
+        # a completion list about to show) for one it has not placed, and lays out the
+        # whole screen again to find it. Nothing out of sight needs painting: such a
+        # widget is drawn afresh as it comes into sight. (A hook of the pinned version.)
+        self._dirty_widgets.intersection_update(self._compositor.visible_widgets)
+        super()._on_timer_update()
+
     # -- reloading ---------------------------------------------------------------------
     def reload_scene_file(self) -> None:
         """Read the file as it is on disk now; the edits made here are dropped."""

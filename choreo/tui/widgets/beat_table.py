@@ -529,11 +529,11 @@ class BeatTable(SelfSizedScrollView, can_focus=True):
 
     def _on_focus(self, event: events.Focus) -> None:
         super()._on_focus(event)
-        self.refresh()  # the cursor's look follows focus
+        self._refresh_rows(self.cursor_row, self.cursor_row + 1)  # its look follows focus
 
     def _on_blur(self, event: events.Blur) -> None:
         super()._on_blur(event)
-        self.refresh()
+        self._refresh_rows(self.cursor_row, self.cursor_row + 1)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -114,6 +114,7 @@ class FieldCompletion(AutoComplete):
         self.choices: list[Choice] = []
         self.one_of_a_list = one_of_a_list  # complete the last name of a comma list
         self._written: dict[str, str] = {}  # an option's text -> what accepting writes
+        self._shown_for: tuple[str, list[Choice]] | None = None  # the list's search, choices
 
     def get_search_string(self, target_state: TargetState) -> str:
         typed = target_state.text[: target_state.cursor_position]
@@ -130,16 +131,19 @@ class FieldCompletion(AutoComplete):
         return super().should_show_dropdown(search_string)
 
     def _rebuild_options(self, target_state: TargetState, search_string: str) -> None:
-        # textual-autocomplete 4 empties and refills its list on every keystroke, and each
+        # textual-autocomplete 4 empties and refills its list on every change of the field
+        # (a typed letter is two or three: the text, the cursor, the selection), and each
         # refill of a list sized by its contents lays out the whole screen. Here the list
-        # fills a box of a set height, changed only when the number of choices shown
-        # changes; typing on into one name keeps the same choices: then only their
-        # highlights are redrawn. (Hooks of the pinned version: were they renamed, the
-        # list would only be slower.)
+        # is refilled once for what is typed, into a box whose height changes only with
+        # the number of choices shown; typing on into one name keeps the same choices:
+        # then only their highlights are redrawn. (Hooks of the pinned version: were they
+        # renamed, the list would only be slower.)
         options = self.option_list
         if not self.target.has_focus:
+            self._shown_for = None
             super()._rebuild_options(target_state, search_string)
-        else:
+        elif (search_string, self.choices) != self._shown_for:
+            self._shown_for = (search_string, self.choices)
             matches = self._compute_matches(target_state, search_string)
             shown = [_plain(options.get_option_at_index(i).prompt)
                      for i in range(options.option_count)]  # fmt: skip
