@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
@@ -64,9 +65,18 @@ def sized_by_layout() -> Reactive[Size]:
 
 
 class FieldRow(Horizontal):
-    """A field's label and its input, on one line (notes and safety: three)."""
+    """A field's label and its input, on one line (notes and safety: three). The row
+    draws the label itself, beside the input: a widget fewer for every field, and every
+    layout pass and paint of the screen goes through each."""
 
     virtual_size: Reactive[Size] = sized_by_layout()
+
+    def __init__(self, label: str, *, classes: str, id: str | None = None) -> None:
+        super().__init__(classes=classes, id=id)
+        self.label = label
+
+    def render(self) -> Content:
+        return Content(self.label)
 
 
 class FieldLabel(Label):
@@ -177,8 +187,7 @@ class ActionSlot(Vertical):
         yield self.who
         for part, field_input in self.inputs.items():
             field_input.cursor_blink = self.cursor_blink
-            with FieldRow(classes="field-row action-row"):
-                yield FieldLabel(ACTION_LABELS[part], classes="field-label")
+            with FieldRow(f"  {ACTION_LABELS[part]}", classes="field-row action-row"):
                 yield field_input
         yield self.error
 
@@ -261,8 +270,7 @@ class BeatForm(VerticalScroll):
                 yield ActionTable(*self._slots, id="actions")  # each performer's own action
 
     def _field_row(self, field: BeatField) -> ComposeResult:
-        with FieldRow(classes=f"field-row lines-{field.lines}", id=f"row-{field.name}"):
-            yield FieldLabel(field.label, classes="field-label")
+        with FieldRow(field.label, classes=f"field-row lines-{field.lines}", id=f"row-{field.name}"):
             widget: FieldInput | NoteArea
             if field.lines > 1:
                 widget = NoteArea(field.name, field.placeholder, field.tooltip)
