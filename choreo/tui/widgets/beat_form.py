@@ -270,7 +270,8 @@ class BeatForm(VerticalScroll):
                 yield ActionTable(*self._slots, id="actions")  # each performer's own action
 
     def _field_row(self, field: BeatField) -> ComposeResult:
-        with FieldRow(field.label, classes=f"field-row lines-{field.lines}", id=f"row-{field.name}"):
+        classes = f"field-row lines-{field.lines}"
+        with FieldRow(field.label, classes=classes, id=f"row-{field.name}"):
             widget: FieldInput | NoteArea
             if field.lines > 1:
                 widget = NoteArea(field.name, field.placeholder, field.tooltip)
