@@ -37,7 +37,7 @@ from choreo.tui.screens.questions import (
 from choreo.tui.screens.score_info import ScoreInfoScreen
 from choreo.tui.widgets.beat_form import FieldInput, NoteArea
 from choreo.tui.widgets.beat_table import BeatTable
-from choreo.tui.widgets.footer import KeyFooter, KeyInPlace
+from choreo.tui.widgets.footer import KeyFooter
 from tests import scene_texts
 from tests.scene_texts import long_scene_text
 
@@ -904,21 +904,56 @@ async def test_the_footer_keeps_its_keys_in_place_and_dims_those_that_do_not_app
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot)
         footer = editor.query_one(KeyFooter)
-        keys = list(footer.query(KeyInPlace))
-        described = [(k.key, k.description) for k in keys if not k.has_class("-command-palette")]
+        keys = [key for key, _available in footer.shown()]
+        described = [(k.key, k.description) for k in keys]
         assert described[:5] == [  # help and quit first: a narrow screen cuts the last
             ("ctrl+q", "Quit"), ("f1", "Help"), ("enter", "Edit"), ("a", "Add"), ("d", "Delete"),
         ]  # fmt: skip
-        assert all(key.available for key in keys)
+        assert described[-1] == ("ctrl+p", "Commands")  # the palette's, on the right
+        assert all(available for _key, available in footer.shown())
+        line = footer_line(editor)
+        assert line.startswith(" ^q Quit  f1 Help  ⏎ Edit  a Add ")
+        assert line.endswith("▏^p Commands ")
+        lit = footer_cells(editor)[line.index("Add")][1]
         await pilot.press("enter")  # into the form: enter, a, d, c and s type there
         await pilot.pause(0.1)
-        assert list(footer.query(KeyInPlace)) == keys  # the same keys, not built again
-        dimmed = {key.description for key in keys if key.has_class("-disabled")}
+        assert [key for key, _available in footer.shown()] == keys  # in the same places
+        assert footer_line(editor) == line
+        dimmed = {key.description for key, available in footer.shown() if not available}
         assert dimmed == {"Edit", "Add", "Delete", "Play", "Columns", "Cast", "Settings"}
+        dim = footer_cells(editor)[line.index("Add")][1]
+        assert dim.color != lit.color  # dimmed
         await pilot.press("escape")
         await pilot.pause(0.1)
-        assert list(footer.query(KeyInPlace)) == keys
-        assert not any(key.has_class("-disabled") for key in keys)
+        assert all(available for _key, available in footer.shown())
+        assert footer_cells(editor)[line.index("Add")][1] == lit
+
+
+def footer_cells(editor: EditorScreen) -> list[tuple[str, Any]]:
+    strip = editor._compositor.render_strips()[-1]
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+def footer_line(editor: EditorScreen) -> str:
+    return "".join(char for char, _style in footer_cells(editor))
+
+
+async def test_a_footer_key_clicked_does_what_its_key_does(tmp_path: Path) -> None:
+    app = app_on(write_scene(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await opened(pilot)
+        line = footer_line(editor)
+        await pilot.click(KeyFooter, offset=(line.index("Columns"), 0))
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "ColumnChooser"
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        await pilot.press("enter")  # in the form, Add does not apply: a bell, no beat
+        await pilot.pause(0.1)
+        beats = len(editor.session.scene.beats)
+        await pilot.click(KeyFooter, offset=(line.index("Add"), 0))
+        await pilot.pause(0.2)
+        assert len(editor.session.scene.beats) == beats
 
 
 async def test_sync_from_the_palette_writes_the_score_copy_and_saves(tmp_path: Path) -> None:
