@@ -48,7 +48,7 @@ async def test_the_scene_and_its_edits_are_frozen_while_edited_and_thawed_after(
 # Run in a fresh interpreter: the collector is the process's, and a test process holds
 # (and frees, while frozen) more than this test can account for.
 DOUBLING = """
-import gc, weakref
+import gc, sys, weakref
 from choreo.tui import collector
 
 class Knot:
@@ -58,23 +58,30 @@ class Knot:
 
 gc.freeze()  # as the scene is, when it is read
 collector.editor_opened()
-first = gc.get_freeze_count()
+collector.editor_idle()  # the editor drawn
 knot = Knot()
 dead = weakref.ref(knot)
 collector.editor_idle()  # frozen alive, as a notice on screen would be
 del knot
 gc.collect()
 assert dead() is not None, "frozen garbage was collected"
-edits = [Knot() for _ in range(first)]  # as many objects again, and more
+heap = sys.getallocatedblocks()
+edits = []
+while sys.getallocatedblocks() < 1.5 * heap:  # more, not yet twice as much
+    edits.append(Knot())
 collector.editor_idle()
-assert dead() is None, "still there after the frozen objects doubled"
+assert dead() is not None, "collected before the heap doubled"
+while sys.getallocatedblocks() < 2.2 * heap:  # as much again, and more
+    edits.append(Knot())
+collector.editor_idle()
+assert dead() is None, "still there after the heap doubled"
 collector.editor_closed()
 assert gc.get_freeze_count() == 0
 print("freed")
 """
 
 
-def test_what_dies_while_frozen_is_freed_once_the_frozen_objects_have_doubled() -> None:
+def test_what_dies_while_frozen_is_freed_once_the_heap_has_doubled() -> None:
     ran = subprocess.run(
         [sys.executable, "-c", DOUBLING], capture_output=True, text=True, timeout=120
     )
