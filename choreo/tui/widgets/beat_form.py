@@ -80,7 +80,7 @@ class FieldRow(Horizontal):
 
 
 class FieldLabel(Label):
-    """A field's name, a performer's name, or a field's problem."""
+    """A performer's name over their action, or the problem under a field."""
 
     virtual_size: Reactive[Size] = sized_by_layout()
 

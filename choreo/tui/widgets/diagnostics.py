@@ -29,7 +29,7 @@ def summary(diagnostics: list[Diagnostic]) -> str:
     return ", ".join(parts)
 
 
-class DiagnosticsPanel(OptionList, SelfSizedScrollView):
+class DiagnosticsPanel(OptionList, SelfSizedScrollView):  # first base: what styles it
     """One line per diagnostic: severity, beat, rule code and what is wrong.
 
     Each diagnostic's line is made once and kept while the diagnostic stays: the list
