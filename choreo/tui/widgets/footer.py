@@ -42,6 +42,7 @@ class KeyFooter(Widget, can_focus=False):
         "key-footer--key",
         "key-footer--description",
         "key-footer--hover",
+        "key-footer--rule",
     }
 
     def __init__(self) -> None:
@@ -127,7 +128,7 @@ class KeyFooter(Widget, can_focus=False):
         palette = self._palette_key
         right: list[Segment] = []
         if palette is not None:
-            rule = Segment(PALETTE_RULE, base + Style(dim=True))
+            rule = Segment(PALETTE_RULE, base + self.get_component_rich_style("key-footer--rule"))
             right = [rule, *self._key_segments(palette, True, base)]
             if not compact:
                 right.append(Segment(" ", base))
