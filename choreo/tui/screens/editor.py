@@ -300,7 +300,9 @@ class EditorScreen(SceneSafety):
         """The beats' times are final now (score read, failed, or none): redraw them."""
         self.timeline.show_measures(self.session.measures)
         self._show_rows(cursor=None)
-        self._analyse_now()
+        # Checked once the table is painted: the checks' thread and the first paint
+        # would take turns at the interpreter (on opening, 2,000 beats: 50 ms).
+        self.call_after_refresh(self._analyse_now)
         self.playback.score_known()  # its notes are read ahead of the first space
 
     # -- drawing -----------------------------------------------------------------------
