@@ -187,7 +187,7 @@ class ActionSlot(Vertical):
         yield self.who
         for part, field_input in self.inputs.items():
             field_input.cursor_blink = self.cursor_blink
-            with FieldRow(f"  {ACTION_LABELS[part]}", classes="field-row action-row"):
+            with FieldRow(f"  {ACTION_LABELS[part]}", classes="field-row"):
                 yield field_input
         yield self.error
 

@@ -137,10 +137,10 @@ class KeyFooter(Widget, can_focus=False):
         places: list[tuple[int, int, ShownKey]] = []
         x = 0
         for shown in self._keys:
-            segments = self._key_segments(shown, compact, base)
-            length = sum(cell_len(segment.text) for segment in segments)
             if x >= room:
                 break
+            segments = self._key_segments(shown, compact, base)
+            length = sum(cell_len(segment.text) for segment in segments)
             left += segments
             places.append((x, min(x + length, room), shown))
             x += length
